@@ -1,0 +1,31 @@
+"""Readers: bytes of a file in, a normalized :class:`models.source.Source` out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.errors import ReadError
+from models.source import Source
+
+PDF_MAGIC = b"%PDF"
+
+
+def read_bytes(data: bytes, name: str) -> Source:
+    """Pick the reader from the content, not the file name (UN exports are often misnamed)."""
+    if data.lstrip()[:4] == PDF_MAGIC:
+        from extract.readers.pdf import read_pdf  # pdfplumber is only imported when needed
+
+        return read_pdf(data, name)
+    if name.lower().endswith(".pdf"):
+        raise ReadError("the file is named .pdf but is not a PDF", "re-download or re-export the PDF")
+    from extract.readers.text import read_text
+
+    return read_text(data, name)
+
+
+def read_path(path: str | Path) -> Source:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot open the file: {exc.strerror}", "check the path and its permissions") from exc
+    return read_bytes(data, str(path))

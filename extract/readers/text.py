@@ -1,0 +1,56 @@
+"""Read plain text and Markdown files: decode bytes safely, then clean into lines."""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from extract.errors import ReadError
+from extract.readers.markup import clean_lines, is_markdown
+from extract.readers.noise import denoise, looks_noisy
+from models.source import Source, assign_offsets
+
+_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Bytes to str, saying what was done: NULs dropped, a legacy encoding used."""
+    warnings: list[str] = []
+    if not data.strip():
+        raise ReadError("the file is empty", "export the document's text again, or remove the file")
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b in _CONTROL and b != 0)
+    if controls > max(8, len(sample) // 50):
+        raise ReadError(
+            "the file looks binary, not text",
+            "give a .txt, .md or .pdf file; if this is a PDF or Word file, convert it or fix its name",
+        )
+    if b"\x00" in data:
+        count = data.count(b"\x00")
+        data = data.replace(b"\x00", b"")
+        warnings.append(f"removed {count} NUL byte(s)")
+        if not data.strip():
+            raise ReadError("the file holds only NUL bytes", "export the document's text again")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+            warnings.append("not valid UTF-8: decoded as Windows-1252; save the file as UTF-8 to be sure")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            warnings.append("not valid UTF-8 or Windows-1252: decoded as Latin-1; check accented names")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    return unicodedata.normalize("NFC", text), warnings
+
+
+def read_text(data: bytes, name: str) -> Source:
+    raw, warnings = decode(data, name)
+    fmt = "markdown" if is_markdown(raw) else "text"
+    if looks_noisy(raw):
+        raw = denoise(raw)
+        fmt = "extracted"
+        warnings.append("text looks extracted from a PDF by another tool: running headers and run-together paragraphs repaired")
+    lines = assign_offsets(clean_lines(raw))
+    if not any(line.text for line in lines):
+        raise ReadError("the file has no readable text", "check that it is the document's text, not an empty export")
+    return Source(file=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), lines=lines, warnings=warnings)

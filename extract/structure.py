@@ -1,0 +1,313 @@
+"""Recover a UN document's structure from typed lines.
+
+One pass over the lines with a small state machine.  The rules follow how UN
+documents are printed:
+
+* body paragraphs are numbered 1..N in sequence, so a numbered line whose number is
+  not the next one and that reads like a title is a subsection heading (seed 002
+  prints ``1. Tools for improving asset recovery ...`` between paragraphs 10 and 11);
+* footnote bodies start with their mark (``¹``, ``*``) and are never part of a
+  paragraph; text after them that is not a new unit continues the paragraph the page
+  break interrupted, whatever its case (``The Group concluded ...`` in seed 000);
+* a line that follows another with no blank line between continues it;
+* ``Draft guideline N`` opens a guideline block whose paragraphs are addressed
+  ``gN.k`` whichever numbering is printed (``2.`` in 2018, ``1.2.`` in 2021).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from extract.resources import load_yaml
+from models.document import Guideline, Unit
+from models.source import Line, Source
+
+_LAYOUT = load_yaml("layout.yaml")
+FOOTNOTE_MARKS = _LAYOUT["footnote_marks"]
+_TO_DIGIT = str.maketrans(FOOTNOTE_MARKS, "0123456789")
+
+_FOOTNOTE = re.compile(rf"^([{FOOTNOTE_MARKS}]+|\*)\s*(\S.*)$")
+_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+_GUIDE_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
+_ITEM = re.compile(r"^\(([a-z]{1,2})\)\s+(\S.*)$")
+_GUIDE_HEAD = re.compile(_LAYOUT["guideline_heading"])
+_ROMAN = re.compile(_LAYOUT["roman_heading"])
+_LETTER = re.compile(_LAYOUT["letter_heading"])
+_ANNEX = re.compile(_LAYOUT["annex_heading"])
+_INLINE_ITEM = re.compile(r"(?:(?<=^)|(?<=[:;]\s)|(?<=;\sand\s)|(?<=;\sor\s)|(?<=\s))\(([a-z])\)\s")
+
+
+def heading_like(text: str) -> bool:
+    """Short, capitalised, and not ending like a sentence: a title, not body text."""
+    t = text.strip()
+    return bool(t) and len(t) <= 320 and (t[0].isupper() or t[0].isdigit()) and t[-1] not in ".;:,"
+
+
+def sentence_like(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and (t[-1] in ".;:" or len(t) > 320)
+
+
+class _Builder:
+    def __init__(self, source: Source):
+        self.source = source
+        self.front: list[Unit] = []
+        self.headings: list[Unit] = []
+        self.paragraphs: list[Unit] = []
+        self.items: list[Unit] = []
+        self.footnotes: list[Unit] = []
+        self.guidelines: list[Guideline] = []
+        self.warnings: list[str] = []
+        self.in_front = True
+        self.expected = 1
+        self.current: Optional[Unit] = None  # the unit an adjacent line continues
+        self.body: Optional[Unit] = None  # the paragraph, item or guideline paragraph a page break interrupted
+        self.guideline: Optional[Guideline] = None
+        self.title_pending = False
+        self.section: Optional[str] = None
+        self.prev_blank = True
+        self.last_anchor: Optional[str] = None
+
+    # -- unit helpers -------------------------------------------------------------
+    def _new(self, kind: str, at: str, line: Line, text: Optional[str] = None, **kw) -> Unit:
+        text = line.text if text is None else text
+        offset = line.start + (len(line.text) - len(text))
+        unit = Unit(at=at, kind=kind, text=text, start=offset, end=line.end, page=line.page,
+                    segments=[(offset, line.end)], section=self.section, **kw)
+        self.current = unit
+        return unit
+
+    def _extend(self, unit: Unit, line: Line) -> None:
+        unit.text = f"{unit.text} {line.text}" if unit.text else line.text
+        unit.segments.append((line.start, line.end))
+        unit.end = line.end
+        if unit.kind == "item":
+            parent = self._item_parent(unit)
+            if parent is not None and parent.end < line.end:
+                self._extend(parent, line)
+        if unit.kind == "heading":
+            unit.at = unit.text
+        self.current = unit
+
+    def _item_parent(self, item: Unit) -> Optional[Unit]:
+        pool = self.paragraphs if self.guideline is None else self.guideline.paragraphs
+        for unit in reversed(pool):
+            if unit.at == item.parent:
+                return unit
+        return None
+
+    # -- line handlers ------------------------------------------------------------
+    def feed(self, line: Line) -> None:
+        text = line.text
+        if line.rule or not text:
+            self.prev_blank = True
+            if line.rule:
+                self.current = None
+            return
+        adjacent = not self.prev_blank
+        self.prev_blank = False
+
+        m = _FOOTNOTE.match(text)
+        if m and not line.heading:
+            self._footnote(line, m)
+            return
+        if self.in_front:
+            if self._starts_body(line):
+                self.in_front = False
+            else:
+                self._front(line, adjacent)
+                return
+        if _GUIDE_HEAD.match(text):
+            self._guideline_start(line, int(_GUIDE_HEAD.match(text).group(1)))
+            return
+        if self.title_pending and not _NUMBERED.match(text) and not _GUIDE_NUM.match(text) and not _ITEM.match(text):
+            if self.guideline.title is None or adjacent:
+                self._guideline_title(line)
+                return
+        self.title_pending = False
+        if self._explicit_heading(line):
+            self._heading(line)
+            return
+        if self.guideline is not None and self._guideline_paragraph(line):
+            return
+        m = _NUMBERED.match(text)
+        if m and self._numbered(line, int(m.group(1)), m.group(2)):
+            return
+        m = _ITEM.match(text)
+        if m and self.body is not None:
+            self._item(line, m.group(1), m.group(2))
+            return
+        self._continuation(line, adjacent)
+
+    def _starts_body(self, line: Line) -> bool:
+        m = _NUMBERED.match(line.text)
+        return bool(_ROMAN.match(line.text) or (m and m.group(1) == "1") or _GUIDE_HEAD.match(line.text))
+
+    def _front(self, line: Line, adjacent: bool) -> None:
+        if adjacent and self.current is not None and self.current.kind == "front" and not line.heading:
+            self._extend(self.current, line)
+        else:
+            self.front.append(self._new("front", "front", line))
+
+    def _footnote(self, line: Line, m: re.Match) -> None:
+        mark = m.group(1)
+        at = "fn*" if mark == "*" else f"fn{int(mark.translate(_TO_DIGIT))}"
+        unit = self._new("footnote", at, line, text=m.group(2))
+        unit.anchor = self._anchor_of(mark)
+        self.footnotes.append(unit)
+
+    def _anchor_of(self, mark: str) -> Optional[str]:
+        """The address of the last unit that printed this footnote mark."""
+        if mark == "*":
+            return "front"
+        pattern = re.compile(rf"(?<![{FOOTNOTE_MARKS}]){re.escape(mark)}(?![{FOOTNOTE_MARKS}])")
+        pools = [self.paragraphs, self.headings, self.front]
+        if self.guideline is not None:
+            pools.insert(0, self.guideline.paragraphs)
+        best: Optional[Unit] = None
+        for pool in pools:
+            for unit in pool:
+                if pattern.search(unit.text) and (best is None or unit.start > best.start):
+                    best = unit
+        return best.at if best else None
+
+    def _explicit_heading(self, line: Line) -> bool:
+        t = line.text
+        if line.heading:
+            return True
+        if _ROMAN.match(t) or _ANNEX.match(t):
+            return True
+        if _LETTER.match(t) and heading_like(t):
+            return True
+        return line.bold and heading_like(t)
+
+    def _heading(self, line: Line) -> None:
+        t = line.text
+        if self.guideline is not None and (line.heading or _ROMAN.match(t) or _ANNEX.match(t)):
+            self.guideline = None
+        level = line.heading or (1 if _ROMAN.match(t) or _ANNEX.match(t) else 2 if _LETTER.match(t) else 3)
+        unit = self._new("heading", t, line, level=level)
+        unit.section = None
+        self.headings.append(unit)
+        self.section = t
+        self.body = None if self.guideline is None else self.body
+
+    def _guideline_start(self, line: Line, number: int) -> None:
+        self.guideline = Guideline(number=number, title=None)
+        self.guidelines.append(self.guideline)
+        self.title_pending = True
+        self.body = None
+        unit = self._new("heading", line.text, line, level=4)
+        self.headings.append(unit)
+
+    def _guideline_title(self, line: Line) -> None:
+        g = self.guideline
+        if g.title is None:
+            unit = self._new("guideline_title", f"g{g.number}.title", line, parent=f"g{g.number}")
+            g.paragraphs.append(unit)
+        else:
+            title_unit = next(u for u in g.paragraphs if u.kind == "guideline_title")
+            self._extend(title_unit, line)
+        g.title = next(u for u in g.paragraphs if u.kind == "guideline_title").text
+
+    def _guideline_paragraph(self, line: Line) -> bool:
+        g = self.guideline
+        m = _GUIDE_NUM.match(line.text)
+        if m and int(m.group(1)) == g.number:
+            k, text = int(m.group(2)), m.group(3)
+        else:
+            m = _NUMBERED.match(line.text)
+            if not m:
+                return False
+            k, text = int(m.group(1)), m.group(2)
+        unit = self._new("guideline_paragraph", f"g{g.number}.{k}", line, text=text, parent=f"g{g.number}")
+        g.paragraphs.append(unit)
+        self.body = unit
+        return True
+
+    def _numbered(self, line: Line, n: int, text: str) -> bool:
+        if n == self.expected or (self.expected < n <= self.expected + 5 and not heading_like(line.text)):
+            if n != self.expected:
+                self.warnings.append(f"paragraph numbers jump from {self.expected - 1} to {n}")
+            unit = self._new("paragraph", str(n), line, text=text)
+            self.paragraphs.append(unit)
+            self.body = unit
+            self.expected = n + 1
+            return True
+        if heading_like(line.text):
+            self._heading(line)
+            return True
+        return False
+
+    def _item(self, line: Line, letter: str, text: str) -> None:
+        parent = self.body if self.body.kind != "item" else self._item_parent(self.body)
+        if parent is None:
+            self._continuation(line, False)
+            return
+        self._extend(parent, line)
+        unit = self._new("item", f"{parent.at}({letter})", line, parent=parent.at)
+        self.items.append(unit)
+        self.body = unit
+
+    def _continuation(self, line: Line, adjacent: bool) -> None:
+        t = line.text
+        if adjacent and self.current is not None and self.current.kind not in ("front",):
+            self._extend(self.current, line)
+            return
+        starts_low = t[0].islower() or t[0] in "(,;–—-"
+        g = self.guideline
+        if g is not None and g.title is not None and not any(u.kind == "guideline_paragraph" for u in g.paragraphs):
+            unit = self._new("guideline_paragraph", f"g{g.number}.1", line, parent=f"g{g.number}")
+            g.paragraphs.append(unit)
+            self.body = unit
+            return
+        if self.body is not None and (starts_low or sentence_like(t) or not heading_like(t)):
+            self._extend(self.body, line)
+            return
+        if heading_like(t):
+            self._heading(line)
+            return
+        # Unnumbered body text with nothing to continue: keep it, addressed by its section.
+        unit = self._new("heading", t, line, level=9)
+        self.headings.append(unit)
+
+
+def split_inline_items(paragraph: Unit) -> list[Unit]:
+    """``... functions: (a) assist it ...; (b) assist it ...`` gives items ``N(a)``, ``N(b)``."""
+    text = paragraph.text
+    marks = []
+    expect = "a"
+    for m in _INLINE_ITEM.finditer(text):
+        if m.group(1) == expect:
+            if expect == "a" and not re.search(r"[:—–-]\s*$|^\s*$", text[max(0, m.start() - 3):m.start()]):
+                continue
+            marks.append(m)
+            expect = chr(ord(expect) + 1)
+    if len(marks) < 2:
+        return []
+    items = []
+    for i, m in enumerate(marks):
+        start = m.start()
+        if i + 1 < len(marks):
+            end = marks[i + 1].start()
+        else:
+            tail = re.search(r"[.;](?=\s+[A-Z])", text[m.end():])
+            end = m.end() + tail.end() if tail else len(text)
+        body = text[start:end].rstrip()
+        s, e = paragraph.doc_offset(start), paragraph.doc_offset(start + len(body))
+        items.append(Unit(at=f"{paragraph.at}({m.group(1)})", kind="item", text=body, start=s, end=e,
+                          page=paragraph.page, segments=[], parent=paragraph.at, section=paragraph.section))
+    return items
+
+
+def parse_structure(source: Source) -> _Builder:
+    """Run the state machine over a source's lines; the builder holds the units."""
+    builder = _Builder(source)
+    for line in source.lines:
+        builder.feed(line)
+    with_items = {u.parent for u in builder.items}
+    for p in builder.paragraphs:
+        if p.at not in with_items:
+            builder.items.extend(split_inline_items(p))
+    builder.items.sort(key=lambda u: u.start)
+    return builder

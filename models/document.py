@@ -1,0 +1,118 @@
+"""Records for one parsed document: its metadata and its addressable text units.
+
+Every unit keeps its provenance: an address (``12``, ``12(b)``, ``fn3``, ``g4.2``,
+a heading's printed text, or ``front``), character offsets into the document's
+normalized text, and the page for PDF input.  A unit split by a page break has
+several ``segments``; ``start``/``end`` span the whole and ``segments`` say which
+slices of the normalized text were joined to make ``text``.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+
+@dataclass
+class DocumentMeta:
+    symbol: Optional[str] = None
+    symbol_source: Optional[str] = None  # printed | manifest | inferred | None
+    date: Optional[str] = None  # ISO 8601
+    body: Optional[str] = None
+    session: Optional[str] = None
+    meeting_place: Optional[str] = None
+    meeting_dates: Optional[str] = None
+    agenda_item: Optional[int] = None
+    agenda_title: Optional[str] = None
+    title: Optional[str] = None
+    doc_type: Optional[str] = None
+    agenda_symbol: Optional[str] = None
+
+
+@dataclass
+class Unit:
+    """An addressable piece of text: paragraph, lettered item, footnote, heading, front matter."""
+
+    at: str
+    kind: str  # paragraph | item | footnote | heading | front | guideline_title | guideline_paragraph
+    text: str
+    start: int
+    end: int
+    page: Optional[int] = None
+    segments: list[tuple[int, int]] = field(default_factory=list)
+    parent: Optional[str] = None  # the paragraph of an item, the guideline of a guideline paragraph
+    section: Optional[str] = None  # the heading the unit sits under
+    level: Optional[int] = None  # headings only
+    anchor: Optional[str] = None  # footnotes: address of the unit carrying the mark
+
+    def doc_offset(self, i: int) -> int:
+        """Map an offset into ``text`` to an offset into the normalized document text."""
+        if not self.segments:
+            return self.start + i
+        pos = 0
+        for s, e in self.segments:
+            length = e - s
+            if i <= pos + length:
+                return s + (i - pos)
+            pos += length + 1  # segments are joined with one space
+        return self.end
+
+
+@dataclass
+class Guideline:
+    number: int
+    title: Optional[str]
+    paragraphs: list[Unit] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    file: str
+    format: str  # text | markdown | pdf
+    sha256: str
+    text: str  # normalized text all offsets point into
+    meta: DocumentMeta
+    pages: Optional[int] = None
+    front: list[Unit] = field(default_factory=list)
+    headings: list[Unit] = field(default_factory=list)
+    paragraphs: list[Unit] = field(default_factory=list)
+    items: list[Unit] = field(default_factory=list)
+    footnotes: list[Unit] = field(default_factory=list)
+    guidelines: list[Guideline] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # Filled by the extractors (records from models.references, models.mandates, models.networks).
+    references: list = field(default_factory=list)
+    mandates: list = field(default_factory=list)
+    networks: list = field(default_factory=list)
+
+    def units(self) -> list[Unit]:
+        """The units extractors read, in reading order.
+
+        Lettered items are not listed: they are slices of their paragraph, and
+        :meth:`address_at` gives a match inside one the item's address.
+        """
+        out = list(self.front) + list(self.headings) + list(self.footnotes) + list(self.paragraphs)
+        for g in self.guidelines:
+            out.extend(g.paragraphs)
+        return sorted(out, key=lambda u: u.start)
+
+    def address_at(self, unit: Unit, offset: int) -> str:
+        """The most specific address for ``offset`` into ``unit.text``: an item's, else the unit's."""
+        pos = unit.doc_offset(offset)
+        for item in self.items:
+            if item.parent == unit.at and item.start <= pos < item.end:
+                return item.at
+        return unit.at
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class IngestError:
+    file: str
+    stage: str  # read | parse | symbol
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message} ({self.hint})"

@@ -1,0 +1,1 @@
+"""Composition of readers and extractors: parse, build, align, evaluate, benchmark, the CLI."""

@@ -1,0 +1,124 @@
+"""The ``cosp`` command: wiring only; the work lives in the pipeline modules."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines.ingest import BUNDLED, default_cache_dir
+
+
+def _progress(label: str, total: int):
+    """A click progress bar on stderr, shown only when someone is watching."""
+    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                             item_show_func=lambda p: p.name if p else "")
+
+
+def _report_errors(errors) -> None:
+    for e in errors:
+        click.secho(f"error: {e.file}: {e.message}. {e.hint}.", fg="red", err=True)
+
+
+@click.group()
+@click.version_option(package_name="cosp-tracker")
+def cli():
+    """Read CAC/COSP documents into a structured, quotable database."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one object per file, keyed as the gold files.")
+def parse(files, as_json):
+    """Parse FILES and print their structure (symbols are inferred across the files given)."""
+    from pipelines.ingest import ingest
+    from pipelines.serialize import document_json
+
+    corpus = ingest(files, cache_dir=None)
+    _report_errors(corpus.errors)
+    for doc in corpus.documents:
+        if as_json:
+            click.echo(json.dumps(document_json(doc), ensure_ascii=False))
+        else:
+            m = doc.meta
+            click.echo(f"{doc.file} [{doc.format}]")
+            click.echo(f"  symbol: {m.symbol or '-'} ({m.symbol_source or 'not printed'})  date: {m.date}")
+            click.echo(f"  body: {m.body}")
+            click.echo(f"  title: {m.title}")
+            click.echo(f"  {len(doc.paragraphs)} paragraphs, {len(doc.items)} lettered items, "
+                       f"{len(doc.footnotes)} footnotes, {len(doc.headings)} headings, "
+                       f"{len(doc.guidelines)} guidelines")
+            click.echo(f"  {len(doc.references)} references, {len(doc.mandates)} mandates, "
+                       f"{len(doc.networks)} networks")
+            for w in doc.warnings:
+                click.echo(f"  note: {w}")
+    sys.exit(1 if corpus.errors and not corpus.documents else 0)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
+@click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing cached results.")
+def build(paths, db_path, no_cache):
+    """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically."""
+    from pipelines.build import build as run_build, install_sigterm_cleanup
+    from pipelines.ingest import collect
+
+    install_sigterm_cleanup()
+    paths = paths or (BUNDLED,)
+    files = collect(paths)
+    with _progress("parsing", len(files)) as bar:
+        result = run_build(paths, db_path, cache_dir=None if no_cache else default_cache_dir(),
+                           progress=lambda p: bar.update(1, p))
+    _report_errors(result.corpus.errors)
+    c = result.corpus
+    click.echo(f"built {result.db}: {len(c.documents)} documents, {len(c.errors)} ingest errors, "
+               f"{c.cache_hits} from cache, {result.seconds:.2f} s")
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of gold JSON files (default: ../shared/gold/seeds, else tests/gold).")
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder holding the files the gold names (default: the bundled corpus).")
+def evaluate(gold_dir, corpus_dir):
+    """Score the parser against hand-made answer keys; prints a table and the overall F1."""
+    from pipelines.evaluate import default_gold_dir, evaluate as run_eval, format_table
+
+    gold_dir = gold_dir or default_gold_dir()
+    corpus_dir = corpus_dir or BUNDLED
+    report = run_eval(gold_dir, corpus_dir)
+    click.echo(format_table(report))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--repeat", default=3, show_default=True, help="Runs per measurement (the best is kept).")
+def bench(paths, repeat):
+    """Throughput and peak memory of the pipeline, next to baselines measured in the same run."""
+    from pipelines.bench import run_bench
+
+    for line in run_bench(paths, repeat=repeat, echo=lambda s: click.echo(s, err=True)):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
+@click.option("--port", default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(db_path, port, host):
+    """Serve a built database with Datasette (immutable, read-only)."""
+    from pipelines.serve import serve as run_serve
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `cosp build --db {db_path}` first")
+    run_serve(db_path, host=host, port=port)
+
+
+def main():  # pragma: no cover
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

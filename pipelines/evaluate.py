@@ -1,0 +1,201 @@
+"""``cosp eval``: score the pipeline against hand-made answer keys.
+
+Every extractor adds its rows here, so the figures quoted in notes always come from
+one command.  Scoring follows ``spec/identifiers.md``:
+
+* metadata: exact match per field (null counts when both are null);
+* references: (kind, id, address) as a multiset, where any address that is not a
+  paragraph, item, footnote or guideline address counts as the same place; the
+  answer keys of real excerpts have no addresses, so there (kind, id) per document;
+* entries marked ``borderline`` are optional: found or not, they never count against.
+
+The overall F1 is micro-averaged over every scored decision.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from pipelines.ingest import ingest
+from pipelines.serialize import META_KEYS, document_json
+
+SHARED_GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "gold" / "seeds"
+PROJECT_GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold"
+_SPECIFIC = re.compile(r"^(?:\d+(?:\([a-z]+\))?|fn[\d*]+|g\d+\.(?:\d+|title)(?:\([a-z]+\))?)$")
+
+
+def default_gold_dir() -> Path:
+    return SHARED_GOLD if SHARED_GOLD.is_dir() else PROJECT_GOLD
+
+
+@dataclass
+class Row:
+    field: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    exact: Optional[float] = None  # exact-match rate, for fields scored per document
+    compared: int = 0  # documents behind ``exact``
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)  # what went wrong, for people fixing it
+
+    def row(self, name: str) -> Row:
+        for r in self.rows:
+            if r.field == name:
+                return r
+        r = Row(name)
+        self.rows.append(r)
+        return r
+
+    @property
+    def overall(self) -> float:
+        tp = sum(r.tp for r in self.rows)
+        fp = sum(r.fp for r in self.rows)
+        fn = sum(r.fn for r in self.rows)
+        return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def place(at: Optional[str]) -> str:
+    """Paragraph, item, footnote and guideline addresses compare exactly; others are one place."""
+    return at if at and _SPECIFIC.match(at) else "other"
+
+
+def score_sets(report: Report, name: str, gold: list, predicted: list, label: str) -> None:
+    """Multiset scoring; ``gold`` entries are (key, borderline)."""
+    row = report.row(name)
+    required = Counter(k for k, b in gold if not b)
+    optional = Counter(k for k, b in gold if b)
+    pred = Counter(predicted)
+    for key, n in pred.items():
+        hit = min(n, required[key])
+        row.tp += hit
+        extra = n - hit - min(n - hit, optional[key])
+        row.fp += extra
+        if extra:
+            report.misses.append(f"{label}: {name} extra {key}")
+    for key, n in required.items():
+        missed = n - min(n, pred[key])
+        row.fn += missed
+        if missed:
+            report.misses.append(f"{label}: {name} missed {key}")
+
+
+def score_metadata(report: Report, gold: dict, out: dict, label: str) -> None:
+    for key in META_KEYS:
+        if not gold.get("document") or key not in gold["document"]:
+            continue
+        g, p = gold["document"][key], out["document"].get(key)
+        row = report.row(f"meta.{key}")
+        ok = g == p
+        row.tp += ok and g is not None
+        row.fp += (not ok) and p is not None
+        row.fn += (not ok) and g is not None
+        _exact(row, ok)
+        if not ok:
+            report.misses.append(f"{label}: {key} {p!r} != gold {g!r}")
+    for key in ("paragraph_count", "footnote_count"):
+        if key in gold:
+            row = report.row(key)
+            ok = gold[key] == out[key]
+            row.tp += ok
+            row.fn += not ok
+            _exact(row, ok)
+            if not ok:
+                report.misses.append(f"{label}: {key} {out[key]} != gold {gold[key]}")
+
+
+def _exact(row: Row, ok: bool) -> None:
+    row.exact = ((row.exact or 0.0) * row.compared + ok) / (row.compared + 1)
+    row.compared += 1
+
+
+def score_references(report: Report, gold: dict, out: dict, label: str) -> None:
+    addressed = any("at" in r for r in gold.get("references", []))
+    kinds = sorted({r["kind"] for r in gold.get("references", [])} | {r["kind"] for r in out["references"]})
+    for kind in kinds:
+        def key(r):
+            return (r["id"], place(r["at"])) if addressed else r["id"]
+        g = [(key(r), bool(r.get("borderline"))) for r in gold.get("references", []) if r["kind"] == kind]
+        p = [key(r) for r in out["references"] if r["kind"] == kind]
+        if not addressed:  # per-document answer keys: each id once
+            g, p = list(dict(g).items()), list(set(p))
+        if g or p:
+            score_sets(report, f"references.{kind}", g, p, label)
+
+
+SCORERS: list[Callable[[Report, dict, dict, str], None]] = [score_metadata, score_references]
+
+
+def register(scorer: Callable[[Report, dict, dict, str], None]) -> None:
+    """Extractors add their scorer here (mandates, networks, ...)."""
+    if scorer not in SCORERS:
+        SCORERS.append(scorer)
+
+
+def evaluate(gold_dir: Path, corpus_dir: Path) -> Report:
+    golds = {}
+    for f in sorted(Path(gold_dir).glob("*.json")):
+        data = json.loads(f.read_text(encoding="utf-8"))
+        if "file" in data and "document" in data:
+            golds[data["file"]] = data
+    files = [Path(corpus_dir) / name for name in golds if (Path(corpus_dir) / name).exists()]
+    corpus = ingest(files)
+    outputs = {d.file: document_json(d) for d in corpus.documents}
+    report = Report()
+    for name, gold in golds.items():
+        out = outputs.get(name)
+        if out is None:
+            report.misses.append(f"{name}: not parsed (missing from {corpus_dir} or unreadable)")
+            report.row("documents").fn += 1
+            continue
+        report.row("documents").tp += 1
+        for scorer in SCORERS:
+            scorer(report, gold, out, name)
+    _extra_scorers(report, Path(gold_dir), corpus, outputs)
+    return report
+
+
+def _extra_scorers(report: Report, gold_dir: Path, corpus, outputs: dict) -> None:
+    """Corpus-level answer keys (guideline alignment) score here when present."""
+    guidelines = gold_dir / "guidelines.json"
+    if guidelines.exists():
+        try:
+            from pipelines.align_eval import score_guidelines
+        except ImportError:
+            return
+        score_guidelines(report, json.loads(guidelines.read_text(encoding="utf-8")), corpus)
+
+
+def format_table(report: Report) -> str:
+    lines = [f"{'field':34} {'P':>6} {'R':>6} {'F1':>6} {'exact':>6} {'tp':>5} {'fp':>4} {'fn':>4}"]
+    for r in report.rows:
+        exact = f"{r.exact:.3f}" if r.exact is not None else ""
+        lines.append(f"{r.field:34} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} {exact:>6} "
+                     f"{r.tp:5d} {r.fp:4d} {r.fn:4d}")
+    if report.misses:
+        lines.append("")
+        lines.append(f"{len(report.misses)} differences (first 40):")
+        lines.extend(f"  {m}" for m in report.misses[:40])
+    lines.append(f"overall F1: {report.overall:.3f}")
+    return "\n".join(lines)

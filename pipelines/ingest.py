@@ -1,0 +1,141 @@
+"""Turn paths into parsed documents, one file at a time, never letting one bad file stop the rest.
+
+Parse results are cached by content hash (and parser version), so a rebuild with
+unchanged inputs only reads, hashes and unpickles.  Corpus-level decisions (symbols
+from a manifest or inferred from citations, duplicate symbols) are made here, after
+every file is parsed, because they need the whole corpus.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from extract.errors import ReadError
+from extract.symbols import infer_symbols
+from models.document import IngestError, ParsedDocument
+from pipelines.parse import PARSER_VERSION, parse_bytes
+
+SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
+BUNDLED = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+MANIFEST_NAMES = ("manifest.tsv", "MANIFEST.tsv")
+
+
+@dataclass
+class Corpus:
+    documents: list[ParsedDocument] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    cache_hits: int = 0
+
+
+def collect(paths: Iterable[str | Path]) -> list[Path]:
+    """Files under the given paths (folders are walked), sorted, manifests left out."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                              and f.name not in MANIFEST_NAMES))
+        else:
+            out.append(p)
+    return out
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("COSP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "cosp-tracker")
+    return Path(base)
+
+
+def read_manifest(paths: Iterable[Path]) -> dict[str, str]:
+    """``file<TAB>symbol`` lines from a manifest.tsv beside the files (header optional)."""
+    found: dict[str, str] = {}
+    for folder in {p.parent for p in paths}:
+        for name in MANIFEST_NAMES:
+            f = folder / name
+            if f.exists():
+                with open(f, encoding="utf-8") as fh:
+                    for row in csv.reader(fh, delimiter="\t"):
+                        if len(row) >= 2 and row[0] != "file" and row[1].startswith(("CAC/", "A/")):
+                            found[row[0]] = row[1].strip()
+    return found
+
+
+def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDocument], Optional[IngestError], bool]:
+    """Parse a file (or load it from the cache). Returns (document, error, cache_hit)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
+                                 "check the path and its permissions"), False
+    key = hashlib.sha256(data + PARSER_VERSION.encode()).hexdigest()
+    cached = cache_dir / f"{key}.pickle" if cache_dir else None
+    if cached is not None and cached.exists():
+        try:
+            with open(cached, "rb") as fh:
+                doc = pickle.load(fh)
+            doc.file = path.name
+            return doc, None, True
+        except Exception:  # a stale or damaged cache entry is simply re-parsed
+            pass
+    try:
+        doc = parse_bytes(data, str(path))
+    except ReadError as exc:
+        return None, IngestError(str(path), "read", exc.message, exc.hint), False
+    except Exception as exc:  # a parser bug must not stop the corpus
+        return None, IngestError(str(path), "parse", f"the parser failed: {type(exc).__name__}: {exc}",
+                                 "report this file to the maintainers; the other files were still built"), False
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return doc, None, False
+
+
+def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
+           progress: Optional[Callable[[Path], None]] = None) -> Corpus:
+    files = collect(paths)
+    corpus = Corpus()
+    for path in files:
+        if progress:
+            progress(path)
+        doc, error, hit = parse_one(path, cache_dir)
+        corpus.cache_hits += hit
+        if error:
+            corpus.errors.append(error)
+        else:
+            corpus.documents.append(doc)
+    resolve_symbols(corpus, read_manifest(files))
+    return corpus
+
+
+def resolve_symbols(corpus: Corpus, manifest: dict[str, str]) -> None:
+    """Manifest symbols, then inferred ones; then refuse duplicate symbols."""
+    for doc in corpus.documents:
+        if doc.meta.symbol is None and doc.file in manifest:
+            doc.meta.symbol, doc.meta.symbol_source = manifest[doc.file], "manifest"
+    for inf in infer_symbols(corpus.documents):
+        doc = next(d for d in corpus.documents if d.file == inf.file)
+        doc.meta.symbol, doc.meta.symbol_source = inf.symbol, "inferred"
+        doc.warnings.append(f"symbol {inf.symbol} inferred from {inf.evidence} (title match {inf.score:.0f})")
+    seen: dict[str, ParsedDocument] = {}
+    kept = []
+    for doc in corpus.documents:
+        sym = doc.meta.symbol
+        if sym and sym in seen:
+            corpus.errors.append(IngestError(
+                doc.file, "symbol", f"duplicate symbol {sym}: already given by {seen[sym].file}",
+                "remove one of the two files, or correct the symbol in a manifest.tsv beside them"))
+            continue
+        if sym:
+            seen[sym] = doc
+        kept.append(doc)
+    corpus.documents = kept

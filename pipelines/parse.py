@@ -1,0 +1,31 @@
+"""Parse one file: read, recover structure and metadata, run the extractors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.metadata import read_metadata
+from extract.readers import read_bytes
+from extract.structure import parse_structure
+from models.document import ParsedDocument
+
+PARSER_VERSION = "1"
+
+
+def parse_bytes(data: bytes, name: str) -> ParsedDocument:
+    source = read_bytes(data, name)
+    b = parse_structure(source)
+    text = source.text
+    meta = read_metadata(b.front, b.footnotes, text)
+    doc = ParsedDocument(
+        file=Path(name).name, format=source.format, sha256=source.sha256, text=text, meta=meta,
+        pages=source.pages, front=b.front, headings=b.headings, paragraphs=b.paragraphs,
+        items=b.items, footnotes=b.footnotes, guidelines=b.guidelines,
+        warnings=source.warnings + b.warnings,
+    )
+    return doc
+
+
+def parse_path(path: str | Path) -> ParsedDocument:
+    from extract.readers import read_path  # noqa: F401  (same error messages as read_path)
+
+    return parse_bytes(Path(path).read_bytes(), str(path))

@@ -1,0 +1,126 @@
+"""The database schema, applied by one idempotent function, and the writers that fill it.
+
+Tables are created with explicit columns, keys and indexes (``apply``), so an empty
+corpus still gives a complete, documented database.  ``write_corpus`` fills them from
+a :class:`pipelines.ingest.Corpus`; rows carry their provenance (document, address,
+offsets, page) so every fact can be quoted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+from dataclasses import asdict
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import sqlite_utils
+
+from pipelines.ingest import Corpus
+
+UNDOCS = "https://undocs.org/"
+
+TABLES: dict[str, dict] = {
+    "documents": dict(columns={
+        "id": str, "file": str, "symbol": str, "symbol_source": str, "date": str, "year": int, "body": str,
+        "session": str, "meeting_place": str, "meeting_dates": str, "agenda_item": int, "agenda_title": str,
+        "title": str, "doc_type": str, "agenda_symbol": str, "url": str, "format": str, "pages": int,
+        "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str}, pk="id"),
+    "paragraphs": dict(columns={
+        "id": str, "document": str, "at": str, "kind": str, "parent": str, "seq": int, "section": str,
+        "text": str, "start": int, "end": int, "page": int}, pk="id", fks=[("document", "documents", "id")]),
+    "footnotes": dict(columns={
+        "id": str, "document": str, "at": str, "anchor": str, "text": str, "start": int, "end": int,
+        "page": int}, pk="id", fks=[("document", "documents", "id")]),
+    "headings": dict(columns={
+        "id": str, "document": str, "at": str, "kind": str, "level": int, "seq": int, "text": str,
+        "start": int, "end": int, "page": int}, pk="id", fks=[("document", "documents", "id")]),
+    "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "message": str, "hint": str}, pk="id"),
+    "build_info": dict(columns={"key": str, "value": str}, pk="key"),
+}
+FTS = {"paragraphs": ["text"], "footnotes": ["text"], "documents": ["title", "agenda_title"]}
+
+
+def apply(db: sqlite_utils.Database) -> None:
+    """Create every table, foreign key and index that is missing; safe to call again."""
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    for name, spec in TABLES.items():
+        if not db[name].exists():
+            db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("fks", []))
+        for column, _, _ in spec.get("fks", []):
+            index = f"idx_{name}_{column}"
+            db.conn.execute(f"CREATE INDEX IF NOT EXISTS [{index}] ON [{name}] ([{column}])")
+
+
+def _enable_fts(db: sqlite_utils.Database) -> None:
+    for table, columns in FTS.items():
+        if not db[f"{table}_fts"].exists():
+            db[table].enable_fts(columns, tokenize="porter", create_triggers=False)
+        else:
+            db[table].populate_fts(columns)
+
+
+def doc_id(doc) -> str:
+    return doc.file
+
+
+def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime) -> None:
+    docs, paragraphs, footnotes, headings = [], [], [], []
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        m = asdict(doc.meta)
+        docs.append(dict(
+            m, id=did, file=doc.file, year=int(m["date"][:4]) if m["date"] else None,
+            url=UNDOCS + m["symbol"] if m["symbol"] else None, format=doc.format, pages=doc.pages,
+            sha256=doc.sha256, paragraph_count=len(doc.paragraphs),
+            footnote_count=sum(1 for f in doc.footnotes if f.at != "fn*"),
+            warnings="\n".join(doc.warnings) or None))
+        body = sorted(doc.paragraphs + doc.items, key=lambda u: (u.start, u.kind != "paragraph"))
+        for seq, u in enumerate(body):
+            paragraphs.append(dict(id=f"{did}#{u.at}", document=did, at=u.at, kind=u.kind, parent=u.parent,
+                                   seq=seq, section=u.section, text=u.text, start=u.start, end=u.end, page=u.page))
+        for u in doc.footnotes:
+            footnotes.append(dict(id=f"{did}#{u.at}", document=did, at=u.at, anchor=u.anchor, text=u.text,
+                                  start=u.start, end=u.end, page=u.page))
+        for seq, u in enumerate(sorted(doc.front + doc.headings, key=lambda u: u.start)):
+            headings.append(dict(id=f"{did}#h{seq}", document=did, at=u.at, kind=u.kind, level=u.level, seq=seq,
+                                 text=u.text, start=u.start, end=u.end, page=u.page))
+    db["documents"].insert_all(docs, replace=True)
+    db["paragraphs"].insert_all(paragraphs, replace=True, batch_size=500)
+    db["footnotes"].insert_all(footnotes, replace=True)
+    db["headings"].insert_all(headings, replace=True)
+    db["ingest_errors"].insert_all([asdict(e) for e in corpus.errors])
+    _enable_fts(db)
+    db["build_info"].insert_all(build_info(corpus, started), replace=True)
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).parent)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _version(pkg: str) -> str | None:
+    try:
+        return importlib_metadata.version(pkg)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def build_info(corpus: Corpus, started: dt.datetime) -> list[dict]:
+    digest = hashlib.sha256("".join(sorted(d.sha256 for d in corpus.documents)).encode()).hexdigest()
+    libs = {p: _version(p) for p in ("spacy", "pdfplumber", "rapidfuzz", "sqlite-utils", "datasette")}
+    info = {
+        "build_time": started.isoformat(timespec="seconds"),
+        "project_version": _version("cosp-tracker"),
+        "git_commit": _git_commit(),
+        "corpus_hash": digest,
+        "documents": str(len(corpus.documents)),
+        "ingest_errors": str(len(corpus.errors)),
+        "library_versions": json.dumps(libs, sort_keys=True),
+    }
+    return [{"key": k, "value": v} for k, v in info.items()]
