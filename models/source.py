@@ -36,6 +36,7 @@ class Source:
     lines: list[Line]
     pages: Optional[int] = None
     warnings: list[str] = field(default_factory=list)
+    printed_symbol: Optional[str] = None  # PDF: the symbol in the running header
 
     @property
     def text(self) -> str:

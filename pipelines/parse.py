@@ -16,6 +16,8 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
     b = parse_structure(source)
     text = source.text
     meta = read_metadata(b.front, b.footnotes, text)
+    if meta.symbol is None and source.printed_symbol:
+        meta.symbol, meta.symbol_source = source.printed_symbol, "printed"
     doc = ParsedDocument(
         file=Path(name).name, format=source.format, sha256=source.sha256, text=text, meta=meta,
         pages=source.pages, front=b.front, headings=b.headings, paragraphs=b.paragraphs,
