@@ -1,3 +1,129 @@
-"""Placeholder replaced below."""
-def looks_noisy(raw): return False
-def denoise(raw): return raw
+"""Repair text that other tools extracted from UN PDFs before the structure parser sees it.
+
+Third-party extractions (document-sharing sites, ``pdftotext -layout``, copy and paste)
+bring the same kinds of damage again and again; each repair below undoes one:
+
+* web-page chrome around the document ("Download as pdf or txt", site titles, counts);
+* running headers and job numbers inline (``V.19-09617 (E) 031019 041019 *1909617*``,
+  ``CAC/COSP/2019/5 2/14``) and table-of-contents dot leaders;
+* the two-column front page read across (``... Parties Distr.: General``);
+* several numbered paragraphs run together on one line (``... corruption. 2. In the
+  same resolution, ...``), split only where the next number in sequence follows;
+* layout-preserving indentation, one token per line, ``open -ended`` hyphens.
+
+Only text that :func:`looks_noisy` flags is repaired, so clean conversions pass as they are.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.resources import load_yaml
+
+_N = load_yaml("noise.yaml")
+_CHROME = [re.compile(p, re.I) for p in _N["chrome_lines"]]
+_INLINE_DROP = [re.compile(p) for p in _N["inline_drop"]]
+_FRONT_SPLIT = [re.compile(p) for p in _N["front_split_before"]]
+_RIGHT_COLUMN = [re.compile(p) for p in _N["right_column"]]
+_DOT_LEADER = re.compile(r"(?:\s?\.){4,}\s*")
+_SPLIT_HYPHEN = re.compile(r"(?<=[a-z]) -(?=[a-z])|(?<=[a-z]) - (?=[a-z]+\b)")
+_ROMAN = re.compile(r"(?<=\s)((?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.)\s+(?=[A-Z])")
+_LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
+_PAGE_NUMBERS = re.compile(r"^(?:\d{1,3}(?:\s*-\s*\d{1,3})?|Page|Paragraphs|Paragraphs Page)$")
+
+
+def looks_noisy(raw: str) -> bool:
+    lines = [ln for ln in raw.split("\n") if ln.strip()]
+    if not lines:
+        return False
+    long_runs = sum(1 for ln in lines if len(ln) > 600 and len(re.findall(r"\s\d{1,3}\.\s+[A-Z]", ln)) >= 2)
+    front_across = any(re.search(r"\S.*\bDistr\.\s*:|\S.*\bOriginal\s*:", ln) for ln in lines[:40])
+    inline_headers = any(p.search(ln) for p in _INLINE_DROP for ln in lines)
+    tiny = sum(1 for ln in lines if len(ln.split()) <= 1) / len(lines)
+    indented = sum(1 for ln in lines if re.match(r"^\s{8,}\S", ln)) / len(lines)
+    chrome = any(p.search(ln) for p in _CHROME for ln in lines[:5])
+    leaders = sum(1 for ln in lines if _DOT_LEADER.search(ln)) >= 3
+    return bool(long_runs or front_across or inline_headers or tiny > 0.3 or indented > 0.3 or chrome or leaders)
+
+
+def _drop_chrome(lines: list[str]) -> list[str]:
+    return [ln for ln in lines if not any(p.search(ln) for p in _CHROME)]
+
+
+def _split_front(line: str) -> list[str]:
+    """Break a front page read as one line at its labelled parts."""
+    line = re.sub(r"(provisional agenda)\s*\*\s+", r"\1*\n", line)
+    for p in _FRONT_SPLIT:
+        line = p.sub(lambda m: "\n" + m.group(0).lstrip(), line)
+    pieces = [part.strip() for part in line.split("\n") if part.strip()]
+    return [x for piece in pieces for x in (piece, "")]
+
+
+def _two_columns(lines: list[str]) -> list[str]:
+    """``Conference of the States Parties Distr.: General`` -> left text, then the right column."""
+    out: list[str] = []
+    right: list[str] = []
+    for ln in lines:
+        rest = ln
+        if not re.search(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:.*\S\s+\S", ln):
+            out.append(ln)
+            continue
+        for p in _RIGHT_COLUMN:
+            for m in p.finditer(ln):
+                if m.start() > 0 or rest != ln:
+                    right.append(m.group(0).strip())
+                    rest = rest.replace(m.group(0), " ")
+        rest = re.sub(r"\s+", " ", rest).strip()
+        if rest != ln.strip() and out and rest and (rest[0].islower() or out[-1].endswith(("Parties", "Nations"))):
+            out[-1] = f"{out[-1]} {rest}"
+        elif rest:
+            out.append(rest)
+    return out + right if right else out
+
+
+def _split_paragraphs(text: str) -> str:
+    """Put run-together numbered paragraphs and roman headings on lines of their own."""
+    out = []
+    expected = 1
+    pos = 0
+    for m in re.finditer(r"(?<=\S)\s+(\d{1,3})\.\s+(?=[A-Z“\"])", text):
+        n = int(m.group(1))
+        after_sentence = text[m.start() - 1] in ".;:\"”)"
+        if (n == expected and (after_sentence or n == 1)) or (after_sentence and n == expected + 1):
+            out.append(text[pos:m.start()])
+            out.append("\n\n")
+            pos = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            expected = n + 1
+    out.append(text[pos:])
+    text = "".join(out)
+    return _ROMAN.sub(lambda m: "\n\n" + m.group(1) + " ", text)
+
+
+def denoise(raw: str) -> str:
+    lines = [re.sub(r"[ \t]{2,}", " ", ln).strip() for ln in raw.split("\n")]
+    lines = _drop_chrome(lines)
+    cleaned = []
+    for ln in lines:
+        for p in _INLINE_DROP:
+            ln = p.sub(" ", ln)
+        ln = _DOT_LEADER.sub(" ", ln)
+        ln = _SPLIT_HYPHEN.sub("-", ln)
+        ln = re.sub(r"\s{2,}", " ", ln).strip()
+        if _PAGE_NUMBERS.match(ln):
+            continue
+        cleaned.append(ln)
+    # One token per line: glue lone labels ("I.", "3/1.") to the line after them.
+    glued: list[str] = []
+    for ln in cleaned:
+        if glued and _LONE_LABEL.match(glued[-1]) and ln:
+            glued[-1] = f"{glued[-1]} {ln}"
+        else:
+            glued.append(ln)
+    front: list[str] = []
+    for ln in glued:
+        if len(ln) > 200 or re.search(r"\S\s+Distr\.:", ln):
+            front.extend(_split_front(ln))  # each piece a block of its own
+        else:
+            front.append(ln)
+    front = _two_columns(front)
+    body = "\n".join(front)
+    return "\n".join(_split_paragraphs(block) for block in body.split("\n"))
