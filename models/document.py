@@ -79,6 +79,7 @@ class ParsedDocument:
     footnotes: list[Unit] = field(default_factory=list)
     guidelines: list[Guideline] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    input_warnings: list[str] = field(default_factory=list)  # what the reader repaired (encoding, NULs, noise)
     # Filled by the extractors (records from models.references, models.mandates, models.networks).
     references: list = field(default_factory=list)
     mandates: list = field(default_factory=list)
@@ -113,6 +114,7 @@ class IngestError:
     stage: str  # read | parse | symbol
     message: str
     hint: str
+    severity: str = "error"  # error: the file was left out; warning: built, after a repair
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message} ({self.hint})"

@@ -18,7 +18,8 @@ def _progress(label: str, total: int):
 
 def _report_errors(errors) -> None:
     for e in errors:
-        click.secho(f"error: {e.file}: {e.message}. {e.hint}.", fg="red", err=True)
+        click.secho(f"{e.severity}: {e.file}: {e.message}. {e.hint}.", fg="red" if e.severity == "error" else "yellow",
+                    err=True)
 
 
 @click.group()
@@ -73,7 +74,8 @@ def build(paths, db_path, no_cache):
                            progress=lambda p: bar.update(1, p))
     _report_errors(result.corpus.errors)
     c = result.corpus
-    click.echo(f"built {result.db}: {len(c.documents)} documents, {len(c.errors)} ingest errors, "
+    n_err = sum(1 for e in c.errors if e.severity == "error")
+    click.echo(f"built {result.db}: {len(c.documents)} documents, {n_err} files left out, "
                f"{c.cache_hits} from cache, {result.seconds:.2f} s")
 
 

@@ -21,6 +21,7 @@ from models.document import IngestError, ParsedDocument
 from pipelines.parse import PARSER_VERSION, parse_bytes
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
+MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
 BUNDLED = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 MANIFEST_NAMES = ("manifest.tsv", "MANIFEST.tsv")
 
@@ -42,6 +43,14 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def _limits_from_env() -> None:
+    if os.environ.get("COSP_MAX_MB"):
+        MAX_MB["text"] = MAX_MB["pdf"] = float(os.environ["COSP_MAX_MB"])
+
+
+_limits_from_env()
 
 
 def default_cache_dir() -> Path:
@@ -67,6 +76,12 @@ def read_manifest(paths: Iterable[Path]) -> dict[str, str]:
 def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDocument], Optional[IngestError], bool]:
     """Parse a file (or load it from the cache). Returns (document, error, cache_hit)."""
     try:
+        size = path.stat().st_size
+        limit = MAX_MB["pdf" if path.suffix.lower() == ".pdf" else "text"]
+        if size > limit * 1024 * 1024:
+            return None, IngestError(
+                str(path), "read", f"the file is {size / 2**20:.0f} MB, over the {limit} MB limit for one document",
+                "split it into one file per document, or set COSP_MAX_MB to raise the limit"), False
         data = path.read_bytes()
     except OSError as exc:
         return None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
@@ -113,6 +128,8 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
             corpus.errors.append(error)
         else:
             corpus.documents.append(doc)
+            corpus.errors.extend(IngestError(str(path), "read", w, "the file was built; check the repaired text",
+                                             severity="warning") for w in doc.input_warnings)
     resolve_symbols(corpus, read_manifest(files))
     return corpus
 

@@ -22,7 +22,7 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
         file=Path(name).name, format=source.format, sha256=source.sha256, text=text, meta=meta,
         pages=source.pages, front=b.front, headings=b.headings, paragraphs=b.paragraphs,
         items=b.items, footnotes=b.footnotes, guidelines=b.guidelines,
-        warnings=source.warnings + b.warnings,
+        warnings=source.warnings + b.warnings, input_warnings=list(source.warnings),
     )
     return doc
 

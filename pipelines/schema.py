@@ -36,7 +36,8 @@ TABLES: dict[str, dict] = {
     "headings": dict(columns={
         "id": str, "document": str, "at": str, "kind": str, "level": int, "seq": int, "text": str,
         "start": int, "end": int, "page": int}, pk="id", fks=[("document", "documents", "id")]),
-    "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "message": str, "hint": str}, pk="id"),
+    "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "severity": str, "message": str,
+                                   "hint": str}, pk="id"),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
 }
 FTS = {"paragraphs": ["text"], "footnotes": ["text"], "documents": ["title", "agenda_title"]}

@@ -27,7 +27,8 @@ _RIGHT_COLUMN = [re.compile(p) for p in _N["right_column"]]
 _DOT_LEADER = re.compile(r"(?:\s?\.){4,}\s*")
 _SPLIT_HYPHEN = re.compile(r"(?<=[a-z]) -(?=[a-z])|(?<=[a-z]) - (?=[a-z]+\b)")
 _ROMAN = re.compile(r"(?<=\s)((?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.)\s+(?=[A-Z])")
-_LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
+_LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,3}\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
+_RUN_TOGETHER = re.compile(r"^\s*(\d{1,3})\.\s.*?[.;:]\s+(\d{1,3})\.\s+[A-Z]")
 _PAGE_NUMBERS = re.compile(r"^(?:\d{1,3}(?:\s*-\s*\d{1,3})?|Page|Paragraphs|Paragraphs Page)$")
 
 
@@ -42,7 +43,10 @@ def looks_noisy(raw: str) -> bool:
     indented = sum(1 for ln in lines if re.match(r"^\s{8,}\S", ln)) / len(lines)
     chrome = any(p.search(ln) for p in _CHROME for ln in lines[:5])
     leaders = sum(1 for ln in lines if _DOT_LEADER.search(ln)) >= 3
-    return bool(long_runs or front_across or inline_headers or tiny > 0.3 or indented > 0.3 or chrome or leaders)
+    hyphens = bool(_SPLIT_HYPHEN.search(raw))
+    run_together = any((m := _RUN_TOGETHER.match(ln)) and int(m.group(2)) == int(m.group(1)) + 1 for ln in lines)
+    return bool(long_runs or front_across or inline_headers or tiny > 0.3 or indented > 0.3 or chrome or leaders
+                or hyphens or run_together)
 
 
 def _drop_chrome(lines: list[str]) -> list[str]:
@@ -59,25 +63,43 @@ def _split_front(line: str) -> list[str]:
 
 
 def _two_columns(lines: list[str]) -> list[str]:
-    """``Conference of the States Parties Distr.: General`` -> left text, then the right column."""
+    """``Conference of the States Parties Distr.: General`` -> the left column's text, then the right's.
+
+    While consecutive lines carry right-column labels (or continue the left column's
+    sentence), the left parts are joined and the right parts held back; both are
+    written out, left first, where the two-column region ends.
+    """
     out: list[str] = []
+    left: list[str] = []
     right: list[str] = []
+
+    def flush():
+        if left:
+            out.append(" ".join(left))
+        out.extend(right)
+        left.clear()
+        right.clear()
+
     for ln in lines:
-        rest = ln
-        if not re.search(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:.*\S\s+\S", ln):
+        across = re.search(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:.*\S\s+\S", ln)
+        if not across:
+            continues = left and ln and (ln[0].islower() or left[-1].endswith(("Parties", "Nations")))
+            if continues:
+                left.append(ln)
+                continue
+            flush()
             out.append(ln)
             continue
+        rest = ln
         for p in _RIGHT_COLUMN:
             for m in p.finditer(ln):
-                if m.start() > 0 or rest != ln:
-                    right.append(m.group(0).strip())
-                    rest = rest.replace(m.group(0), " ")
+                right.append(m.group(0).strip())
+                rest = rest.replace(m.group(0), " ")
         rest = re.sub(r"\s+", " ", rest).strip()
-        if rest != ln.strip() and out and rest and (rest[0].islower() or out[-1].endswith(("Parties", "Nations"))):
-            out[-1] = f"{out[-1]} {rest}"
-        elif rest:
-            out.append(rest)
-    return out + right if right else out
+        if rest:
+            left.append(rest)
+    flush()
+    return out
 
 
 def _split_paragraphs(text: str) -> str:

@@ -38,12 +38,13 @@ def _open(data: bytes, name: str):
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages  # forces the page tree: a truncated file fails here
         return pdf
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
+    except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
         raise ReadError(f"the PDF is damaged or truncated ({type(exc).__name__})",
                         "download the PDF again, or give its text export instead") from exc
     except Exception as exc:

@@ -1,0 +1,91 @@
+"""`cosp build`: atomic, cached, complete tables, read-only output."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import sqlite_utils
+
+from pipelines.build import build
+from pipelines.ingest import BUNDLED
+
+COSP = [sys.executable, "-m", "pipelines.cli"]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_build_writes_every_table_and_a_read_only_file(tmp_path):
+    db_path = tmp_path / "cosp.db"
+    result = build([BUNDLED], db_path)
+    db = sqlite_utils.Database(db_path)
+    assert {"documents", "paragraphs", "footnotes", "headings", "ingest_errors", "build_info"} <= set(
+        db.table_names())
+    assert db["documents"].count == 5
+    assert db.execute("select count(*) from paragraphs where kind = 'paragraph'").fetchone()[0] == 48 + 21 + 105 + 96 + 81
+    assert not os.access(db_path, os.W_OK) or os.geteuid() == 0
+    assert oct(db_path.stat().st_mode & 0o222) == "0o0"
+    assert result.corpus.errors == []
+    info = {r["key"]: r["value"] for r in db["build_info"].rows}
+    assert info["documents"] == "5" and len(info["corpus_hash"]) == 64
+
+
+def test_rebuild_over_a_read_only_database_replaces_it(tmp_path):
+    db_path = tmp_path / "cosp.db"
+    build([BUNDLED / "000_de38badff640f652.txt"], db_path)
+    build([BUNDLED], db_path)
+    assert sqlite_utils.Database(db_path)["documents"].count == 5
+
+
+def test_second_build_reads_parse_results_from_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    first = build([BUNDLED], tmp_path / "a.db", cache_dir=cache)
+    second = build([BUNDLED], tmp_path / "b.db", cache_dir=cache)
+    assert first.corpus.cache_hits == 0 and second.corpus.cache_hits == 5
+    rows = lambda p: list(sqlite_utils.Database(p).query("select id, text from paragraphs order by id"))  # noqa: E731
+    assert rows(tmp_path / "a.db") == rows(tmp_path / "b.db")
+    symbols = lambda p: [r["symbol"] for r in sqlite_utils.Database(p)["documents"].rows]  # noqa: E731
+    assert symbols(tmp_path / "a.db") == symbols(tmp_path / "b.db")  # inference is re-run on cached docs
+
+
+def test_killing_a_build_midway_leaves_the_previous_database_intact(tmp_path):
+    db_path = tmp_path / "cosp.db"
+    build([BUNDLED], db_path)
+    before = _sha(db_path)
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(120):
+        for f in BUNDLED.glob("*.txt"):
+            shutil.copy(f, big / f"{i:03d}_{f.name}")
+    env = dict(os.environ, COSP_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.Popen(COSP + ["build", str(big), "--db", str(db_path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
+    temp = tmp_path / f".cosp.db.building-{proc.pid}"
+    deadline = time.time() + 60
+    while not temp.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert temp.exists(), "the build never started writing its temporary file"
+    time.sleep(0.5)
+    assert proc.poll() is None, "the build finished before it could be killed: make the corpus larger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _sha(db_path) == before
+    assert sqlite_utils.Database(db_path)["documents"].count == 5
+    # The next build clears the dead build's temporary file.
+    build([BUNDLED], db_path)
+    assert not temp.exists()
+
+
+def test_cli_build_reports_counts(tmp_path):
+    out = subprocess.run(COSP + ["build", str(BUNDLED), "--db", str(tmp_path / "x.db")], capture_output=True,
+                         text=True, env=dict(os.environ, COSP_CACHE_DIR=str(tmp_path / "c")),
+                         cwd=Path(__file__).parent.parent)
+    assert out.returncode == 0, out.stderr
+    assert "5 documents, 0 files left out" in out.stdout
