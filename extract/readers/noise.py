@@ -28,6 +28,7 @@ _DOT_LEADER = re.compile(r"(?:\s?\.){4,}\s*")
 _SPLIT_HYPHEN = re.compile(r"(?<=[a-z]) -(?=[a-z])|(?<=[a-z]) - (?=[a-z]+\b)")
 _ROMAN = re.compile(r"(?<=\s)((?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.)\s+(?=[A-Z])")
 _LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,3}\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
+_ACROSS = re.compile(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:\s*\w+\s+\S")
 _RUN_TOGETHER = re.compile(r"^\s*(\d{1,3})\.\s.*?[.;:]\s+(\d{1,3})\.\s+[A-Z]")
 _PAGE_NUMBERS = re.compile(r"^(?:\d{1,3}(?:\s*-\s*\d{1,3})?|Page|Paragraphs|Paragraphs Page)$")
 
@@ -37,7 +38,7 @@ def looks_noisy(raw: str) -> bool:
     if not lines:
         return False
     long_runs = sum(1 for ln in lines if len(ln) > 600 and len(re.findall(r"\s\d{1,3}\.\s+[A-Z]", ln)) >= 2)
-    front_across = any(re.search(r"\S.*\bDistr\.\s*:|\S.*\bOriginal\s*:", ln) for ln in lines[:40])
+    front_across = any(_ACROSS.search(ln) for ln in lines[:40])
     inline_headers = any(p.search(ln) for p in _INLINE_DROP for ln in lines)
     tiny = sum(1 for ln in lines if len(ln.split()) <= 1) / len(lines)
     indented = sum(1 for ln in lines if re.match(r"^\s{8,}\S", ln)) / len(lines)
@@ -81,7 +82,7 @@ def _two_columns(lines: list[str]) -> list[str]:
         right.clear()
 
     for ln in lines:
-        across = re.search(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:.*\S\s+\S", ln)
+        across = _ACROSS.search(ln)
         if not across:
             continues = left and ln and (ln[0].islower() or left[-1].endswith(("Parties", "Nations")))
             if continues:

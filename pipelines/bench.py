@@ -1,0 +1,168 @@
+"""``cosp bench``: throughput and peak memory of the pipeline next to baselines, in one run.
+
+Each measurement runs in a fresh child process, so its peak memory (``ru_maxrss``) is
+its own and no import or cache of one measurement flatters the next; the best of
+``repeat`` runs is kept.  Baselines are measured on the same files in the same run:
+raw ``pdfplumber`` ``extract_text`` and raw ``pypdfium2`` for PDFs, plain decoding and
+spaCy's blank tokenizer for text.  The output ends with one line per ratio.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipelines.ingest import BUNDLED, collect
+
+
+# -- measured tasks (module-level so a spawned child can import them) ---------------
+def _task_text_pipeline(files):
+    from pipelines.parse import parse_bytes
+
+    for f in files:
+        parse_bytes(Path(f).read_bytes(), f)
+
+
+def _task_text_decode(files):
+    from extract.readers.text import decode
+
+    for f in files:
+        decode(Path(f).read_bytes(), f)
+
+
+def _task_spacy_tokenizer(files):
+    import spacy
+
+    nlp = spacy.blank("en")
+    for f in files:
+        nlp.tokenizer(Path(f).read_text(encoding="utf-8", errors="replace"))
+
+
+def _task_pdf_pipeline(files):
+    from pipelines.parse import parse_bytes
+
+    for f in files:
+        parse_bytes(Path(f).read_bytes(), f)
+
+
+def _task_pdfplumber(files):
+    import pdfplumber
+
+    for f in files:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+
+
+def _task_pypdfium2(files):
+    import pypdfium2
+
+    for f in files:
+        pdf = pypdfium2.PdfDocument(f)
+        for page in pdf:
+            page.get_textpage().get_text_range()
+        pdf.close()
+
+
+def _task_build(args):
+    from pipelines.build import build
+
+    files, db, cache = args
+    build(files, db, cache_dir=Path(cache))
+
+
+def _child(task: Callable, arg, queue) -> None:
+    start = time.perf_counter()
+    task(arg)
+    seconds = time.perf_counter() - start
+    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
+
+
+def measure(task: Callable, arg, repeat: int = 1) -> tuple[float, float]:
+    """Best wall time (s) and peak resident memory (MB) of ``task(arg)`` in a fresh process."""
+    ctx = mp.get_context("spawn")
+    best = (float("inf"), 0.0)
+    for _ in range(max(1, repeat)):
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_child, args=(task, arg, queue))
+        proc.start()
+        result = queue.get()
+        proc.join()
+        best = min(best, result)
+    return best
+
+
+def _pdf_pages(files: list[str]) -> int:
+    import pypdfium2
+
+    total = 0
+    for f in files:
+        pdf = pypdfium2.PdfDocument(f)
+        total += len(pdf)
+        pdf.close()
+    return total
+
+
+def make_seed_pdfs(folder: Path) -> list[str]:
+    """The bundled corpus rendered as UN-layout PDFs (the generator the tests use)."""
+    from pipelines.ingest import ingest
+    from pipelines.pdf_fixture import render_pdf
+
+    out = []
+    for doc in ingest([BUNDLED]).documents:
+        path = folder / doc.file.replace(".txt", ".pdf")
+        path.write_bytes(render_pdf(doc))
+        out.append(str(path))
+    return out
+
+
+def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None] = print) -> list[str]:
+    files = [str(p) for p in collect(paths or [BUNDLED])]
+    texts = [f for f in files if not f.lower().endswith(".pdf")]
+    pdfs = [f for f in files if f.lower().endswith(".pdf")]
+    lines: list[str] = []
+    ratios: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if not paths:
+            try:
+                pdfs = make_seed_pdfs(tmp)
+            except ImportError:
+                echo("reportlab is not installed: PDF figures skipped (pip install -e '.[pdf-fixtures]')")
+        if texts:
+            size = sum(Path(f).stat().st_size for f in texts)
+            echo(f"text: {len(texts)} files, {size / 1e6:.2f} MB")
+            t_pipe, m_pipe = measure(_task_text_pipeline, texts, repeat)
+            t_dec, m_dec = measure(_task_text_decode, texts, repeat)
+            t_tok, m_tok = measure(_task_spacy_tokenizer, texts, repeat)
+            lines += [
+                f"text pipeline:        {size / t_pipe / 1e6:8.2f} MB/s  {t_pipe:7.3f} s  peak {m_pipe:6.0f} MB",
+                f"raw decode:           {size / t_dec / 1e6:8.2f} MB/s  {t_dec:7.3f} s  peak {m_dec:6.0f} MB",
+                f"spaCy blank tokenizer:{size / t_tok / 1e6:8.2f} MB/s  {t_tok:7.3f} s  peak {m_tok:6.0f} MB",
+            ]
+            ratios.append(f"text pipeline / spaCy blank tokenizer: {t_pipe / t_tok:.2f}x")
+            cache = tmp / "cache"
+            t_first, m_first = measure(_task_build, (texts, str(tmp / "a.db"), str(cache)), 1)
+            t_again, _ = measure(_task_build, (texts, str(tmp / "b.db"), str(cache)), repeat)
+            shutil.rmtree(cache, ignore_errors=True)
+            lines += [f"build, first run:     {t_first:7.3f} s  peak {m_first:6.0f} MB",
+                      f"build, unchanged:     {t_again:7.3f} s"]
+            ratios.append(f"first build / unchanged rebuild: {t_first / t_again:.1f}x")
+        if pdfs:
+            pages = _pdf_pages(pdfs)
+            echo(f"pdf: {len(pdfs)} files, {pages} pages")
+            t_pipe, m_pipe = measure(_task_pdf_pipeline, pdfs, repeat)
+            t_plumb, m_plumb = measure(_task_pdfplumber, pdfs, repeat)
+            t_ium, m_ium = measure(_task_pypdfium2, pdfs, repeat)
+            lines += [
+                f"pdf pipeline:         {pages / t_pipe:8.1f} pages/s  {t_pipe:7.3f} s  peak {m_pipe:6.0f} MB",
+                f"raw pdfplumber:       {pages / t_plumb:8.1f} pages/s  {t_plumb:7.3f} s  peak {m_plumb:6.0f} MB",
+                f"raw pypdfium2:        {pages / t_ium:8.1f} pages/s  {t_ium:7.3f} s  peak {m_ium:6.0f} MB",
+            ]
+            ratios += [f"pdf pipeline / raw pdfplumber: {t_pipe / t_plumb:.2f}x",
+                       f"pdf pipeline / raw pypdfium2: {t_pipe / t_ium:.2f}x"]
+    return lines + [""] + ratios
