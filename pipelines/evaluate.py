@@ -25,6 +25,10 @@ from pipelines.serialize import META_KEYS, document_json
 
 SHARED_GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "gold" / "seeds"
 PROJECT_GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold"
+# The reference kinds spec/identifiers.md scores; others (decisions, treaty articles, FATF
+# recommendations, other bodies' resolutions) are recognised and stored but not scored.
+SCORED_REFERENCE_KINDS = ("cosp_resolution", "ga_resolution", "document", "uncac_article", "uncac_chapter",
+                          "instrument")
 _SPECIFIC = re.compile(r"^(?:\d+(?:\([a-z]+\))?|fn[\d*]+|g\d+\.(?:\d+|title)(?:\([a-z]+\))?)$")
 
 
@@ -132,12 +136,14 @@ def _exact(row: Row, ok: bool) -> None:
 
 def score_references(report: Report, gold: dict, out: dict, label: str) -> None:
     addressed = any("at" in r for r in gold.get("references", []))
-    kinds = sorted({r["kind"] for r in gold.get("references", [])} | {r["kind"] for r in out["references"]})
+    kinds = [k for k in SCORED_REFERENCE_KINDS
+             if any(r["kind"] == k for r in gold.get("references", []) + out["references"])]
     for kind in kinds:
         def key(r):
             return (r["id"], place(r["at"])) if addressed else r["id"]
         g = [(key(r), bool(r.get("borderline"))) for r in gold.get("references", []) if r["kind"] == kind]
-        p = [key(r) for r in out["references"] if r["kind"] == kind]
+        # A reference repeated inside one unit is one fact at that address.
+        p = [key(r) for r in {(r["id"], r["at"]): r for r in out["references"] if r["kind"] == kind}.values()]
         if not addressed:  # per-document answer keys: each id once
             g, p = list(dict(g).items()), list(set(p))
         if g or p:

@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.metadata import read_metadata
+from extract.references import extract_references
 from extract.readers import read_bytes
 from extract.structure import parse_structure
 from models.document import ParsedDocument
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # bump when parse output changes: it keys the cache
 
 
 def parse_bytes(data: bytes, name: str) -> ParsedDocument:
@@ -24,6 +25,7 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
         items=b.items, footnotes=b.footnotes, guidelines=b.guidelines,
         warnings=source.warnings + b.warnings, input_warnings=list(source.warnings),
     )
+    doc.references = extract_references(doc)
     return doc
 
 
