@@ -38,7 +38,8 @@ _RX = {k: re.compile(R[k].replace("{para}", R["para"])) for k in ("uncac_after",
 _SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-Z(“\"])")
 _FATF_CONTEXT = re.compile(r"Financial Action Task Force|FATF|International Standards on Combating Money Laundering")
 RESOLUTION_KINDS = ("cosp_resolution", "ga_resolution")
-_TREATY_AFTER = re.compile(r"\bof (?:the )?((?:directive |decision )?[A-Z][^,;()]*?)(?=\s*[,;.()]|$)")
+_TREATY_AFTER = re.compile(r"\bof (?:the )?((?:directive|decision|Directive|Decision)\s+(?:No\.\s*)?\S+?(?=[,;()]|\s|$)|"
+                           r"[A-Z][^,;()]*?(?=\s*[,;.()]|$))")
 _TREATY_BEFORE = re.compile(r"((?:[A-Z][\w-]*|of|the|on|in|for|against|and)(?:\s+(?:[A-Z][\w-]*|of|the|on|in|for|against|and))*)\s*\(\s*$")
 
 
@@ -223,3 +224,13 @@ def resolution_before(refs: Iterable[Reference], pos: int) -> Optional[Reference
 def anaphora_spans(text: str) -> list[tuple[int, int]]:
     """Where a unit's text points back to a resolution without naming it."""
     return [m.span() for m in _RX["anaphora"].finditer(text)]
+
+
+def references_in(text: str, body: Optional[str] = None) -> list[Reference]:
+    """References in one piece of text, as if it were paragraph 1 of a document of ``body``."""
+    from models.document import DocumentMeta
+
+    unit = Unit(at="1", kind="paragraph", text=text, start=0, end=len(text), segments=[(0, len(text))])
+    doc = ParsedDocument(file="-", format="text", sha256="", text=text, meta=DocumentMeta(body=body),
+                         paragraphs=[unit])
+    return extract_references(doc)

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pipelines.ingest import BUNDLED, collect
 
 
 # -- measured tasks (module-level so a spawned child can import them) ---------------
@@ -40,6 +39,34 @@ def _task_spacy_tokenizer(files):
     nlp = spacy.blank("en")
     for f in files:
         nlp.tokenizer(Path(f).read_text(encoding="utf-8", errors="replace"))
+
+
+def _task_references(files):
+    """Reference extraction alone: documents are parsed first, only the extractor is timed."""
+    from extract.nlp import get_nlp
+    from extract.references import extract_references
+    from pipelines.parse import parse_bytes
+
+    docs = [parse_bytes(Path(f).read_bytes(), f) for f in files]
+    get_nlp()
+    start = time.perf_counter()
+    for doc in docs:
+        extract_references(doc)
+    return time.perf_counter() - start
+
+
+def _task_spacy_tokenizer_warm(files):
+    """spaCy's blank tokenizer on the same unit texts, model load excluded, as the reference baseline."""
+    import spacy
+
+    from pipelines.parse import parse_bytes
+
+    texts = [u.text for f in files for u in parse_bytes(Path(f).read_bytes(), f).units()]
+    nlp = spacy.blank("en")
+    start = time.perf_counter()
+    for _ in nlp.tokenizer.pipe(texts):
+        pass
+    return time.perf_counter() - start
 
 
 def _task_pdf_pipeline(files):
@@ -75,11 +102,23 @@ def _task_build(args):
     build(files, db, cache_dir=Path(cache))
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory. ``VmHWM`` is reset by exec; ``ru_maxrss`` is not on Linux."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def _child(task: Callable, arg, queue) -> None:
     start = time.perf_counter()
-    task(arg)
-    seconds = time.perf_counter() - start
-    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
+    own = task(arg)  # a task may time only its own part and return that
+    seconds = own if isinstance(own, float) else time.perf_counter() - start
+    queue.put((seconds, _peak_mb()))
 
 
 def measure(task: Callable, arg, repeat: int = 1) -> tuple[float, float]:
@@ -109,7 +148,7 @@ def _pdf_pages(files: list[str]) -> int:
 
 def make_seed_pdfs(folder: Path) -> list[str]:
     """The bundled corpus rendered as UN-layout PDFs (the generator the tests use)."""
-    from pipelines.ingest import ingest
+    from pipelines.ingest import BUNDLED, ingest
     from pipelines.pdf_fixture import render_pdf
 
     out = []
@@ -121,6 +160,10 @@ def make_seed_pdfs(folder: Path) -> list[str]:
 
 
 def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None] = print) -> list[str]:
+    from pipelines.ingest import collect
+
+    from pipelines.ingest import BUNDLED
+
     files = [str(p) for p in collect(paths or [BUNDLED])]
     texts = [f for f in files if not f.lower().endswith(".pdf")]
     pdfs = [f for f in files if f.lower().endswith(".pdf")]
@@ -144,7 +187,12 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
                 f"raw decode:           {size / t_dec / 1e6:8.2f} MB/s  {t_dec:7.3f} s  peak {m_dec:6.0f} MB",
                 f"spaCy blank tokenizer:{size / t_tok / 1e6:8.2f} MB/s  {t_tok:7.3f} s  peak {m_tok:6.0f} MB",
             ]
+            t_ref, _ = measure(_task_references, texts, repeat)
+            t_tokw, _ = measure(_task_spacy_tokenizer_warm, texts, repeat)
+            lines += [f"reference extraction: {size / t_ref / 1e6:8.2f} MB/s  {t_ref:7.3f} s",
+                      f"spaCy tokenizer, warm:{size / t_tokw / 1e6:8.2f} MB/s  {t_tokw:7.3f} s"]
             ratios.append(f"text pipeline / spaCy blank tokenizer: {t_pipe / t_tok:.2f}x")
+            ratios.append(f"reference extraction / spaCy blank tokenizer (warm): {t_ref / t_tokw:.2f}x")
             cache = tmp / "cache"
             t_first, m_first = measure(_task_build, (texts, str(tmp / "a.db"), str(cache)), 1)
             t_again, _ = measure(_task_build, (texts, str(tmp / "b.db"), str(cache)), repeat)

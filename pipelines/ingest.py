@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 from extract.errors import ReadError
 from extract.symbols import infer_symbols
 from models.document import IngestError, ParsedDocument
-from pipelines.parse import PARSER_VERSION, parse_bytes
+from pipelines.version import PARSER_VERSION
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
 MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
@@ -96,6 +96,8 @@ def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDoc
             return doc, None, True
         except Exception:  # a stale or damaged cache entry is simply re-parsed
             pass
+    from pipelines.parse import parse_bytes  # spaCy loads only when something must be parsed
+
     try:
         doc = parse_bytes(data, str(path))
     except ReadError as exc:

@@ -9,7 +9,7 @@ from extract.readers import read_bytes
 from extract.structure import parse_structure
 from models.document import ParsedDocument
 
-PARSER_VERSION = "2"  # bump when parse output changes: it keys the cache
+from pipelines.version import PARSER_VERSION  # noqa: F401  (re-exported)
 
 
 def parse_bytes(data: bytes, name: str) -> ParsedDocument:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import subprocess
 from dataclasses import asdict
 from importlib import metadata as importlib_metadata
@@ -36,10 +37,28 @@ TABLES: dict[str, dict] = {
     "headings": dict(columns={
         "id": str, "document": str, "at": str, "kind": str, "level": int, "seq": int, "text": str,
         "start": int, "end": int, "page": int}, pk="id", fks=[("document", "documents", "id")]),
+    "references": dict(columns={
+        "id": int, "document": str, "at": str, "unit": str, "cite": str, "kind": str, "ref_id": str, "text": str,
+        "detail": str, "title": str, "url": str, "start": int, "end": int}, pk="id",
+        fks=[("document", "documents", "id")]),
+    "cosp_sessions": dict(columns={"session": int, "year": int, "place": str, "url": str}, pk="session"),
+    "resolutions": dict(columns={
+        "id": str, "kind": str, "session": int, "number": int, "year": int, "place": str, "title": str, "url": str,
+        "documents_citing": int, "times_cited": int}, pk="id"),
     "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "severity": str, "message": str,
                                    "hint": str}, pk="id"),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
 }
+VIEWS = {
+    # document -> what it cites, with counts and the paragraphs that cite it.
+    "citation_graph": """
+        select d.id as document, d.symbol, r.kind, r.ref_id as cited, count(*) as times,
+               group_concat(distinct r.at) as paragraphs,
+               (select c.id from documents c where c.symbol = r.ref_id) as cited_document
+        from [references] r join documents d on d.id = r.document
+        group by d.id, r.kind, r.ref_id""",
+}
+INDEXES = {"references": ["ref_id", "kind"], "paragraphs": ["at"]}
 FTS = {"paragraphs": ["text"], "footnotes": ["text"], "documents": ["title", "agenda_title"]}
 
 
@@ -49,9 +68,12 @@ def apply(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
         if not db[name].exists():
             db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("fks", []))
-        for column, _, _ in spec.get("fks", []):
+        for column in [c for c, _, _ in spec.get("fks", [])] + INDEXES.get(name, []):
             index = f"idx_{name}_{column}"
             db.conn.execute(f"CREATE INDEX IF NOT EXISTS [{index}] ON [{name}] ([{column}])")
+    for name, sql in VIEWS.items():
+        db.conn.execute(f"DROP VIEW IF EXISTS [{name}]")
+        db.conn.execute(f"CREATE VIEW [{name}] AS {sql}")
 
 
 def _enable_fts(db: sqlite_utils.Database) -> None:
@@ -64,6 +86,22 @@ def _enable_fts(db: sqlite_utils.Database) -> None:
 
 def doc_id(doc) -> str:
     return doc.file
+
+
+def cite(doc, at: str) -> str:
+    """How a person quotes the place: "CAC/COSP/WG.2/2018/2, para. 54 (b)"."""
+    name = doc.meta.symbol or doc.file
+    m = re.match(r"^(\d+)(?:\(([a-z]+)\))?$", at)
+    if m:
+        return f"{name}, para. {m.group(1)}" + (f" ({m.group(2)})" if m.group(2) else "")
+    m = re.match(r"^fn(\d+|\*)$", at)
+    if m:
+        return f"{name}, footnote {m.group(1)}"
+    m = re.match(r"^g(\d+)\.(\d+|title)(?:\(([a-z]+)\))?$", at)
+    if m:
+        where = "title" if m.group(2) == "title" else f"para. {m.group(1)}.{m.group(2)}"
+        return f"{name}, draft guideline {m.group(1)}, {where}" + (f" ({m.group(3)})" if m.group(3) else "")
+    return f"{name}, front page" if at == "front" else f"{name}, under “{at[:80]}”"
 
 
 def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime) -> None:
@@ -92,8 +130,41 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
     db["footnotes"].insert_all(footnotes, replace=True)
     db["headings"].insert_all(headings, replace=True)
     db["ingest_errors"].insert_all([asdict(e) for e in corpus.errors])
+    write_references(db, corpus)
     _enable_fts(db)
     db["build_info"].insert_all(build_info(corpus, started), replace=True)
+
+
+def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    from extract.resources import load_yaml
+
+    sessions = load_yaml("cosp_sessions.yaml")
+    rows, resolutions = [], {}
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        for r in doc.references:
+            rows.append(dict(document=did, at=r.at, unit=f"{did}#{r.at}", cite=cite(doc, r.at), kind=r.kind,
+                             ref_id=r.id, text=r.text, detail=r.detail, title=r.title, url=r.url,
+                             start=r.start, end=r.end))
+            if r.kind in ("cosp_resolution", "ga_resolution"):
+                entry = resolutions.setdefault(r.id, dict(id=r.id, kind=r.kind, title=None, url=r.url,
+                                                          docs=set(), times_cited=0))
+                entry["docs"].add(did)
+                entry["times_cited"] += 1
+                entry["title"] = entry["title"] or r.title
+    db["references"].insert_all(rows, batch_size=500)
+    db["cosp_sessions"].insert_all(
+        [dict(session=int(k), year=v["year"], place=v["place"], url=v["url"]) for k, v in sessions.items()],
+        replace=True)
+    out = []
+    for e in resolutions.values():
+        m = re.search(r"(\d+)/(\d+)$", e["id"])
+        session = int(m.group(1)) if e["kind"] == "cosp_resolution" else None
+        info = sessions.get(session, {}) if session else {}
+        out.append(dict(id=e["id"], kind=e["kind"], session=session, number=int(m.group(2)),
+                        year=info.get("year"), place=info.get("place"), title=e["title"], url=e["url"],
+                        documents_citing=len(e["docs"]), times_cited=e["times_cited"]))
+    db["resolutions"].insert_all(out, replace=True)
 
 
 def _git_commit() -> str | None:
