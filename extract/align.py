@@ -97,12 +97,13 @@ def _describe(ops: list[dict], added: list[str], removed: list[str], subj: tuple
     if subj[0] and subj[1] and subj[0] != subj[1]:
         parts.append(f"subject '{subj[0]}' -> '{subj[1]}'")
     for o in ops:
+        old, new = o["old"].strip(), o["new"].strip()
         if o["op"] == "replace":
-            parts.append(f"'{o['old']}' -> '{o['new']}'")
+            parts.append(f"'{old}' -> '{new}'")
         elif o["op"] == "insert":
-            parts.append(f"added: '{o['new']}'")
+            parts.append(f"added: '{new}'")
         elif o["op"] == "delete":
-            parts.append(f"deleted: '{o['old']}'")
+            parts.append(f"deleted: '{old}'")
     parts += [f"qualifier added: {q}" for q in added] + [f"qualifier removed: {q}" for q in removed]
     return "; ".join(parts) or "no change"
 

@@ -19,42 +19,48 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _join(toks: list[str]) -> str:
-    out = ""
-    for t in toks:
-        if out and not re.match(r"^[,.;:)\]”’]", t) and not out.endswith(("(", "[", "“")):
-            out += " "
-        out += t
-    return out
+def _slice(text: str, spans: list[tuple[int, int]], i1: int, i2: int) -> str:
+    """The original text of tokens i1..i2 and the space after them, as printed.
+
+    Concatenating the slices of consecutive ops gives back the text exactly.
+    """
+    if i2 <= i1:
+        return ""
+    return text[spans[i1][0]:spans[i2][0] if i2 < len(spans) else len(text)]
 
 
 def diff_ops(old: str, new: str) -> list[dict]:
-    """[{op: equal|insert|delete|replace, old, new}] over word tokens, filler folded into changes."""
-    a, b = tokens(old), tokens(new)
+    """[{op: equal|insert|delete|replace, old, new}] over word tokens, filler folded into changes.
+
+    Each op carries the original text of its tokens, so rendering keeps the spacing and
+    punctuation exactly as printed.
+    """
+    sa = [m.span() for m in _TOKEN.finditer(old)]
+    sb = [m.span() for m in _TOKEN.finditer(new)]
+    a, b = [old[x:y] for x, y in sa], [new[x:y] for x, y in sb]
     raw = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
-    ops: list[list] = [[tag, a[i1:i2], b[j1:j2]] for tag, i1, i2, j1, j2 in raw]
-    merged: list[list] = []
-    i = 0
-    while i < len(ops):
-        tag, x, y = ops[i]
-        if (tag == "equal" and merged and merged[-1][0] != "equal" and i + 1 < len(ops)
-                and len(x) <= 2 and all(t.lower() in _FILLER for t in x)):
+    merged: list[list] = []  # [tag, i1, i2, j1, j2]
+    k = 0
+    while k < len(raw):
+        tag, i1, i2, j1, j2 = raw[k]
+        filler = tag == "equal" and i2 - i1 <= 2 and all(t.lower() in _FILLER for t in a[i1:i2])
+        if filler and merged and merged[-1][0] != "equal" and k + 1 < len(raw):
             prev = merged.pop()
-            nxt = ops[i + 1]
-            merged.append(["replace", prev[1] + x + nxt[1], prev[2] + y + nxt[2]])
-            i += 2
+            nxt = raw[k + 1]
+            merged.append(["replace", prev[1], nxt[2], prev[3], nxt[4]])
+            k += 2
             continue
         if merged and tag != "equal" and merged[-1][0] != "equal":
             prev = merged.pop()
-            merged.append(["replace", prev[1] + x, prev[2] + y])
+            merged.append(["replace", prev[1], i2, prev[3], j2])
         else:
-            merged.append([tag, x, y])
-        i += 1
+            merged.append([tag, i1, i2, j1, j2])
+        k += 1
     out = []
-    for tag, x, y in merged:
-        if tag == "replace":
-            tag = "insert" if not x else "delete" if not y else "replace"
-        out.append({"op": tag, "old": _join(x), "new": _join(y)})
+    for tag, i1, i2, j1, j2 in merged:
+        if tag != "equal":
+            tag = "insert" if i1 == i2 else "delete" if j1 == j2 else "replace"
+        out.append({"op": tag, "old": _slice(old, sa, i1, i2), "new": _slice(new, sb, j1, j2)})
     return out
 
 
@@ -69,8 +75,8 @@ def ops_html(ops: list[dict]) -> str:
         if o["op"] == "equal":
             parts.append(html.escape(o["old"]))
             continue
-        if o["old"]:
-            parts.append(f"<del>{html.escape(o['old'])}</del>")
-        if o["new"]:
-            parts.append(f"<ins>{html.escape(o['new'])}</ins>")
-    return " ".join(p for p in parts if p)
+        for tag, text in (("del", o["old"]), ("ins", o["new"])):
+            if text:
+                body = text.rstrip()
+                parts.append(f"<{tag}>{html.escape(body)}</{tag}>{html.escape(text[len(body):])}")
+    return "".join(parts)

@@ -106,6 +106,39 @@ def bench(paths, repeat):
 
 
 @cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path),
+              help="Database to look symbols up in, when OLD/NEW are not files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the alignment as JSON (keys of guidelines.json).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a standalone side-by-side redline report here.")
+def align(old, new, db_path, as_json, html_path):
+    """Align the draft guidelines of OLD and NEW (files, or symbols in the database)."""
+    from pipelines.align import comparison_json, load_version, obligation_text
+
+    try:
+        a, b = load_version(old, db_path), load_version(new, db_path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    result = comparison_json(a, b)
+    if html_path:
+        from pipelines.redline import render_redline
+
+        html_path.write_text(render_redline(a, b), encoding="utf-8")
+        click.echo(f"wrote {html_path}", err=True)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    elif not html_path:
+        click.echo(f"{result['from']} -> {result['to']}")
+        for e in result["alignment"]:
+            click.echo(f"  {e['from'] or '-':7} -> {e['to'] or '-':7} {e['relation']:9} {e['score']:5.1f} "
+                       f"{e['direction']:12} {e['obligation']}")
+        for t in result["title_changes"]:
+            click.echo(f"  title g{t['guideline']}: {t['changes']}")
+
+
+@cli.command()
 @click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)

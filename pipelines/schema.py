@@ -45,6 +45,23 @@ TABLES: dict[str, dict] = {
     "resolutions": dict(columns={
         "id": str, "kind": str, "session": int, "number": int, "year": int, "place": str, "title": str, "url": str,
         "documents_citing": int, "times_cited": int}, pk="id"),
+    "guideline_versions": dict(columns={
+        "id": str, "document": str, "symbol": str, "label": str, "year": int, "chain": int, "position": int,
+        "guidelines": int, "paragraphs": int}, pk="id", fks=[("document", "documents", "id")]),
+    "guideline_paragraphs": dict(columns={
+        "id": str, "version": str, "at": str, "kind": str, "guideline": int, "idx": int, "text": str},
+        pk="id", fks=[("version", "guideline_versions", "id")]),
+    "guideline_alignment": dict(columns={
+        "id": int, "from_version": str, "to_version": str, "from_at": str, "to_at": str, "relation": str,
+        "score": float, "method": str, "modal_before": str, "modal_after": str, "direction": str,
+        "qualifiers_added": str, "qualifiers_removed": str, "subject_before": str, "subject_after": str,
+        "changes": str, "sentence_moves": str, "diff_html": str, "diff_ops": str}, pk="id",
+        fks=[("from_version", "guideline_versions", "id"), ("to_version", "guideline_versions", "id")]),
+    "guideline_title_changes": dict(columns={
+        "id": int, "from_version": str, "to_version": str, "guideline": int, "to_guideline": int,
+        "from_title": str, "to_title": str, "direction": str, "qualifiers_added": str, "changes": str,
+        "diff_html": str}, pk="id",
+        fks=[("from_version", "guideline_versions", "id"), ("to_version", "guideline_versions", "id")]),
     "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "severity": str, "message": str,
                                    "hint": str}, pk="id"),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
@@ -131,6 +148,7 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
     db["headings"].insert_all(headings, replace=True)
     db["ingest_errors"].insert_all([asdict(e) for e in corpus.errors])
     write_references(db, corpus)
+    write_guidelines(db, corpus)
     _enable_fts(db)
     db["build_info"].insert_all(build_info(corpus, started), replace=True)
 
@@ -165,6 +183,48 @@ def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
                         year=info.get("year"), place=info.get("place"), title=e["title"], url=e["url"],
                         documents_citing=len(e["docs"]), times_cited=e["times_cited"]))
     db["resolutions"].insert_all(out, replace=True)
+
+
+def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    """Every guideline set in the corpus, its versions chained by date, each step aligned."""
+    if not any(d.guidelines for d in corpus.documents):
+        return
+    from extract.align import align, version_of
+    from pipelines.align import chains
+
+    docs = {d.file: d for d in corpus.documents if d.guidelines}
+    versions, paragraphs, links, titles = [], [], [], []
+    for c, chain in enumerate(chains([version_of(d) for d in docs.values()]), start=1):
+        for pos, v in enumerate(chain):
+            doc = docs[v.file]
+            vid = f"{doc_id(doc)}#guidelines"
+            v.label = f"{doc.meta.symbol or doc.file} ({v.year})"
+            versions.append(dict(id=vid, document=doc_id(doc), symbol=doc.meta.symbol, label=v.label, year=v.year,
+                                 chain=c, position=pos, guidelines=len(v.titles), paragraphs=len(v.paragraphs)))
+            paragraphs += [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,
+                                idx=-1, text=t) for n, t in v.titles.items()]
+            paragraphs += [dict(id=f"{vid}#{p.at}", version=vid, at=p.at, kind="paragraph", guideline=p.guideline,
+                                idx=p.index, text=p.text) for p in v.paragraphs]
+        for old, new in zip(chain, chain[1:]):
+            a, b = f"{doc_id(docs[old.file])}#guidelines", f"{doc_id(docs[new.file])}#guidelines"
+            found, changed = align(old, new)
+            links += [dict(from_version=a, to_version=b, from_at=lk.from_at, to_at=lk.to_at, relation=lk.relation,
+                           score=lk.score, method=lk.method, modal_before="; ".join(lk.modal_before),
+                           modal_after="; ".join(lk.modal_after), direction=lk.direction,
+                           qualifiers_added="; ".join(lk.qualifiers_added),
+                           qualifiers_removed="; ".join(lk.qualifiers_removed), subject_before=lk.subject_before,
+                           subject_after=lk.subject_after, changes=lk.changes,
+                           sentence_moves=json.dumps(lk.sentence_moves) if lk.sentence_moves else None,
+                           diff_html=lk.diff_html, diff_ops=json.dumps(lk.diff_ops, ensure_ascii=False))
+                      for lk in found]
+            titles += [dict(from_version=a, to_version=b, guideline=t.guideline, to_guideline=t.to_guideline,
+                            from_title=t.from_title, to_title=t.to_title, direction=t.direction,
+                            qualifiers_added="; ".join(t.qualifiers_added), changes=t.changes,
+                            diff_html=t.diff_html) for t in changed]
+    db["guideline_versions"].insert_all(versions, replace=True)
+    db["guideline_paragraphs"].insert_all(paragraphs, replace=True)
+    db["guideline_alignment"].insert_all(links)
+    db["guideline_title_changes"].insert_all(titles)
 
 
 def _git_commit() -> str | None:

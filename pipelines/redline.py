@@ -1,0 +1,58 @@
+"""Render an alignment as a standalone, printable side-by-side redline (HTML).
+
+Jinja2 autoescapes every text; the only markup passed through is the diff built by
+``extract.diff`` from escaped tokens, wrapped in ``Markup`` here and nowhere else.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from extract.align import align
+from pipelines.align import obligation_text
+from models.guidelines import GuidelineVersion
+
+_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                   autoescape=select_autoescape(["html"]))
+
+
+def sides(ops: list[dict]) -> tuple[Markup, Markup]:
+    """Old text with deletions marked, new text with insertions marked (both escaped)."""
+    left, right = [], []
+    for o in ops:
+        if o["op"] == "equal":
+            left.append(html.escape(o["old"]))
+            right.append(html.escape(o["new"]))
+            continue
+        for side, tag, text in ((left, "del", o["old"]), (right, "ins", o["new"])):
+            if text:
+                body = text.rstrip()
+                side.append(f"<{tag}>{html.escape(body)}</{tag}>{html.escape(text[len(body):])}")
+    return Markup("".join(left)), Markup("".join(right))
+
+
+def render_redline(old: GuidelineVersion, new: GuidelineVersion) -> str:
+    links, titles = align(old, new)
+    g_of = {p.at: p.guideline for p in new.paragraphs}
+    g_old = {p.at: p.guideline for p in old.paragraphs}
+    by_g: dict[int, dict] = {}
+    for lk in links:
+        number = g_of.get(lk.to_at) or g_old.get(lk.from_at)
+        left, right = sides(lk.diff_ops)
+        by_g.setdefault(number, {"number": number, "rows": [], "title": None})["rows"].append({
+            "from_at": lk.from_at, "to_at": lk.to_at, "left": left, "right": right, "relation": lk.relation,
+            "direction": lk.direction, "obligation": obligation_text(lk), "score": lk.score, "method": lk.method,
+            "qualifiers": lk.qualifiers_added, "moves": lk.sentence_moves,
+            "subject": f"{lk.subject_before} → {lk.subject_after}"
+            if lk.subject_before and lk.subject_after and lk.subject_before != lk.subject_after else ""})
+    for t in titles:
+        from extract.diff import diff_ops
+
+        left, right = sides(diff_ops(t.from_title, t.to_title))
+        by_g.setdefault(t.to_guideline, {"number": t.to_guideline, "rows": [], "title": None})["title"] = {
+            "left": left, "right": right, "direction": t.direction, "qualifiers": t.qualifiers_added}
+    guidelines = [by_g[k] for k in sorted(by_g)]
+    return _ENV.get_template("redline.html").render(old_label=old.label, new_label=new.label, guidelines=guidelines)
