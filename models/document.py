@@ -80,10 +80,14 @@ class ParsedDocument:
     guidelines: list[Guideline] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     input_warnings: list[str] = field(default_factory=list)  # what the reader repaired (encoding, NULs, noise)
-    # Filled by the extractors (records from models.references, models.mandates, models.networks).
+    # Filled by the extractors (records from models.references, models.mandates, models.entities).
     references: list = field(default_factory=list)
     mandates: list = field(default_factory=list)
-    networks: list = field(default_factory=list)
+    mentions: list = field(default_factory=list)  # networks, organisations, countries, regional groups
+    candidates: list = field(default_factory=list)  # network-like names not in the registry
+    facts: list = field(default_factory=list)  # about networks
+    figures: list = field(default_factory=list)
+    replies: list = field(default_factory=list)  # States listed in footnotes
 
     def units(self) -> list[Unit]:
         """The units extractors read, in reading order.

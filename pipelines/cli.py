@@ -50,8 +50,9 @@ def parse(files, as_json):
             click.echo(f"  {len(doc.paragraphs)} paragraphs, {len(doc.items)} lettered items, "
                        f"{len(doc.footnotes)} footnotes, {len(doc.headings)} headings, "
                        f"{len(doc.guidelines)} guidelines")
+            nets = {m.key for m in doc.mentions if m.entity_type == "network"}
             click.echo(f"  {len(doc.references)} references, {len(doc.mandates)} mandates, "
-                       f"{len(doc.networks)} networks")
+                       f"{len(nets)} networks, {len(doc.facts)} network facts, {len(doc.figures)} figures")
             for w in doc.warnings:
                 click.echo(f"  note: {w}")
     sys.exit(1 if corpus.errors and not corpus.documents else 0)

@@ -150,7 +150,20 @@ def score_references(report: Report, gold: dict, out: dict, label: str) -> None:
             score_sets(report, f"references.{kind}", g, p, label)
 
 
-SCORERS: list[Callable[[Report, dict, dict, str], None]] = [score_metadata, score_references]
+def score_networks(report: Report, gold: dict, out: dict, label: str) -> None:
+    """(canonical name, address) pairs; answer keys without addresses compare names."""
+    if "networks" not in gold or gold["networks"] is None:
+        return
+    g, p = [], []
+    for n in gold["networks"]:
+        for at in n.get("at") or [None]:
+            g.append(((n["name"], place(at)), bool(n.get("borderline"))))
+    for n in out["networks"]:
+        p += list({(n["name"], place(at)) for at in n["at"]})
+    score_sets(report, "networks", g, p, label)
+
+
+SCORERS: list[Callable[[Report, dict, dict, str], None]] = [score_metadata, score_references, score_networks]
 
 
 def register(scorer: Callable[[Report, dict, dict, str], None]) -> None:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extract.countries import find_countries, replies
+from extract.facts import figures, network_facts
 from extract.metadata import read_metadata
+from extract.networks import find_mentions
 from extract.references import extract_references
 from extract.readers import read_bytes
 from extract.structure import parse_structure
@@ -26,6 +29,12 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
         warnings=source.warnings + b.warnings, input_warnings=list(source.warnings),
     )
     doc.references = extract_references(doc)
+    networks, doc.candidates = find_mentions(doc, "network")
+    organisations, _ = find_mentions(doc, "organisation")
+    doc.mentions = networks + organisations + find_countries(doc)
+    doc.facts = network_facts(doc, networks)
+    doc.figures = figures(doc)
+    doc.replies = replies(doc)
     return doc
 
 

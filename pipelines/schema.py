@@ -62,6 +62,29 @@ TABLES: dict[str, dict] = {
         "from_title": str, "to_title": str, "direction": str, "qualifiers_added": str, "changes": str,
         "diff_html": str}, pk="id",
         fks=[("from_version", "guideline_versions", "id"), ("to_version", "guideline_versions", "id")]),
+    "networks": dict(columns={
+        "name": str, "acronym": str, "aliases": str, "type": str, "region": str, "documents": int,
+        "mentions": int}, pk="name"),
+    "organisations": dict(columns={"name": str, "acronym": str, "type": str, "documents": int, "mentions": int},
+                          pk="name"),
+    "countries": dict(columns={"iso3": str, "name": str, "regional_group": str}, pk="iso3"),
+    "mentions": dict(columns={
+        "id": int, "document": str, "at": str, "unit": str, "cite": str, "entity_type": str, "entity": str,
+        "text": str, "method": str, "score": float, "start": int, "end": int}, pk="id",
+        fks=[("document", "documents", "id")]),
+    "network_candidates": dict(columns={
+        "id": int, "document": str, "at": str, "text": str, "closest": str, "score": float, "start": int,
+        "end": int}, pk="id", fks=[("document", "documents", "id")]),
+    "network_facts": dict(columns={
+        "id": int, "network": str, "kind": str, "value": str, "number": int, "unit": str, "document": str,
+        "document_date": str, "at": str, "cite": str, "sentence": str, "start": int, "end": int}, pk="id",
+        fks=[("document", "documents", "id"), ("network", "networks", "name")]),
+    "figures": dict(columns={
+        "id": int, "subject": str, "value": int, "unit": str, "as_of": str, "document": str, "at": str,
+        "cite": str, "text": str, "start": int, "end": int}, pk="id", fks=[("document", "documents", "id")]),
+    "replies": dict(columns={
+        "id": int, "document": str, "footnote": str, "anchor": str, "country": str, "iso3": str,
+        "regional_group": str}, pk="id", fks=[("document", "documents", "id"), ("iso3", "countries", "iso3")]),
     "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "severity": str, "message": str,
                                    "hint": str}, pk="id"),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
@@ -75,7 +98,8 @@ VIEWS = {
         from [references] r join documents d on d.id = r.document
         group by d.id, r.kind, r.ref_id""",
 }
-INDEXES = {"references": ["ref_id", "kind"], "paragraphs": ["at"]}
+INDEXES = {"references": ["ref_id", "kind"], "paragraphs": ["at"], "mentions": ["entity", "entity_type"],
+           "figures": ["subject"], "network_facts": ["kind"]}
 FTS = {"paragraphs": ["text"], "footnotes": ["text"], "documents": ["title", "agenda_title"]}
 
 
@@ -149,6 +173,7 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
     db["ingest_errors"].insert_all([asdict(e) for e in corpus.errors])
     write_references(db, corpus)
     write_guidelines(db, corpus)
+    write_entities(db, corpus)
     _enable_fts(db)
     db["build_info"].insert_all(build_info(corpus, started), replace=True)
 
@@ -225,6 +250,54 @@ def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
     db["guideline_paragraphs"].insert_all(paragraphs, replace=True)
     db["guideline_alignment"].insert_all(links)
     db["guideline_title_changes"].insert_all(titles)
+
+
+def write_entities(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    """Registries (networks, organisations, countries) and what each document says of them."""
+    from extract.countries import display_name, group_of
+    from extract.resources import load_yaml
+
+    mentions, candidates, facts, figures, replies = [], [], [], [], []
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        for m in doc.mentions:
+            mentions.append(dict(document=did, at=m.at, unit=f"{did}#{m.at}", cite=cite(doc, m.at),
+                                 entity_type=m.entity_type, entity=m.key, text=m.text, method=m.method,
+                                 score=m.score, start=m.start, end=m.end))
+        candidates += [dict(document=did, at=c.at, text=c.text, closest=c.closest, score=c.score, start=c.start,
+                            end=c.end) for c in doc.candidates]
+        facts += [dict(network=f.network, kind=f.kind, value=f.value, number=f.number, unit=f.unit, document=did,
+                       document_date=doc.meta.date, at=f.at, cite=cite(doc, f.at), sentence=f.sentence,
+                       start=f.start, end=f.end) for f in doc.facts]
+        figures += [dict(subject=f.subject, value=f.value, unit=f.unit, as_of=f.as_of, document=did, at=f.at,
+                         cite=cite(doc, f.at), text=f.text, start=f.start, end=f.end) for f in doc.figures]
+        replies += [dict(document=did, footnote=r.footnote, anchor=r.anchor, country=r.country, iso3=r.iso3,
+                         regional_group=group_of().get(r.iso3)) for r in doc.replies]
+    counts: dict[tuple[str, str], tuple[set, int]] = {}
+    for m in mentions:
+        docs, n = counts.get((m["entity_type"], m["entity"]), (set(), 0))
+        docs.add(m["document"])
+        counts[(m["entity_type"], m["entity"])] = (docs, n + 1)
+
+    def used(kind, name):
+        docs, n = counts.get((kind, name), (set(), 0))
+        return len(docs), n
+
+    db["networks"].insert_all([dict(
+        name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, aliases="; ".join(e.get("aliases", [])) or None,
+        type=e["type"], region=e.get("region"), documents=used("network", e["name"])[0],
+        mentions=used("network", e["name"])[1]) for e in load_yaml("networks.yaml")], replace=True)
+    db["organisations"].insert_all([dict(
+        name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, type=e.get("type"),
+        documents=used("organisation", e["name"])[0], mentions=used("organisation", e["name"])[1])
+        for e in load_yaml("organisations.yaml")], replace=True)
+    db["countries"].insert_all([dict(iso3=iso, name=display_name(iso), regional_group=g)
+                                for iso, g in sorted(group_of().items())], replace=True)
+    db["mentions"].insert_all(mentions, batch_size=1000)
+    db["network_candidates"].insert_all(candidates)
+    db["network_facts"].insert_all(facts)
+    db["figures"].insert_all(figures)
+    db["replies"].insert_all(replies)
 
 
 def _git_commit() -> str | None:

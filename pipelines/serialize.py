@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, is_dataclass
 
+from extract.networks import network_summary
 from models.document import ParsedDocument, Unit
 
 META_KEYS = ("symbol", "symbol_source", "date", "body", "session", "meeting_place", "meeting_dates",
@@ -40,6 +41,12 @@ def document_json(doc: ParsedDocument) -> dict:
         ],
         "references": _records(doc.references),
         "mandates": _records(doc.mandates),
-        "networks": _records(doc.networks),
+        "networks": network_summary(doc.mentions),
+        "organisations": sorted({m.key for m in doc.mentions if m.entity_type == "organisation"}),
+        "countries": sorted({m.key for m in doc.mentions if m.entity_type == "country"}),
+        "network_candidates": _records(doc.candidates),
+        "network_facts": _records(doc.facts),
+        "figures": _records(doc.figures),
+        "replies": _records(doc.replies),
         "warnings": doc.warnings,
     }
