@@ -83,6 +83,8 @@ class ParsedDocument:
     # Filled by the extractors (records from models.references, models.mandates, models.entities).
     references: list = field(default_factory=list)
     mandates: list = field(default_factory=list)
+    proposals: list = field(default_factory=list)  # "may wish to": suggestions, not mandates
+    evidence: list = field(default_factory=list)  # "Action taken" paragraphs
     mentions: list = field(default_factory=list)  # networks, organisations, countries, regional groups
     candidates: list = field(default_factory=list)  # network-like names not in the registry
     facts: list = field(default_factory=list)  # about networks

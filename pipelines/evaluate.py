@@ -163,7 +163,58 @@ def score_networks(report: Report, gold: dict, out: dict, label: str) -> None:
     score_sets(report, "networks", g, p, label)
 
 
-SCORERS: list[Callable[[Report, dict, dict, str], None]] = [score_metadata, score_references, score_networks]
+def _fuzzy_equal(a, b) -> bool:
+    from rapidfuzz import fuzz
+
+    if not a and not b:
+        return True
+    if not a or not b:
+        return False
+    return fuzz.token_set_ratio(str(a).lower(), str(b).lower()) >= 85
+
+
+def _mandate_ok(g: dict, m: dict) -> bool:
+    resolutions = {g.get("resolution")} | set(g.get("resolution_list") or [])
+    return (g["at"] == m["at"] and g["body"] == m["body"] and g["verb"] == m["verb"]
+            and (m["resolution"] in resolutions or (g.get("resolution") is None and m["resolution"] is None))
+            and _fuzzy_equal(g.get("addressee"), m.get("addressee")) and _fuzzy_equal(g["action"], m["action"]))
+
+
+def score_mandates(report: Report, gold: dict, out: dict, label: str) -> None:
+    """A mandate is found when body, resolution, verb and address match exactly and addressee
+    and action match fuzzily (token-set ratio >= 85); per-field accuracy over same-place pairs."""
+    if gold.get("mandates") is None or "mandates" not in out:
+        return
+    row = report.row("mandates")
+    left = list(out["mandates"])
+    addressed = all("at" in g for g in gold["mandates"])
+    for g in gold["mandates"]:
+        if not addressed:
+            g = dict(g, at=g.get("at"))
+        hit = next((m for m in left if _mandate_ok(g, m)), None)
+        if hit is not None:
+            left.remove(hit)
+            row.tp += not g.get("borderline")
+            continue
+        if not g.get("borderline"):
+            row.fn += 1
+            near = [m for m in left if m["at"] == g["at"]]
+            report.misses.append(f"{label}: mandate missed {g['at']} {g['body']} {g['verb']} {g.get('resolution')}"
+                                 + (f" (near: {[(m['verb'], m['resolution'], m['body']) for m in near]})" if near else ""))
+        for f in ("body", "resolution", "verb", "addressee", "action"):
+            same = [m for m in left if m["at"] == g["at"] and m["verb"] == g["verb"]]
+            if same:
+                fr = report.row(f"mandates.{f}")
+                ok = _fuzzy_equal(g.get(f), same[0].get(f)) if f in ("addressee", "action") else g.get(f) == same[0].get(f)
+                fr.tp += ok
+                fr.fn += not ok
+    row.fp += len(left)
+    report.misses += [f"{label}: mandate extra {m['at']} {m['body']} {m['verb']} {m['resolution']} | "
+                      f"{(m.get('addressee') or '-')[:30]} | {m['action'][:50]}" for m in left]
+
+
+SCORERS: list[Callable[[Report, dict, dict, str], None]] = [score_metadata, score_references, score_networks,
+                                                             score_mandates]
 
 
 def register(scorer: Callable[[Report, dict, dict, str], None]) -> None:
@@ -182,6 +233,7 @@ def evaluate(gold_dir: Path, corpus_dir: Path) -> Report:
     corpus = ingest(files)
     outputs = {d.file: document_json(d) for d in corpus.documents}
     report = Report()
+    report.misses += [f"{e.file}: {e.severity}: {e.message}" for e in corpus.errors if e.severity == "error"]
     for name, gold in golds.items():
         out = outputs.get(name)
         if out is None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from extract.countries import find_countries, replies
 from extract.facts import figures, network_facts
+from extract.mandates import extract_mandates
 from extract.metadata import read_metadata
 from extract.networks import find_mentions
 from extract.references import extract_references
@@ -29,6 +30,7 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
         warnings=source.warnings + b.warnings, input_warnings=list(source.warnings),
     )
     doc.references = extract_references(doc)
+    doc.mandates, doc.proposals, doc.evidence = extract_mandates(doc)
     networks, doc.candidates = find_mentions(doc, "network")
     organisations, _ = find_mentions(doc, "organisation")
     doc.mentions = networks + organisations + find_countries(doc)

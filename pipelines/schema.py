@@ -85,11 +85,34 @@ TABLES: dict[str, dict] = {
     "replies": dict(columns={
         "id": int, "document": str, "footnote": str, "anchor": str, "country": str, "iso3": str,
         "regional_group": str}, pk="id", fks=[("document", "documents", "id"), ("iso3", "countries", "iso3")]),
+    "mandates": dict(columns={
+        "id": str, "document": str, "document_date": str, "at": str, "unit": str, "cite": str, "body": str,
+        "resolution": str, "session": int, "resolution_list": str, "verb": str, "strength": str, "addressee": str, "action": str,
+        "deliverable": str, "time_frame": str, "funding": str, "text": str, "start": int, "end": int,
+        "mandate": str, "thread": str}, pk="id", fks=[("document", "documents", "id")]),
+    "mandate_links": dict(columns={"id": int, "a": str, "b": str, "kind": str, "score": float, "method": str},
+                          pk="id"),
+    "proposals": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str}, pk="id",
+                      fks=[("document", "documents", "id")]),
+    "evidence": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str, "mandates": str},
+                     pk="id", fks=[("document", "documents", "id")]),
     "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "severity": str, "message": str,
                                    "hint": str}, pk="id"),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
 }
 VIEWS = {
+    # Every sighting of every mandate, thread by thread, in date order.
+    "mandate_threads": """
+        select m.thread, m.mandate, d.date, coalesce(d.symbol, d.file) as document, m.at, m.cite, m.body,
+               m.resolution,
+               m.verb, m.strength, m.addressee, m.action, m.id as sighting
+        from mandates m join documents d on d.id = m.document
+        order by m.thread, coalesce(m.session, 999), d.date, m.cite""",
+    # A document's structure in reading order: headings and paragraphs with their addresses.
+    "document_outline": """
+        select document, start, 'heading' as kind, at, text from headings
+        union all select document, start, kind, at, text from paragraphs
+        order by document, start""",
     # document -> what it cites, with counts and the paragraphs that cite it.
     "citation_graph": """
         select d.id as document, d.symbol, r.kind, r.ref_id as cited, count(*) as times,
@@ -99,8 +122,10 @@ VIEWS = {
         group by d.id, r.kind, r.ref_id""",
 }
 INDEXES = {"references": ["ref_id", "kind"], "paragraphs": ["at"], "mentions": ["entity", "entity_type"],
+           "mandates": ["thread", "resolution", "verb"],
            "figures": ["subject"], "network_facts": ["kind"]}
-FTS = {"paragraphs": ["text"], "footnotes": ["text"], "documents": ["title", "agenda_title"]}
+FTS = {"paragraphs": ["text"], "footnotes": ["text"], "documents": ["title", "agenda_title"],
+       "mandates": ["action", "addressee"], "guideline_paragraphs": ["text"]}
 
 
 def apply(db: sqlite_utils.Database) -> None:
@@ -174,6 +199,7 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
     write_references(db, corpus)
     write_guidelines(db, corpus)
     write_entities(db, corpus)
+    write_mandates(db, corpus)
     _enable_fts(db)
     db["build_info"].insert_all(build_info(corpus, started), replace=True)
 
@@ -298,6 +324,40 @@ def write_entities(db: sqlite_utils.Database, corpus: Corpus) -> None:
     db["network_facts"].insert_all(facts)
     db["figures"].insert_all(figures)
     db["replies"].insert_all(replies)
+
+
+def write_mandates(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    """Mandates with their lineage (same mandate across documents, threads across resolutions)."""
+    from extract.lineage import Sighting, build_lineage
+
+    rows, sightings = [], []
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        seen: dict[str, int] = {}
+        for m in doc.mandates:
+            key = f"{did}#{m.at}#{m.verb}"
+            seen[key] = seen.get(key, 0) + 1
+            key = key if seen[key] == 1 else f"{key}#{seen[key]}"
+            sightings.append(Sighting(key, did, doc.meta.date, m.at, m.body, m.resolution, m.verb, m.action,
+                                      m.addressee))
+            rows.append(dict(id=key, document=did, document_date=doc.meta.date, at=m.at, unit=f"{did}#{m.at}",
+                             cite=cite(doc, m.at), body=m.body, resolution=m.resolution,
+                             session=int(m.resolution.split("/")[0]) if re.match(r"^\d+/", m.resolution or "") else None,
+                             resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, strength=m.strength,
+                             addressee=m.addressee, action=m.action, deliverable=m.deliverable,
+                             time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end))
+        db["proposals"].insert_all([dict(document=did, at=p.at, cite=cite(doc, p.at), text=p.text)
+                                    for p in doc.proposals])
+        db["evidence"].insert_all([dict(document=did, at=e.at, cite=cite(doc, e.at), text=e.text,
+                                        mandates=", ".join(dict.fromkeys(e.mandates)) or None)
+                                    for e in doc.evidence])
+    lineage = build_lineage(sightings)
+    for row in rows:
+        row["mandate"] = lineage.mandate_of[row["id"]]
+        row["thread"] = lineage.thread_of[row["mandate"]]
+    db["mandates"].insert_all(rows, replace=True)
+    db["mandate_links"].insert_all([dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
+                                    for lk in lineage.links])
 
 
 def _git_commit() -> str | None:

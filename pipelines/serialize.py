@@ -41,6 +41,8 @@ def document_json(doc: ParsedDocument) -> dict:
         ],
         "references": _records(doc.references),
         "mandates": _records(doc.mandates),
+        "proposals": _records(doc.proposals),
+        "evidence": _records(doc.evidence),
         "networks": network_summary(doc.mentions),
         "organisations": sorted({m.key for m in doc.mentions if m.entity_type == "organisation"}),
         "countries": sorted({m.key for m in doc.mentions if m.entity_type == "country"}),

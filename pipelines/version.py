@@ -1,2 +1,2 @@
 """The parser version keys the parse cache: bump it whenever parse output changes."""
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"

@@ -1,0 +1,252 @@
+"""Mandates: a golden-case table of real sentences from the bundled corpus, and lineage."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.parse import parse_bytes
+
+WG = "Open-ended Intergovernmental Working Group on Asset Recovery"
+
+
+def mandates(*paragraphs: str, body: str = WG):
+    text = f"Distr.: General\n5 April 2018\n\nOriginal: English\n\n{body}\n\nI. Introduction\n\n"
+    text += "\n\n".join(f"{i}. {p}" for i, p in enumerate(paragraphs, 1))
+    doc = parse_bytes(text.encode(), "case.txt")
+    return [(m.at, m.body, m.resolution, m.verb, m.addressee, m.action) for m in doc.mandates], doc
+
+
+C, WGB, GA, EM = "Conference", "Working Group", "General Assembly", "Expert meeting"
+
+# (paragraph text, [(at, body, resolution, verb, addressee, action starts with)])
+CASES = [
+    ("In its resolution 6/2, the Conference directed the Open-ended Intergovernmental Working Group on Asset Recovery "
+     "to initiate the process of identifying best practices.",
+     [("1", C, "6/2", "direct", "the Open-ended Intergovernmental Working Group on Asset Recovery", "initiate the process")]),
+    ("The General Assembly, in its resolution 71/208, encouraged States parties to the Convention to use and promote "
+     "informal channels of communication.",
+     [("1", GA, "A/RES/71/208", "encourage", "States parties to the Convention", "use and promote informal")]),
+    ("In its resolution 7/1, the Conference urged States parties, without prejudice to domestic legal and "
+     "administrative systems and procedures, to endeavour to take measures to permit them to forward information.",
+     [("1", C, "7/1", "urge", "States parties", "endeavour to take measures")]),
+    ("In its resolution 7/1, the Conference urged States parties to act. It also decided that the Working Group "
+     "should continue its work by, inter alia, continuing to collect data on best practices.",
+     [("1", C, "7/1", "urge", "States parties", "act"),
+      ("1", C, "7/1", "decide", "the Working Group", "continue its work by, inter alia, continuing to collect")]),
+    ("In its resolution 8/9, the Conference directed the Working Group, with the assistance of the Secretariat, to "
+     "sustain the process of identifying best practices.",
+     [("1", C, "8/9", "direct", "the Working Group", "sustain the process")]),
+    ("In its resolution 1/4, adopted at its first session, the Conference of the States Parties to the United Nations "
+     "Convention against Corruption established the Open-ended Intergovernmental Working Group on Asset Recovery to "
+     "advise and assist the Conference.",
+     [("1", C, "1/4", "establish", "the Open-ended Intergovernmental Working Group on Asset Recovery", "advise and assist")]),
+    ("At its second to seventh sessions, the Conference decided to continue the work of the Working Group. The "
+     "Working Group held its first through eleventh meetings annually in Vienna from 2007 to 2017.",
+     [("1", C, None, "decide", None, "continue the work of the Working Group")]),
+    ("The Working Group has repeatedly noted the need to strengthen coordination between various initiatives in asset "
+     "recovery. In that regard, the work of the StAR Initiative has been noted.",
+     [("1", WGB, None, "note", None, "the need to strengthen coordination")]),
+    ("Previously, the Working Group called upon States parties to provide regular updates on the information "
+     "contained in the relevant databases on asset recovery, and recommended to further pursue the collection and "
+     "systematization of good practices and tools.",
+     [("1", WGB, None, "call upon", "States parties", "provide regular updates"),
+      ("1", WGB, None, "recommend", None, "further pursue the collection")]),
+    ("The Working Group has stressed the usefulness of the existing knowledge products, including those of the StAR "
+     "Initiative, in building national capacity, and has requested the secretariat to prepare a list of those "
+     "products and to ensure their widest possible dissemination.",
+     [("1", WGB, None, "request", "the secretariat", "prepare a list of those products")]),
+    ("In its resolution 7/1, the Conference called upon States parties to continue their efforts to develop good "
+     "practices on asset recovery, and encouraged UNODC to identify good practices and challenges in asset recovery.",
+     [("1", C, "7/1", "call upon", "States parties", "continue their efforts"),
+      ("1", C, "7/1", "encourage", "UNODC", "identify good practices")]),
+    ("At its previous meetings, the Working Group stressed the importance of modern information technology in "
+     "developing cumulative knowledge, and requested the secretariat to continue its work to expand the Mutual Legal "
+     "Assistance Request Writer Tool.",
+     [("1", WGB, None, "request", "the secretariat", "continue its work to expand")]),
+    ("At its third session, the Conference of the States Parties underlined that financial institutions should adopt "
+     "and implement effective standards of due diligence and financial disclosure as previously highlighted by the "
+     "Working Group, which had noted the need to increase the responsibility of financial institutions.",
+     [("1", C, None, "underline", "financial institutions", "adopt and implement effective standards"),
+      ("1", WGB, None, "note", None, "the need to increase the responsibility")]),
+    ("The Working Group also recommended including such institutions in the development of cumulative knowledge on "
+     "asset recovery. It further encouraged the work on the preventive measures contained in chapter V of the "
+     "Convention and placed emphasis on effective financial investigations.",
+     [("1", WGB, None, "recommend", None, "including such institutions"),
+      ("1", WGB, None, "encourage", None, "the work on the preventive measures")]),
+    ("In its resolution 6/4, entitled “Enhancing the use of civil and administrative proceedings against "
+     "corruption”, the Conference invited Member States to continue to provide to the Secretariat information on "
+     "civil and administrative proceedings. The Conference further requested the Secretariat to continue collecting "
+     "and disseminating such information.",
+     [("1", C, "6/4", "invite", "Member States", "continue to provide to the Secretariat"),
+      ("1", C, "6/4", "request", "the Secretariat", "continue collecting and disseminating")]),
+    ("The Working Group recommended that further information should be collected regarding international "
+     "cooperation.",
+     [("1", WGB, None, "recommend", None, "further information should be collected")]),
+    ("At its eleventh meeting, the Working Group welcomed the study on the effective management and disposal of "
+     "seized and confiscated assets contained in CAC/COSP/WG.2/2017/CRP.1 and encouraged the secretariat to continue "
+     "its work on good practices in that regard.",
+     [("1", WGB, None, "encourage", "the secretariat", "continue its work on good practices")]),
+    ("The Working Group also noted with appreciation the results of the international expert meeting on the "
+     "management and disposal of recovered and returned stolen assets and encouraged further compilation of "
+     "experiences with a view to identifying good practices in that regard.",
+     [("1", WGB, None, "encourage", None, "further compilation of experiences")]),
+    ("The Working Group noted the initiative of the secretariat to organize, with support from the Russian "
+     "Federation, an expert group meeting on transparency of beneficial ownership, and requested the secretariat to "
+     "update the Working Group on the outcomes of that meeting.",
+     [("1", WGB, None, "request", "the secretariat", "update the Working Group")]),
+    ("The Working Group has recommended that UNODC explore how the database of asset recovery focal points could be "
+     "amended.", [("1", WGB, None, "recommend", "UNODC", "explore how the database")]),
+    ("The Working Group has also urged States parties to continue to work towards identifying and addressing "
+     "practical barriers to cooperation in asset recovery.",
+     [("1", WGB, None, "urge", "States parties", "continue to work towards")]),
+    ("The Working Group has recommended strengthening cooperation between financial intelligence units and "
+     "anti-corruption authorities. Further cooperation with existing networks such as the Egmont Group should be "
+     "explored.", [("1", WGB, None, "recommend", None, "strengthening cooperation")]),
+    ("Prior to the first Global Forum on Asset Recovery, the Working Group emphasized the need for the Secretariat to "
+     "further strengthen its work with regard to promoting dialogue between requested and requesting States.",
+     [("1", WGB, None, "emphasize", "the Secretariat", "further strengthen its work")]),
+    ("At its eleventh meeting, the Working Group re-emphasized the need for States parties to make information on "
+     "settlements and other alternative mechanisms available.",
+     [("1", WGB, None, "emphasize", "States parties", "make information on settlements")]),
+    ("In its resolution 6/2, the Conference called upon States parties to give particular and timely consideration "
+     "to the execution of requests for mutual legal assistance in asset recovery, and in resolution 6/3 it "
+     "encouraged States parties to remove barriers to asset recovery.",
+     [("1", C, "6/2", "call upon", "States parties", "give particular and timely consideration"),
+      ("1", C, "6/3", "encourage", "States parties", "remove barriers to asset recovery")]),
+    ("The Working Group has emphasized the high demand for technical assistance in the implementation of chapter V "
+     "of the Convention. It has emphasized the importance of providing technical assistance in the field of mutual "
+     "legal assistance to officials and practitioners.",
+     [("1", WGB, None, "emphasize", None, "the high demand for technical assistance"),
+      ("1", WGB, None, "emphasize", None, "the importance of providing technical assistance")]),
+    ("In its resolution 7/1, the Conference requested UNODC, and invited the StAR Initiative, to continue to provide "
+     "and develop capacity-building initiatives on asset recovery, upon request and subject to extrabudgetary "
+     "resources.",
+     [("1", C, "7/1", "request", "UNODC", "continue to provide and develop"),
+      ("1", C, "7/1", "invite", "the StAR Initiative", "continue to provide and develop")]),
+    ("In its resolution 4/2, entitled “Convening of open-ended intergovernmental expert meetings to enhance "
+     "international cooperation”, the Conference of the States Parties to the United Nations Convention against "
+     "Corruption decided to convene open-ended intergovernmental expert meetings on international cooperation.",
+     [("1", C, "4/2", "decide", None, "convene open-ended intergovernmental expert meetings")]),
+    ("In paragraph 8 of its resolution 8/2, the Conference called upon States parties to further promote, facilitate "
+     "and support international cooperation, in line with article 1 (b) of the Convention.",
+     [("1", C, "8/2", "call upon", "States parties", "further promote, facilitate and support")]),
+    ("Furthermore, in paragraph 17 of its resolution 8/6, the Conference encouraged States parties that had not yet "
+     "done so to consider the Convention as a legal basis for extradition.",
+     [("1", C, "8/6", "encourage", "States parties that had not yet done so", "consider the Convention")]),
+    ("The sixth open-ended intergovernmental expert meeting to enhance international cooperation under the United "
+     "Nations Convention against Corruption, held in Vienna on 6 and 7 November 2017, recommended that the "
+     "Secretariat should continue its work on the analysis of practical challenges.",
+     [("1", EM, None, "recommend", "the Secretariat", "continue its work on the analysis")]),
+    ("The sixth expert meeting also recommended that the Secretariat explore the feasibility of developing a "
+     "practical guide.", [("1", EM, None, "recommend", "the Secretariat", "explore the feasibility")]),
+    # -- not mandates -------------------------------------------------------------------------
+    ("The Working Group may wish to consider and make recommendations on the further steps needed to finalize the "
+     "draft guidelines.", []),
+    ("Pursuant to the mandate contained in resolution 8/9, the secretariat, in a note verbale dispatched in December "
+     "2020, invited States parties to provide additional views on the draft non-binding guidelines.", []),
+    ("The Conference of the States Parties has repeatedly placed great emphasis on article 56 of the Convention (see "
+     "its resolutions 3/3, 4/4 and 5/3).", []),
+    ("The Working Group repeatedly emphasized its role in contributing knowledge and expertise to the outcomes of "
+     "the reviews.", []),
+    ("The importance of confidence and trust between requesting and requested States for asset recovery has been "
+     "stressed, in particular as a means of increasing political will.", []),
+    ("In February 2018, in accordance with resolution 7/1, the Secretariat circulated a note verbale seeking "
+     "information on the issues mentioned above.", []),
+    ("States parties generally supported the development of the non-binding guidelines and noted that the principles "
+     "found in the draft guidelines sought a balance.", []),
+    ("With regard to specific suggestions, the Republic of Korea recommended making confidentiality an explicit "
+     "requirement when submitting the request.", []),
+    ("In addition, the Group of 20 Anti-Corruption Working Group welcomed the initiative of the Saudi Arabian "
+     "Presidency to create a global operational network.", []),
+    ("The Group concluded that the Secretariat, in consultation with the Working Group, should continue its efforts "
+     "to identify best practices.", []),
+    ("Furthermore, in line with the recommendations of the eighth expert meeting, States parties were encouraged to "
+     "continue to provide to the secretariat information on challenges.", []),
+    ("Council of the European Union decision 2011/72/CFSP of 31 January 2011 concerning restrictive measures directed "
+     "against certain persons was adopted.", []),
+]
+
+
+@pytest.mark.parametrize("paragraph, expected", CASES, ids=[c[0][:50] for c in CASES])
+def test_golden_mandate_sentence(paragraph, expected):
+    found, _ = mandates(paragraph)
+    assert [f[:5] for f in found] == [e[:5] for e in expected]
+    for f, e in zip(found, expected):
+        assert f[5].startswith(e[5]), (f[5], e[5])
+
+
+def test_the_table_is_large_enough():
+    assert len(CASES) >= 40
+
+
+def test_same_resolution_chains_across_paragraphs():
+    found, _ = mandates(
+        "In its resolution 7/1, the Conference called upon States parties to continue their efforts.",
+        "In the same resolution, the Conference requested the Secretariat to continue to collect information.",
+        "In the resolution, the Conference also encouraged States parties to make use of the Lausanne guidelines.",
+        "In its resolution 6/3, the Conference invited States parties to collect data.",
+        "In paragraph 18 of the same resolution, the Conference encouraged States parties to conclude agreements.")
+    assert [(f[0], f[2], f[3]) for f in found] == [("1", "7/1", "call upon"), ("2", "7/1", "request"),
+                                                   ("3", "7/1", "encourage"), ("4", "6/3", "invite"),
+                                                   ("5", "6/3", "encourage")]
+
+
+def test_lettered_decisions_give_one_mandate_per_item():
+    found, _ = mandates(
+        "In its resolution 7/1, the Conference invited the Working Group to propose future agenda items, and decided "
+        "that the Working Group should continue its work by, inter alia:\n(a) Continuing its efforts to gather "
+        "information on best practices;\n(b) Conducting analysis on third-party challenges;\n(c) Continuing to "
+        "collect data on best practices.")
+    assert [(f[0], f[3], f[4]) for f in found] == [
+        ("1", "invite", "the Working Group"), ("1(a)", "decide", "the Working Group"),
+        ("1(b)", "decide", "the Working Group"), ("1(c)", "decide", "the Working Group")]
+    assert found[2][5] == "Conducting analysis on third-party challenges"
+
+
+def test_inline_lettered_functions():
+    found, _ = mandates("In its resolution 4/2, the Conference decided that the expert meetings should perform the "
+                        "following functions: (a) assist it in developing cumulative knowledge; (b) build confidence "
+                        "and encourage cooperation between requesting and requested States; and (c) assist the "
+                        "Conference in identifying needs.")
+    assert [(f[0], f[4]) for f in found] == [("1(a)", "the expert meetings"), ("1(b)", "the expert meetings"),
+                                            ("1(c)", "the expert meetings")]
+
+
+def test_action_taken_paragraphs_are_evidence_linked_to_the_mandates_before_them():
+    text = ("Distr.: General\n5 April 2018\n\nI. Introduction\n\n"
+            "1. In its resolution 7/1, the Conference requested the Secretariat to collect statistics.\n\n"
+            "Action taken\n\n2. In February 2018, the Secretariat circulated a note verbale.\n\n"
+            "3. The Working Group may wish to provide guidance.\n")
+    doc = parse_bytes(text.encode(), "x.txt")
+    assert [(m.at, m.verb) for m in doc.mandates] == [("1", "request")]
+    assert [(e.at, e.mandates) for e in doc.evidence] == [("2", ["1"]), ("3", ["1"])]
+
+
+def test_proposals_are_kept_as_their_own_type():
+    _, doc = mandates("The Working Group may wish to consider whether the draft guidelines would benefit from "
+                      "additional consideration.")
+    assert [p.at for p in doc.proposals] == ["1"] and doc.mandates == []
+
+
+def test_funding_and_deliverable_are_recorded():
+    _, doc = mandates("In its resolution 7/1, the Conference requested the Secretariat to continue, within existing "
+                      "resources, to collect statistics on the use of the Convention and to report thereon at its "
+                      "ninth session.")
+    m = doc.mandates[0]
+    assert m.funding == "within existing resources" and m.deliverable == "report" and "ninth session" in m.time_frame
+
+
+def test_the_article_56_guidelines_thread_is_reconstructed(tmp_path):
+    import sqlite_utils
+
+    from pipelines.build import build
+    from pipelines.ingest import BUNDLED
+
+    db = sqlite_utils.Database(build([BUNDLED], tmp_path / "t.db").db)
+    thread = next(db.query("select thread from mandates where document = '001_2874813f072c823d.txt' and at = '7'"))
+    rows = list(db.query("select document, at, resolution from mandate_threads where thread = ?", [thread["thread"]]))
+    members = {(r["document"][:3] if not r["document"].startswith("CAC") else r["document"], r["at"], r["resolution"])
+               for r in rows}
+    assert {("CAC/COSP/WG.2/2018/5", "1", "6/2"), ("001", "1", "6/2"), ("CAC/COSP/WG.2/2018/5", "4", "7/1"),
+            ("001", "4", "7/1"), ("CAC/COSP/WG.2/2018/2", "54(c)", "7/1"), ("001", "7", "8/9")} <= members
+    assert [r["resolution"] for r in rows] == sorted([r["resolution"] for r in rows], key=lambda x: int(x[0]))
+    assert len({r["document"] for r in rows}) == 3
