@@ -13,10 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 import pycountry
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
 
-from extract.nlp import get_nlp
 from extract.resources import load_yaml
 from models.document import ParsedDocument
 from models.entities import Mention, Reply
@@ -69,7 +66,11 @@ def display_name(iso3: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> PhraseMatcher:
+def _matcher():
+    from spacy.matcher import PhraseMatcher  # spaCy only where text is matched: group_of() stays light
+
+    from extract.nlp import get_nlp
+
     nlp = get_nlp()
     m = PhraseMatcher(nlp.vocab, attr="ORTH")
     for name, iso in names().items():
@@ -81,10 +82,13 @@ def _matcher() -> PhraseMatcher:
 
 
 def find_countries(doc: ParsedDocument) -> list[Mention]:
+    from spacy.util import filter_spans
+
+    from extract.nlp import get_nlp, unit_docs
+
     nlp, matcher = get_nlp(), _matcher()
     out = []
-    units = doc.units()
-    for unit, sdoc in zip(units, nlp.pipe(u.text for u in units)):
+    for unit, sdoc in unit_docs(doc):
         found = {(s, e): nlp.vocab.strings[k] for k, s, e in matcher(sdoc)}
         for span in filter_spans([sdoc[s:e] for s, e in found]):
             kind, key = found[(span.start, span.end)].split("|", 1)

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
-from extract.nlp import get_nlp
+from extract.nlp import get_nlp, unit_docs
 from extract.resources import load_yaml
 from models.document import ParsedDocument
 from models.entities import Candidate, Mention
@@ -92,10 +92,10 @@ def find_mentions(doc: ParsedDocument, kind: str = "network") -> tuple[list[Ment
     by_lower, by_orth, key = _matchers(kind)
     mentions: list[Mention] = []
     candidates: list[Candidate] = []
-    units = doc.units()
-    for unit, sdoc in zip(units, nlp.pipe(u.text for u in units)):
-        spans = [sdoc[s:e] for _, s, e in by_lower(sdoc)] + [sdoc[s:e] for _, s, e in by_orth(sdoc)]
-        labels = {(s, e): nlp.vocab.strings[m] for m, s, e in list(by_lower(sdoc)) + list(by_orth(sdoc))}
+    for unit, sdoc in unit_docs(doc):
+        hits = list(by_lower(sdoc)) + list(by_orth(sdoc))
+        spans = [sdoc[s:e] for _, s, e in hits]
+        labels = {(s, e): nlp.vocab.strings[m] for m, s, e in hits}
         taken: list[tuple[int, int]] = []
         for span in filter_spans(spans):
             name, method = key[labels[(span.start, span.end)]]

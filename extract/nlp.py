@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 import spacy
-from spacy.tokens import Token
+from spacy.tokens import Doc
 
 from extract.resources import load_yaml
 
@@ -18,9 +18,7 @@ SYMBOL_RE = re.compile(_RULES["symbol"])
 INSTRUMENT_RE = re.compile(_RULES["instrument"])
 _WHOLE = re.compile(rf"^(?:{_RULES['symbol']}|{_RULES['instrument']})$")
 
-if not Token.has_extension("symbol"):
-    Token.set_extension("symbol", getter=lambda t: "/" in t.text and bool(SYMBOL_RE.fullmatch(t.text)))
-    Token.set_extension("instrument", getter=lambda t: "/" in t.text and bool(INSTRUMENT_RE.fullmatch(t.text)))
+_LAST: dict = {}
 
 
 @lru_cache(maxsize=1)
@@ -29,3 +27,16 @@ def get_nlp() -> spacy.Language:
     original = nlp.tokenizer.token_match
     nlp.tokenizer.token_match = (lambda s: _WHOLE.match(s) or (original(s) if original else None))
     return nlp
+
+
+def unit_docs(doc) -> list[tuple[object, Doc]]:
+    """Each extractor unit of a parsed document with its tokens, tokenized once per document.
+
+    The extractors (references, networks, organisations, countries) all read the same
+    units; the last document's tokens are kept so each is tokenized only once.
+    """
+    if _LAST.get("doc") is not doc:
+        units = doc.units()
+        _LAST.clear()
+        _LAST.update(doc=doc, pairs=list(zip(units, get_nlp().pipe(u.text for u in units))))
+    return _LAST["pairs"]

@@ -24,7 +24,7 @@ from typing import Iterable, Optional
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
-from extract.nlp import get_nlp
+from extract.nlp import INSTRUMENT_RE, SYMBOL_RE, get_nlp, unit_docs
 from extract.resources import load_jsonl, load_yaml
 from models.document import ParsedDocument, Unit
 from models.references import Reference
@@ -193,15 +193,35 @@ def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
             ctx.add("fatf_recommendation", m.group(0), start, end)
 
 
+_INSTRUMENT_WORDS = {"decision", "directive", "regulation", "protocol"}
+
+
+def _slash_tokens(sdoc) -> list[tuple[str, int, int]]:
+    """Symbols and instrument numbers: single tokens with a slash, found without the Matcher."""
+    out = []
+    for tok in sdoc:
+        if "/" not in tok.text:
+            continue
+        if SYMBOL_RE.fullmatch(tok.text):
+            out.append(("SYMBOL", tok.i, tok.i + 1))
+        elif INSTRUMENT_RE.fullmatch(tok.text):
+            k = tok.i - 1
+            while k >= 0 and sdoc[k].lower_ in ("no", "."):
+                k -= 1
+            if k >= 0 and sdoc[k].lower_ in _INSTRUMENT_WORDS:
+                out.append(("INSTRUMENT", k, tok.i + 1))
+    return out
+
+
 def extract_references(doc: ParsedDocument) -> list[Reference]:
     """Every reference in the document, in reading order."""
     nlp, matcher = get_nlp(), _matcher()
-    units = doc.units()
     default_body = "ga" if doc.meta.body == "General Assembly" else "cosp"
     refs: list[Reference] = []
-    for unit, sdoc in zip(units, nlp.pipe(u.text for u in units)):
-        spans = filter_spans([sdoc[s:e] for _, s, e in matcher(sdoc)])
-        labels = {(s, e): nlp.vocab.strings[m] for m, s, e in matcher(sdoc)}
+    for unit, sdoc in unit_docs(doc):
+        found = [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(sdoc)] + _slash_tokens(sdoc)
+        labels = {(s, e): label for label, s, e in found}
+        spans = filter_spans([sdoc[s:e] for _, s, e in found])
         ctx = _Context(doc, unit, default_body)
         for span in spans:
             label = labels[(span.start, span.end)]

@@ -17,7 +17,8 @@ from typing import Callable, Iterable, Optional
 import sqlite_utils
 
 from pipelines import schema
-from pipelines.ingest import Corpus, ingest
+from pipelines.fingerprint import inputs_fingerprint
+from pipelines.ingest import Corpus, collect, ingest
 
 DEFAULT_DB = "cosp.db"
 
@@ -27,6 +28,20 @@ class BuildResult:
     db: Path
     corpus: Corpus
     seconds: float
+    up_to_date: bool = False
+
+
+def _built_from(target: Path) -> str | None:
+    """The input fingerprint the existing database was built from, if any."""
+    if not target.exists():
+        return None
+    try:
+        db = sqlite_utils.Database(target)
+        row = db.execute("select value from build_info where key = 'inputs_fingerprint'").fetchone()
+        db.close()
+        return row[0] if row else None
+    except Exception:  # not ours, or damaged: rebuild
+        return None
 
 
 def _remove_stale_temps(target: Path) -> None:
@@ -42,18 +57,23 @@ def _remove_stale_temps(target: Path) -> None:
 
 
 def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_dir: Optional[Path] = None,
-          progress: Optional[Callable[[Path], None]] = None) -> BuildResult:
+          progress: Optional[Callable[[Path], None]] = None, force: bool = False) -> BuildResult:
+    """Build the database; with unchanged code and inputs an existing database is left as it is."""
     started = dt.datetime.now(dt.timezone.utc)
     target = Path(db_path).resolve()
+    paths = list(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(target)
-    tmp = target.parent / f".{target.name}.building-{os.getpid()}"
+    fingerprint = inputs_fingerprint(_read_inputs(paths))
+    if not force and _built_from(target) == fingerprint:
+        return BuildResult(target, Corpus(), (dt.datetime.now(dt.timezone.utc) - started).total_seconds(), True)
+    tmp = target.parent / f".{target.name}.building-{os.getpid()}"  # stale ones were removed above
     tmp.unlink(missing_ok=True)
     try:
         db = sqlite_utils.Database(tmp)
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
         corpus = ingest(paths, cache_dir=cache_dir, progress=progress)
-        schema.write_corpus(db, corpus, started)
+        schema.write_corpus(db, corpus, started, fingerprint)
         db.conn.commit()
         db.conn.execute("PRAGMA optimize")
         db.close()
@@ -64,6 +84,20 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
         raise
     seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
     return BuildResult(target, corpus, seconds)
+
+
+def _read_inputs(paths: list) -> list[tuple[str, bytes]]:
+    out = []
+    for f in collect(paths):
+        try:
+            out.append((str(f.resolve()), f.read_bytes()))
+        except OSError:
+            out.append((str(f), b""))
+    for folder in {f.parent for f in collect(paths)}:
+        for name in ("manifest.tsv", "MANIFEST.tsv"):
+            if (folder / name).exists():
+                out.append((str(folder / name), (folder / name).read_bytes()))
+    return out
 
 
 def install_sigterm_cleanup() -> None:

@@ -62,7 +62,8 @@ def parse(files, as_json):
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
 @click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing cached results.")
-def build(paths, db_path, no_cache):
+@click.option("--force", is_flag=True, help="Rebuild even when the code and the inputs are unchanged.")
+def build(paths, db_path, no_cache, force):
     """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically."""
     from pipelines.build import build as run_build, install_sigterm_cleanup
     from pipelines.ingest import collect
@@ -72,7 +73,10 @@ def build(paths, db_path, no_cache):
     files = collect(paths)
     with _progress("parsing", len(files)) as bar:
         result = run_build(paths, db_path, cache_dir=None if no_cache else default_cache_dir(),
-                           progress=lambda p: bar.update(1, p))
+                           progress=lambda p: bar.update(1, p), force=force or no_cache)
+    if result.up_to_date:
+        click.echo(f"{result.db} is up to date (same code, same inputs); --force rebuilds it")
+        return
     _report_errors(result.corpus.errors)
     c = result.corpus
     n_err = sum(1 for e in c.errors if e.severity == "error")

@@ -1,6 +1,6 @@
 """Turn paths into parsed documents, one file at a time, never letting one bad file stop the rest.
 
-Parse results are cached by content hash (and parser version), so a rebuild with
+Parse results are cached by content hash (and the code's fingerprint), so a rebuild with
 unchanged inputs only reads, hashes and unpickles.  Corpus-level decisions (symbols
 from a manifest or inferred from citations, duplicate symbols) are made here, after
 every file is parsed, because they need the whole corpus.
@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 from extract.errors import ReadError
 from extract.symbols import infer_symbols
 from models.document import IngestError, ParsedDocument
-from pipelines.version import PARSER_VERSION
+from pipelines.fingerprint import code_fingerprint
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
 MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
@@ -86,7 +86,7 @@ def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDoc
     except OSError as exc:
         return None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
                                  "check the path and its permissions"), False
-    key = hashlib.sha256(data + PARSER_VERSION.encode()).hexdigest()
+    key = hashlib.sha256(data + code_fingerprint().encode()).hexdigest()
     cached = cache_dir / f"{key}.pickle" if cache_dir else None
     if cached is not None and cached.exists():
         try:

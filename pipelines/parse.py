@@ -13,7 +13,6 @@ from extract.readers import read_bytes
 from extract.structure import parse_structure
 from models.document import ParsedDocument
 
-from pipelines.version import PARSER_VERSION  # noqa: F401  (re-exported)
 
 
 def parse_bytes(data: bytes, name: str) -> ParsedDocument:

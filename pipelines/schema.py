@@ -170,7 +170,7 @@ def cite(doc, at: str) -> str:
     return f"{name}, front page" if at == "front" else f"{name}, under “{at[:80]}”"
 
 
-def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime) -> None:
+def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime, fingerprint: str = "") -> None:
     docs, paragraphs, footnotes, headings = [], [], [], []
     for doc in corpus.documents:
         did = doc_id(doc)
@@ -201,7 +201,8 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
     write_entities(db, corpus)
     write_mandates(db, corpus)
     _enable_fts(db)
-    db["build_info"].insert_all(build_info(corpus, started), replace=True)
+    db["build_info"].insert_all(build_info(corpus, started) + [{"key": "inputs_fingerprint", "value": fingerprint}],
+                                replace=True)
 
 
 def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:

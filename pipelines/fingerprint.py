@@ -1,0 +1,35 @@
+"""Fingerprints that key the caches: of the code (and its data files) and of a build's inputs.
+
+Any change to an extractor, a pattern file or a reader changes the code fingerprint, so
+cached parse results and an up-to-date database can never outlive the code that made them.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+_PARTS = ("extract", "models", "pipelines")
+_SUFFIXES = {".py", ".yaml", ".yml", ".jsonl", ".html"}
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    h = hashlib.sha256()
+    for part in _PARTS:
+        for f in sorted((ROOT / part).rglob("*")):
+            if f.suffix in _SUFFIXES and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(ROOT)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_fingerprint(files: Iterable[tuple[str, bytes]]) -> str:
+    """Of the code and of every input file (name and content), in a stable order."""
+    h = hashlib.sha256(code_fingerprint().encode())
+    for name, data in sorted(files, key=lambda x: x[0]):
+        h.update(name.encode())
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()

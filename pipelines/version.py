@@ -1,2 +1,0 @@
-"""The parser version keys the parse cache: bump it whenever parse output changes."""
-PARSER_VERSION = "5"
