@@ -102,11 +102,20 @@ def evaluate(gold_dir, corpus_dir):
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--repeat", default=3, show_default=True, help="Runs per measurement (the best is kept).")
-def bench(paths, repeat):
+@click.option("--serve", "serve_bench", is_flag=True,
+              help="Instead: p50/p95 latency of every canned query and page, on the seeds and a corpus 100x larger.")
+@click.option("--copies", default=100, show_default=True, help="With --serve: size of the synthetic corpus.")
+def bench(paths, repeat, serve_bench, copies):
     """Throughput and peak memory of the pipeline, next to baselines measured in the same run."""
-    from pipelines.bench import run_bench
+    if serve_bench:
+        from pipelines.bench_serve import run_serve_bench
 
-    for line in run_bench(paths, repeat=repeat, echo=lambda s: click.echo(s, err=True)):
+        lines = run_serve_bench(echo=lambda s: click.echo(s, err=True), copies=copies)
+    else:
+        from pipelines.bench import run_bench
+
+        lines = run_bench(paths, repeat=repeat, echo=lambda s: click.echo(s, err=True))
+    for line in lines:
         click.echo(line)
 
 

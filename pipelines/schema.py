@@ -108,6 +108,10 @@ VIEWS = {
                m.verb, m.strength, m.addressee, m.action, m.id as sighting
         from mandates m join documents d on d.id = m.document
         order by m.thread, coalesce(m.session, 999), d.date, m.cite""",
+    # Stated figures as time series.
+    "figure_series": """
+        select subject, as_of, value, unit, group_concat(distinct document) as documents
+        from figures group by subject, as_of, value, unit order by subject, as_of""",
     # A document's structure in reading order: headings and paragraphs with their addresses.
     "document_outline": """
         select document, start, 'heading' as kind, at, text from headings

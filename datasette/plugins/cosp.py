@@ -1,0 +1,54 @@
+"""Thin Datasette wiring for cosp-tracker: routes, cell rendering, metadata under any database name.
+
+The logic lives in ``pipelines.site``; this file only adapts it to Datasette's hooks.
+"""
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+
+from pipelines import site
+from pipelines.serve import database_metadata
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    return site.render_cell(value, column, table)
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    names = [n for n in datasette.databases if n not in ("_internal", "cosp")]
+    return {"databases": {n: database_metadata() for n in names}} if names else {}
+
+
+def _db(datasette):
+    return next(d for n, d in datasette.databases.items() if n != "_internal")
+
+
+async def _page(datasette, request, template, fn, *args):
+    data = await _db(datasette).execute_fn(lambda conn: fn(conn, *args))
+    if data is None:
+        raise NotFound("Nothing here: build the database from documents that hold it")
+    return Response.html(await datasette.render_template(template, dict(data, database=_db(datasette).name),
+                                                         request=request))
+
+
+async def document(datasette, request):
+    return await _page(datasette, request, "cosp_document.html", site.document_page, request.url_vars["id"])
+
+
+async def mandate(datasette, request):
+    return await _page(datasette, request, "cosp_mandate.html", site.mandate_page, request.args.get("thread"))
+
+
+async def redline(datasette, request):
+    return await _page(datasette, request, "cosp_redline.html", site.redline_page,
+                       request.args.get("from"), request.args.get("to"))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/cosp/document/(?P<id>[^/]+)$", document),
+        (r"^/-/cosp/mandate$", mandate),
+        (r"^/-/cosp/redline$", redline),
+    ]

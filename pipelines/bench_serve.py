@@ -1,0 +1,99 @@
+"""``cosp bench --serve``: latency of every canned query and page, on the seeds and 100x larger.
+
+The synthetic corpus is the bundled documents copied 100 times, each copy printing a
+symbol of its own, built by the real pipeline.  Requests go through Datasette's own
+ASGI client (no network), configured exactly as `cosp serve` runs it.
+"""
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, urlencode
+
+REPEATS = 20
+GOAL_MS = 100.0
+
+
+def synthetic_corpus(folder: Path, copies: int = 100) -> Path:
+    from pipelines.ingest import BUNDLED
+
+    out = folder / "synthetic"
+    out.mkdir()
+    for i in range(copies):
+        for f in sorted(BUNDLED.glob("*.txt")):
+            symbol = f"CAC/COSP/SYN/2018/{i * 10 + int(f.name[:3])}"
+            (out / f"{i:03d}_{f.name}").write_text(f"United Nations\n\n{symbol}\n\n" + f.read_text(encoding="utf-8"),
+                                                    encoding="utf-8")
+    return out
+
+
+def _urls(db, db_path: Path) -> list[str]:
+    from pipelines.serve import EXAMPLE_PARAMS, database_metadata
+
+    name = Path(db_path).stem
+    doc = db.execute("select id from documents order by id limit 1").fetchone()[0]
+    thread = db.execute("select thread from mandates group by thread order by count(*) desc limit 1").fetchone()[0]
+    versions = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
+    urls = [f"/{name}", f"/{name}/paragraphs", f"/{name}/mandates", f"/{name}/references?kind=cosp_resolution",
+            f"/-/cosp/document/{quote(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline"]
+    for q in database_metadata()["queries"]:
+        params = dict(EXAMPLE_PARAMS[q])
+        if q == "guideline_diff" and len(versions) == 2:
+            params = {"from_version": versions[0], "to_version": versions[1]}
+        urls.append(f"/{name}/{q}.json?_shape=array&{urlencode(params)}")
+    return urls
+
+
+def latencies(db_path: Path) -> list[tuple[str, float, float, int]]:
+    import sqlite_utils
+
+    from pipelines.serve import datasette_instance
+
+    ds = datasette_instance(db_path)
+    db = sqlite_utils.Database(db_path)
+    out = []
+
+    async def run():
+        for url in _urls(db, db_path):
+            await ds.client.get(url)  # warm
+            times = []
+            status = 0
+            for _ in range(REPEATS):
+                t = time.perf_counter()
+                r = await ds.client.get(url)
+                times.append((time.perf_counter() - t) * 1000)
+                status = r.status_code
+            times.sort()
+            p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+            out.append((url, statistics.median(times), p95, status))
+
+    asyncio.run(run())
+    return out
+
+
+def run_serve_bench(echo: Callable[[str], None] = print, copies: int = 100) -> list[str]:
+    from pipelines.build import build
+    from pipelines.ingest import BUNDLED
+
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        echo("building the seed database ...")
+        seed_db = build([BUNDLED], tmp / "cosp.db", force=True).db
+        echo(f"building a synthetic corpus {copies}x larger (this takes a minute) ...")
+        big = build([synthetic_corpus(tmp, copies)], tmp / "synthetic.db", cache_dir=tmp / "cache", force=True)
+        echo(f"  {len(big.corpus.documents)} documents in {big.seconds:.0f} s")
+        worst = {}
+        for label, path in (("seeds", seed_db), (f"{copies}x", big.db)):
+            for url, p50, p95, status in latencies(path):
+                lines.append(f"{label:6} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {status}  {url[:110]}")
+                worst[label] = max(worst.get(label, 0.0), p95)
+        lines.append("")
+        for label, p95 in worst.items():
+            lines.append(f"worst p95 on {label}: {p95:.1f} ms (goal < {GOAL_MS:.0f} ms): "
+                         f"{'met' if p95 < GOAL_MS else 'NOT met'}")
+    return lines

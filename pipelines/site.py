@@ -1,0 +1,132 @@
+"""What the Datasette pages show: page data from the database, and safe cell rendering.
+
+The Datasette plugin (``datasette/plugins/cosp.py``) only wires these into routes and
+hooks.  Every text from the database is escaped here or by Jinja's autoescape; the only
+HTML passed through is what the pipeline built from escaped tokens (redlines) and the
+``<mark>`` of search snippets, re-inserted after escaping.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+from typing import Optional
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from extract.metadata import SYMBOL
+from pipelines.redline import sides
+
+UNDOCS = "https://undocs.org/"
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+SYMBOL_COLUMNS = {"symbol", "agenda_symbol", "cited", "ref_id"}
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
+    cur = conn.execute(sql, params)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def document_url(doc_id: str, at: Optional[str] = None) -> str:
+    return f"/-/cosp/document/{quote(doc_id)}" + (f"#p-{quote(at)}" if at else "")
+
+
+def mandate_url(thread: str) -> str:
+    return f"/-/cosp/mandate?thread={quote(thread)}"
+
+
+def render_cell(value, column: str, table: Optional[str]) -> Optional[Markup]:
+    """HTML for the cells that deserve more than text; None lets Datasette render the rest."""
+    if not isinstance(value, str):
+        return None
+    if column == "diff_html":
+        return Markup(value)  # built by extract.diff from escaped tokens
+    if column == "snippet":
+        escaped = html.escape(value).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+        return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+    if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
+        return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
+    if column == "document" and table not in ("documents",) and re.match(r"^[\w.-]+$", value):
+        return Markup(f'<a href="{document_url(value)}">{html.escape(value)}</a>')
+    if column == "thread" and table in ("mandates", "mandate_threads"):
+        return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
+    return None
+
+
+def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
+    doc = next(iter(_rows(conn, "select * from documents where id = ?", [doc_id])), None)
+    if doc is None:
+        return None
+    refs, mandates, mentions = {}, {}, {}
+    for r in _rows(conn, "select at, kind, ref_id, url from [references] where document = ? order by start", [doc_id]):
+        refs.setdefault(r["at"], []).append(r)
+    for m in _rows(conn, "select at, verb, body, resolution, addressee, thread from mandates where document = ?",
+                   [doc_id]):
+        mandates.setdefault(m["at"], []).append(m)
+    for m in _rows(conn, "select at, entity_type, entity from mentions where document = ? and entity_type in "
+                         "('network', 'organisation') order by start", [doc_id]):
+        if m["entity"] not in [x["entity"] for x in mentions.get(m["at"], [])]:
+            mentions.setdefault(m["at"], []).append(m)
+    units = _rows(conn, "select 'heading' as kind, at, text, start, level from headings where document = ? "
+                        "union all select kind, at, text, start, null from paragraphs where document = ? "
+                        "order by start", [doc_id, doc_id])
+    for u in units:
+        u["references"] = refs.get(u["at"], [])
+        u["mandates"] = mandates.get(u["at"], [])
+        u["mentions"] = mentions.get(u["at"], [])
+    footnotes = _rows(conn, "select at, anchor, text from footnotes where document = ? order by start", [doc_id])
+    return {"doc": doc, "units": units, "footnotes": footnotes}
+
+
+def mandate_page(conn: sqlite3.Connection, thread: str) -> Optional[dict]:
+    rows = _rows(conn, "select * from mandate_threads where thread = ?", [thread]) if thread else []
+    if not rows:
+        return None
+    for r in rows:
+        r["document_url"] = document_url(
+            next(iter(_rows(conn, "select document from mandates where id = ?", [r["sighting"]])))["document"], r["at"])
+    evidence = _rows(conn, "select e.cite, e.text from evidence e join mandates m on m.document = e.document "
+                           "where m.thread = ? and (', ' || e.mandates || ', ') like '%, ' || m.at || ', %' "
+                           "group by e.id order by e.document, e.id", [thread])
+    steps = []
+    for r in rows:
+        if not steps or steps[-1]["resolution"] != r["resolution"]:
+            steps.append({"resolution": r["resolution"], "sightings": []})
+        steps[-1]["sightings"].append(r)
+    return {"thread": thread, "steps": steps, "first": rows[0], "evidence": evidence}
+
+
+def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_version: Optional[str]) -> Optional[dict]:
+    versions = _rows(conn, "select * from guideline_versions order by chain, position")
+    if not versions:
+        return None
+    if not from_version or not to_version:
+        pairs = [(a, b) for a, b in zip(versions, versions[1:]) if a["chain"] == b["chain"]]
+        if not pairs:
+            return None
+        from_version, to_version = pairs[-1][0]["id"], pairs[-1][1]["id"]
+    labels = {v["id"]: v["label"] for v in versions}
+    links = _rows(conn, "select * from guideline_alignment where from_version = ? and to_version = ?",
+                  [from_version, to_version])
+    if not links:
+        return None
+    order = {p["at"]: p["idx"] for p in _rows(conn, "select at, idx from guideline_paragraphs where version = ?",
+                                               [to_version])}
+    guideline_of = lambda at: int(re.match(r"g(\d+)", at).group(1)) if at else 0  # noqa: E731
+    groups: dict[int, dict] = {}
+    for lk in sorted(links, key=lambda x: (order.get(x["to_at"], 10**6), x["from_at"] or "")):
+        left, right = sides(json.loads(lk["diff_ops"]))
+        g = guideline_of(lk["to_at"] or lk["from_at"])
+        groups.setdefault(g, {"number": g, "rows": [], "title": None})["rows"].append(dict(lk, left=left, right=right))
+    for t in _rows(conn, "select * from guideline_title_changes where from_version = ? and to_version = ?",
+                   [from_version, to_version]):
+        from extract.diff import diff_ops
+
+        left, right = sides(diff_ops(t["from_title"], t["to_title"]))
+        groups.setdefault(t["to_guideline"], {"number": t["to_guideline"], "rows": [], "title": None})["title"] = dict(
+            t, left=left, right=right)
+    return {"from_label": labels[from_version], "to_label": labels[to_version], "versions": versions,
+            "guidelines": [groups[k] for k in sorted(groups)]}

@@ -1,0 +1,118 @@
+"""The published site, through Datasette's own client, over a database built from the seeds."""
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import quote
+
+import pytest
+import sqlite_utils
+
+from pipelines.build import build
+from pipelines.ingest import BUNDLED
+from pipelines.serve import EXAMPLE_PARAMS, database_metadata, datasette_instance
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("site") / "cosp.db"
+    build([BUNDLED], db_path)
+    return datasette_instance(db_path), sqlite_utils.Database(db_path)
+
+
+def get(ds, url):
+    return asyncio.run(ds.client.get(url))
+
+
+def _visible(db):
+    tables = [t for t in db.table_names() if not t.startswith("sqlite_") and "_fts" not in t]
+    return tables + db.view_names()
+
+
+def test_every_table_and_column_has_a_description(site):
+    _, db = site
+    meta = database_metadata()["tables"]
+    for name in _visible(db):
+        assert meta.get(name, {}).get("description"), f"{name} has no description"
+        described = set(meta[name].get("columns", {}))
+        assert {c.name for c in db[name].columns} <= described, f"{name}: {set(c.name for c in db[name].columns) - described}"
+
+
+def test_table_pages_show_their_descriptions_and_source(site):
+    ds, db = site
+    page = get(ds, "/cosp/mandates").text
+    assert "Who asked whom to do what" in page and "United Nations documents" in page
+
+
+EXAMPLES = EXAMPLE_PARAMS
+
+
+@pytest.mark.parametrize("query", sorted(database_metadata()["queries"]))
+def test_every_canned_query_runs_and_returns_rows(site, query):
+    ds, _ = site
+    params = "&".join(f"{k}={quote(v)}" for k, v in EXAMPLES[query].items())
+    r = get(ds, f"/cosp/{query}.json?_shape=array&{params}")
+    assert r.status_code == 200, r.text[:300]
+    assert len(r.json()) > 0
+
+
+def test_full_text_search_finds_the_known_paragraph(site):
+    ds, _ = site
+    rows = get(ds, "/cosp/search_paragraphs.json?_shape=array&q=spontaneous+disclosure").json()
+    assert ("000_de38badff640f652.txt", "10") in {(r["document"], r["at"]) for r in rows}
+    html = get(ds, "/cosp/search_paragraphs?q=spontaneous+disclosure").text
+    assert "<mark>spontaneous</mark> <mark>disclosure</mark>" in html
+    assert '/-/cosp/document/000_de38badff640f652.txt' in html
+
+
+def test_document_page_reads_paragraph_by_paragraph_with_links(site):
+    ds, _ = site
+    page = get(ds, "/-/cosp/document/000_de38badff640f652.txt")
+    assert page.status_code == 200
+    assert 'id="p-4"' in page.text and "In its resolution 7/1, the Conference urged States parties" in page.text
+    assert "https://undocs.org/CAC/COSP/WG.2/2018/5" in page.text
+    assert "/-/cosp/mandate?thread=" in page.text and "Camden Asset Recovery Inter-Agency Network" in page.text
+
+
+def test_mandate_page_shows_the_thread_as_a_timeline(site):
+    ds, db = site
+    thread = next(db.query("select thread from mandates where document = '001_2874813f072c823d.txt' and at = '7'"))
+    page = get(ds, f"/-/cosp/mandate?thread={quote(thread['thread'])}")
+    assert page.status_code == 200
+    text = page.text
+    assert text.index("Resolution 6/2") < text.index("Resolution 7/1") < text.index("Resolution 8/9")
+    assert "CAC/COSP/WG.2/2018/2, para. 54 (c)" in text
+
+
+def test_redline_page_marks_insertions_deletions_and_shifts(site):
+    ds, _ = site
+    page = get(ds, "/-/cosp/redline")
+    assert page.status_code == 200
+    assert "<ins>" in page.text and "<del>" in page.text
+    for word in ("moved", "merged", "split", "softened", "added"):
+        assert f">{word}<" in page.text
+
+
+def test_missing_pages_are_404(site):
+    ds, _ = site
+    assert get(ds, "/-/cosp/document/nope.txt").status_code == 404
+    assert get(ds, "/-/cosp/mandate?thread=nope").status_code == 404
+
+
+def test_json_and_csv_api(site):
+    ds, _ = site
+    assert get(ds, "/cosp/documents.json?_shape=array").json()[0]["id"]
+    csv = get(ds, "/cosp/references.csv?kind=cosp_resolution&_size=5").text
+    assert csv.splitlines()[0].startswith("id,document,at")
+
+
+def test_symbols_link_to_undocs(site):
+    ds, _ = site
+    html = get(ds, "/cosp/references?kind=document&_size=5").text
+    assert '<a href="https://undocs.org/CAC/COSP/' in html
+
+
+def test_database_is_immutable(site):
+    ds, _ = site
+    db = next(d for n, d in ds.databases.items() if n != "_internal")
+    assert not db.is_mutable
+    assert get(ds, "/cosp.db").status_code == 200  # the whole database can be downloaded
