@@ -26,6 +26,7 @@ from scipy.optimize import linear_sum_assignment
 
 from extract import obligation
 from extract.diff import diff_ops, inserted_text, ops_html
+from extract.sentences import sentences as split_sentences
 from models.guidelines import GuidelineParagraph, GuidelineVersion, Link, TitleChange
 
 MIN_PAIR = 58.0  # paragraph similarity (0-100) below which two paragraphs are not one
@@ -33,7 +34,6 @@ MIN_SENTENCE = 60.0  # sentence similarity for split/merge evidence and sentence
 SAME_GUIDELINE_BONUS = 8.0
 _STOP = set("the a an of to and or in on for with by that this these those be is are was were it its their "
             "should could may can such as which from at under into other any all also".split())
-_SENT = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 
 
 def _norm(text: str) -> str:
@@ -48,7 +48,7 @@ def similarity(a: list[str], b: list[str]) -> np.ndarray:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENT.split(text) if s.strip()]
+    return [s for _, s in split_sentences(text, split_items=True) if s.strip()]
 
 
 def _content(text: str) -> set[str]:

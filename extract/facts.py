@@ -14,10 +14,10 @@ from functools import lru_cache
 from typing import Optional
 
 from extract.resources import load_yaml
+from extract.sentences import sentences
 from models.document import ParsedDocument, Unit
 from models.entities import Fact, Figure, Mention
 
-_SENT = re.compile(r"(?<=[.;])\s+(?=[A-Z(])|(?<=:)\s+(?=\([a-z]\)\s)")
 _GOES_ON = re.compile(r"^(?:It|Its|The [Nn]etwork|Members of th(?:at|is|e) [\w ]*?network)\b")
 
 
@@ -26,15 +26,6 @@ def _patterns():
     data = load_yaml("facts.yaml")
     facts = {k: [re.compile(p) for p in v] for k, v in data["network_facts"].items()}
     return facts, [re.compile(p) for p in data["figures"]], re.compile(data["as_of"])
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for part in _SENT.split(text):
-        i = text.find(part, pos)
-        out.append((i, part))
-        pos = i + len(part)
-    return out
 
 
 def network_facts(doc: ParsedDocument, mentions: list[Mention]) -> list[Fact]:
@@ -46,7 +37,7 @@ def network_facts(doc: ParsedDocument, mentions: list[Mention]) -> list[Fact]:
         if not mine:
             continue
         current: Optional[str] = None
-        for offset, sentence in _sentences(unit.text):
+        for offset, sentence in sentences(unit.text, split_items=True):
             start, end = unit.doc_offset(offset), unit.doc_offset(offset + len(sentence))
             named = [m for m in mine if start <= m.start < end]
             if named and not (current and _GOES_ON.match(sentence)):  # "Its secretariat is supported by X"

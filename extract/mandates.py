@@ -28,10 +28,10 @@ from typing import Optional
 
 from extract.references import RESOLUTION_KINDS, anaphora_spans, resolution_before
 from extract.resources import load_yaml
+from extract.sentences import sentences
 from models.document import ParsedDocument, Unit
 from models.mandates import Evidence, Mandate, Proposal
 
-_SENT = re.compile(r"(?<=[.;])\s+(?=[A-Z“\"])(?<!\bi\.e\.\s)(?<!\be\.g\.\s)")
 _ITEM_START = re.compile(r"\(([a-z])\)\s+")
 # Verb forms used as adjectives: "requesting and requested States", "an established practice".
 _ADJECTIVE = re.compile(r"requesting and requested|requested and requesting|requested (?:States?|countr|jurisdiction|part)"
@@ -71,15 +71,6 @@ class _Verb:
     start: int  # offset of the verb in the sentence
     end: int
     body: Optional[str] = None
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for part in _SENT.split(text):
-        i = text.find(part, pos)
-        out.append((i, part))
-        pos = i + len(part)
-    return out
 
 
 def _last_named(segment: str) -> tuple[Optional[str], int, str]:
@@ -275,7 +266,7 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
     out: list[Mandate] = []
     previous_body: Optional[str] = None
     carried: dict[str, tuple[Optional[str], list[str]]] = {}
-    for s_off, sentence in _sentences(unit.text):
+    for s_off, sentence in sentences(unit.text):
         verbs = _verbs(sentence, previous_body)
         for i, v in enumerate(verbs):
             if not v.body:

@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 
 from extract.nlp import get_nlp, unit_docs
 from extract.resources import load_yaml
+from extract.sentences import sentence_at
 from models.document import ParsedDocument
 from models.entities import Candidate, Mention
 
@@ -32,7 +33,6 @@ _HEADS = r"(?:Network|Networks|Platform|Partners|Group|Association|Initiative|Pa
 _CANDIDATE = re.compile(
     rf"\b(?:[A-Z][\w/'’-]*\s+(?:(?:of|for|on|in|and|against|the|to)\s+)*)*?{_HEADS}"
     rf"(?:\s+(?:of|for|on|against|in)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+(?:the\s+)?)?[A-Z][\w-]*)*)?")
-_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 GENERIC = re.compile(rf"^(?:[Tt]he\s+)?(?:[A-Z][a-z]+\s+)?{_HEADS}$")
 
 
@@ -78,13 +78,6 @@ def _spellings() -> tuple[list[str], list[str]]:
 def _not_networks() -> set[str]:
     return {n.lower() for n in load_yaml("not_networks.yaml")} | {e["name"].lower() for e in organisations()} | {
         a.lower() for e in organisations() for a in e.get("aliases", [])}
-
-
-def _sentence_of(text: str, pos: int) -> str:
-    starts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
-    start = max(s for s in starts if s <= pos)
-    nxt = [s for s in starts if s > pos]
-    return text[start:nxt[0] if nxt else len(text)]
 
 
 def find_mentions(doc: ParsedDocument, kind: str = "network") -> tuple[list[Mention], list[Candidate]]:
@@ -172,7 +165,7 @@ def _context_mentions(doc: ParsedDocument, unit) -> list[Mention]:
     for e in registry():
         for ca in e.get("context_aliases", []):
             for m in re.finditer(re.escape(ca["phrase"]), low):
-                if ca["requires"].lower() in _sentence_of(unit.text, m.start()).lower():
+                if ca["requires"].lower() in sentence_at(unit.text, m.start()).lower():
                     out.append(_mention(doc, unit, "network", e["name"], m.start(), m.end(), "context"))
     return out
 

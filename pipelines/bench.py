@@ -34,7 +34,8 @@ def _task_startup(_):
     return time.perf_counter() - start
 
 
-def _task_text_pipeline(files):
+def _task_pipeline(files):
+    """The whole pipeline (read, structure, metadata, extractors) on text or PDF files."""
     parse_bytes = _warm_pipeline()
     start = time.perf_counter()
     for f in files:
@@ -84,14 +85,6 @@ def _task_spacy_tokenizer_warm(files):
     start = time.perf_counter()
     for _ in nlp.tokenizer.pipe(texts):
         pass
-    return time.perf_counter() - start
-
-
-def _task_pdf_pipeline(files):
-    parse_bytes = _warm_pipeline()
-    start = time.perf_counter()
-    for f in files:
-        parse_bytes(Path(f).read_bytes(), f)
     return time.perf_counter() - start
 
 
@@ -185,6 +178,11 @@ def make_seed_pdfs(folder: Path) -> list[str]:
     return out
 
 
+def _rate(label: str, amount: float, unit: str, seconds: float, peak: float | None = None) -> str:
+    line = f"{label + ':':22}{amount / seconds:8.2f} {unit}  {seconds:7.3f} s"
+    return line + (f"  peak {peak:6.0f} MB" if peak is not None else "")
+
+
 def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None] = print) -> list[str]:
     from pipelines.ingest import collect
 
@@ -207,18 +205,15 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
         if texts:
             size = sum(Path(f).stat().st_size for f in texts)
             echo(f"text: {len(texts)} files, {size / 1e6:.2f} MB")
-            t_pipe, m_pipe = measure(_task_text_pipeline, texts, repeat)
+            t_pipe, m_pipe = measure(_task_pipeline, texts, repeat)
             t_dec, m_dec = measure(_task_text_decode, texts, repeat)
             t_tok, m_tok = measure(_task_spacy_tokenizer, texts, repeat)
-            lines += [
-                f"text pipeline:        {size / t_pipe / 1e6:8.2f} MB/s  {t_pipe:7.3f} s  peak {m_pipe:6.0f} MB",
-                f"raw decode:           {size / t_dec / 1e6:8.2f} MB/s  {t_dec:7.3f} s  peak {m_dec:6.0f} MB",
-                f"spaCy blank tokenizer:{size / t_tok / 1e6:8.2f} MB/s  {t_tok:7.3f} s  peak {m_tok:6.0f} MB",
-            ]
             t_ref, _ = measure(_task_references, texts, repeat)
             t_tokw, _ = measure(_task_spacy_tokenizer_warm, texts, repeat)
-            lines += [f"reference extraction: {size / t_ref / 1e6:8.2f} MB/s  {t_ref:7.3f} s",
-                      f"spaCy tokenizer, warm:{size / t_tokw / 1e6:8.2f} MB/s  {t_tokw:7.3f} s"]
+            mb = size / 1e6
+            lines += [_rate("text pipeline", mb, "MB/s", t_pipe, m_pipe), _rate("raw decode", mb, "MB/s", t_dec, m_dec),
+                      _rate("spaCy blank tokenizer", mb, "MB/s", t_tok, m_tok),
+                      _rate("reference extraction", mb, "MB/s", t_ref), _rate("spaCy tokenizer, warm", mb, "MB/s", t_tokw)]
             ratios.append(f"text pipeline / spaCy blank tokenizer: {t_pipe / t_tok:.2f}x")
             ratios.append(f"text pipeline / raw decode: {t_pipe / t_dec:.2f}x")
             ratios.append(f"reference extraction / spaCy blank tokenizer (warm): {t_ref / t_tokw:.2f}x")
@@ -235,14 +230,12 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
         if pdfs:
             pages = _pdf_pages(pdfs)
             echo(f"pdf: {len(pdfs)} files, {pages} pages")
-            t_pipe, m_pipe = measure(_task_pdf_pipeline, pdfs, repeat)
+            t_pipe, m_pipe = measure(_task_pipeline, pdfs, repeat)
             t_plumb, m_plumb = measure(_task_pdfplumber, pdfs, repeat)
             t_ium, m_ium = measure(_task_pypdfium2, pdfs, repeat)
-            lines += [
-                f"pdf pipeline:         {pages / t_pipe:8.1f} pages/s  {t_pipe:7.3f} s  peak {m_pipe:6.0f} MB",
-                f"raw pdfplumber:       {pages / t_plumb:8.1f} pages/s  {t_plumb:7.3f} s  peak {m_plumb:6.0f} MB",
-                f"raw pypdfium2:        {pages / t_ium:8.1f} pages/s  {t_ium:7.3f} s  peak {m_ium:6.0f} MB",
-            ]
+            lines += [_rate("pdf pipeline", pages, "pages/s", t_pipe, m_pipe),
+                      _rate("raw pdfplumber", pages, "pages/s", t_plumb, m_plumb),
+                      _rate("raw pypdfium2", pages, "pages/s", t_ium, m_ium)]
             ratios += [f"pdf pipeline / raw pdfplumber: {t_pipe / t_plumb:.2f}x",
                        f"pdf pipeline / raw pypdfium2: {t_pipe / t_ium:.2f}x"]
     return lines + [""] + ratios
