@@ -1,4 +1,4 @@
-"""Thin Datasette wiring for cosp-tracker: routes, cell rendering, metadata under any database name.
+"""Thin Datasette wiring for cosp-tracker: page routes and cell rendering.
 
 The logic lives in ``pipelines.site``; this file only adapts it to Datasette's hooks.
 """
@@ -6,18 +6,11 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from pipelines import site
-from pipelines.serve import database_metadata
 
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
     return site.render_cell(value, column, table)
-
-
-@hookimpl
-def get_metadata(datasette, key, database, table):
-    names = [n for n in datasette.databases if n not in ("_internal", "cosp")]
-    return {"databases": {n: database_metadata() for n in names}} if names else {}
 
 
 def _db(datasette):
