@@ -182,15 +182,24 @@ def _mandate_ok(g: dict, m: dict) -> bool:
 
 def score_mandates(report: Report, gold: dict, out: dict, label: str) -> None:
     """A mandate is found when body, resolution, verb and address match exactly and addressee
-    and action match fuzzily (token-set ratio >= 85); per-field accuracy over same-place pairs."""
+    and action match fuzzily (token-set ratio >= 85).  Per-field accuracy compares every gold
+    mandate with the prediction at the same address and verb (else the same address)."""
     if gold.get("mandates") is None or "mandates" not in out:
         return
     row = report.row("mandates")
     left = list(out["mandates"])
-    addressed = all("at" in g for g in gold["mandates"])
     for g in gold["mandates"]:
-        if not addressed:
-            g = dict(g, at=g.get("at"))
+        g = dict(g, at=g.get("at"))
+        pair = next((m for m in out["mandates"] if m["at"] == g["at"] and m["verb"] == g["verb"]), None) or next(
+            (m for m in out["mandates"] if m["at"] == g["at"]), None)
+        if pair is not None and not g.get("borderline"):
+            for f in ("body", "resolution", "verb", "addressee", "action"):
+                fuzzy = f in ("addressee", "action")
+                ok = _fuzzy_equal(g.get(f), pair.get(f)) if fuzzy else g.get(f) == pair.get(f)
+                fr = report.row(f"mandates.{f}")
+                fr.tp += ok
+                fr.fn += not ok
+                _exact(fr, ok)
         hit = next((m for m in left if _mandate_ok(g, m)), None)
         if hit is not None:
             left.remove(hit)
@@ -198,16 +207,8 @@ def score_mandates(report: Report, gold: dict, out: dict, label: str) -> None:
             continue
         if not g.get("borderline"):
             row.fn += 1
-            near = [m for m in left if m["at"] == g["at"]]
             report.misses.append(f"{label}: mandate missed {g['at']} {g['body']} {g['verb']} {g.get('resolution')}"
-                                 + (f" (near: {[(m['verb'], m['resolution'], m['body']) for m in near]})" if near else ""))
-        for f in ("body", "resolution", "verb", "addressee", "action"):
-            same = [m for m in left if m["at"] == g["at"] and m["verb"] == g["verb"]]
-            if same:
-                fr = report.row(f"mandates.{f}")
-                ok = _fuzzy_equal(g.get(f), same[0].get(f)) if f in ("addressee", "action") else g.get(f) == same[0].get(f)
-                fr.tp += ok
-                fr.fn += not ok
+                                 + (f" (near: {pair['verb']} {pair['resolution']} {pair['body']})" if pair else ""))
     row.fp += len(left)
     report.misses += [f"{label}: mandate extra {m['at']} {m['body']} {m['verb']} {m['resolution']} | "
                       f"{(m.get('addressee') or '-')[:30]} | {m['action'][:50]}" for m in left]
