@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from pipelines import schema
+from pipelines import schema, write
 from pipelines.fingerprint import inputs_fingerprint
 from pipelines.ingest import Corpus, collect, ingest
 
@@ -73,7 +73,7 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
         db = sqlite_utils.Database(tmp)
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
         corpus = ingest(paths, cache_dir=cache_dir, progress=progress)
-        schema.write_corpus(db, corpus, started, fingerprint)
+        write.write_corpus(db, corpus, started, fingerprint)
         db.conn.commit()
         db.conn.execute("PRAGMA optimize")
         db.close()

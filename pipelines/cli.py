@@ -129,7 +129,7 @@ def bench(paths, repeat, serve_bench, copies):
               help="Write a standalone side-by-side redline report here.")
 def align(old, new, db_path, as_json, html_path):
     """Align the draft guidelines of OLD and NEW (files, or symbols in the database)."""
-    from pipelines.align import comparison_json, load_version, obligation_text
+    from pipelines.align import comparison_json, load_version
 
     try:
         a, b = load_version(old, db_path), load_version(new, db_path)

@@ -40,6 +40,4 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
 
 
 def parse_path(path: str | Path) -> ParsedDocument:
-    from extract.readers import read_path  # noqa: F401  (same error messages as read_path)
-
     return parse_bytes(Path(path).read_bytes(), str(path))

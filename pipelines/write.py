@@ -1,0 +1,261 @@
+"""Fill the database from a parsed corpus; every row carries its provenance.
+
+Rows say which document, which address (paragraph, item, footnote, guideline paragraph)
+and which character span they come from, and how to quote the place (``cite``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import subprocess
+from dataclasses import asdict
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import sqlite_utils
+
+from pipelines.ingest import Corpus
+from pipelines.schema import UNDOCS, enable_fts
+
+def doc_id(doc) -> str:
+    return doc.file
+
+
+def cite(doc, at: str) -> str:
+    """How a person quotes the place: "CAC/COSP/WG.2/2018/2, para. 54 (b)"."""
+    name = doc.meta.symbol or doc.file
+    m = re.match(r"^(\d+)(?:\(([a-z]+)\))?$", at)
+    if m:
+        return f"{name}, para. {m.group(1)}" + (f" ({m.group(2)})" if m.group(2) else "")
+    m = re.match(r"^fn(\d+|\*)$", at)
+    if m:
+        return f"{name}, footnote {m.group(1)}"
+    m = re.match(r"^g(\d+)\.(\d+|title)(?:\(([a-z]+)\))?$", at)
+    if m:
+        where = "title" if m.group(2) == "title" else f"para. {m.group(1)}.{m.group(2)}"
+        return f"{name}, draft guideline {m.group(1)}, {where}" + (f" ({m.group(3)})" if m.group(3) else "")
+    return f"{name}, front page" if at == "front" else f"{name}, under “{at[:80]}”"
+
+
+def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime, fingerprint: str = "") -> None:
+    docs, paragraphs, footnotes, headings = [], [], [], []
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        m = asdict(doc.meta)
+        docs.append(dict(
+            m, id=did, file=doc.file, year=int(m["date"][:4]) if m["date"] else None,
+            url=UNDOCS + m["symbol"] if m["symbol"] else None, format=doc.format, pages=doc.pages,
+            sha256=doc.sha256, paragraph_count=len(doc.paragraphs),
+            footnote_count=sum(1 for f in doc.footnotes if f.at != "fn*"),
+            warnings="\n".join(doc.warnings) or None))
+        body = sorted(doc.paragraphs + doc.items, key=lambda u: (u.start, u.kind != "paragraph"))
+        for seq, u in enumerate(body):
+            paragraphs.append(dict(id=f"{did}#{u.at}", document=did, at=u.at, kind=u.kind, parent=u.parent,
+                                   seq=seq, section=u.section, text=u.text, start=u.start, end=u.end, page=u.page))
+        for u in doc.footnotes:
+            footnotes.append(dict(id=f"{did}#{u.at}", document=did, at=u.at, anchor=u.anchor, text=u.text,
+                                  start=u.start, end=u.end, page=u.page))
+        for seq, u in enumerate(sorted(doc.front + doc.headings, key=lambda u: u.start)):
+            headings.append(dict(id=f"{did}#h{seq}", document=did, at=u.at, kind=u.kind, level=u.level, seq=seq,
+                                 text=u.text, start=u.start, end=u.end, page=u.page))
+    db["documents"].insert_all(docs, replace=True)
+    db["paragraphs"].insert_all(paragraphs, replace=True, batch_size=500)
+    db["footnotes"].insert_all(footnotes, replace=True)
+    db["headings"].insert_all(headings, replace=True)
+    db["ingest_errors"].insert_all([asdict(e) for e in corpus.errors])
+    write_references(db, corpus)
+    write_guidelines(db, corpus)
+    write_entities(db, corpus)
+    write_mandates(db, corpus)
+    enable_fts(db)
+    db["build_info"].insert_all(build_info(corpus, started) + [{"key": "inputs_fingerprint", "value": fingerprint}],
+                                replace=True)
+
+
+def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    from extract.resources import load_yaml
+
+    sessions = load_yaml("cosp_sessions.yaml")
+    rows, resolutions = [], {}
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        for r in doc.references:
+            rows.append(dict(document=did, at=r.at, unit=f"{did}#{r.at}", cite=cite(doc, r.at), kind=r.kind,
+                             ref_id=r.id, text=r.text, detail=r.detail, title=r.title, url=r.url,
+                             start=r.start, end=r.end))
+            if r.kind in ("cosp_resolution", "ga_resolution"):
+                entry = resolutions.setdefault(r.id, dict(id=r.id, kind=r.kind, title=None, url=r.url,
+                                                          docs=set(), times_cited=0))
+                entry["docs"].add(did)
+                entry["times_cited"] += 1
+                entry["title"] = entry["title"] or r.title
+    db["references"].insert_all(rows, batch_size=500)
+    db["cosp_sessions"].insert_all(
+        [dict(session=int(k), year=v["year"], place=v["place"], url=v["url"]) for k, v in sessions.items()],
+        replace=True)
+    out = []
+    for e in resolutions.values():
+        m = re.search(r"(\d+)/(\d+)$", e["id"])
+        session = int(m.group(1)) if e["kind"] == "cosp_resolution" else None
+        info = sessions.get(session, {}) if session else {}
+        out.append(dict(id=e["id"], kind=e["kind"], session=session, number=int(m.group(2)),
+                        year=info.get("year"), place=info.get("place"), title=e["title"], url=e["url"],
+                        documents_citing=len(e["docs"]), times_cited=e["times_cited"]))
+    db["resolutions"].insert_all(out, replace=True)
+
+
+def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    """Every guideline set in the corpus, its versions chained by date, each step aligned."""
+    if not any(d.guidelines for d in corpus.documents):
+        return
+    from extract.align import align, version_of
+    from pipelines.align import chains
+
+    docs = {d.file: d for d in corpus.documents if d.guidelines}
+    versions, paragraphs, links, titles = [], [], [], []
+    for c, chain in enumerate(chains([version_of(d) for d in docs.values()]), start=1):
+        for pos, v in enumerate(chain):
+            doc = docs[v.file]
+            vid = f"{doc_id(doc)}#guidelines"
+            v.label = f"{doc.meta.symbol or doc.file} ({v.year})"
+            versions.append(dict(id=vid, document=doc_id(doc), symbol=doc.meta.symbol, label=v.label, year=v.year,
+                                 chain=c, position=pos, guidelines=len(v.titles), paragraphs=len(v.paragraphs)))
+            paragraphs += [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,
+                                idx=-1, text=t) for n, t in v.titles.items()]
+            paragraphs += [dict(id=f"{vid}#{p.at}", version=vid, at=p.at, kind="paragraph", guideline=p.guideline,
+                                idx=p.index, text=p.text) for p in v.paragraphs]
+        for old, new in zip(chain, chain[1:]):
+            a, b = f"{doc_id(docs[old.file])}#guidelines", f"{doc_id(docs[new.file])}#guidelines"
+            found, changed = align(old, new)
+            links += [dict(from_version=a, to_version=b, from_at=lk.from_at, to_at=lk.to_at, relation=lk.relation,
+                           score=lk.score, method=lk.method, modal_before="; ".join(lk.modal_before),
+                           modal_after="; ".join(lk.modal_after), direction=lk.direction,
+                           qualifiers_added="; ".join(lk.qualifiers_added),
+                           qualifiers_removed="; ".join(lk.qualifiers_removed), subject_before=lk.subject_before,
+                           subject_after=lk.subject_after, changes=lk.changes,
+                           sentence_moves=json.dumps(lk.sentence_moves) if lk.sentence_moves else None,
+                           diff_html=lk.diff_html, diff_ops=json.dumps(lk.diff_ops, ensure_ascii=False))
+                      for lk in found]
+            titles += [dict(from_version=a, to_version=b, guideline=t.guideline, to_guideline=t.to_guideline,
+                            from_title=t.from_title, to_title=t.to_title, direction=t.direction,
+                            qualifiers_added="; ".join(t.qualifiers_added), changes=t.changes,
+                            diff_html=t.diff_html) for t in changed]
+    db["guideline_versions"].insert_all(versions, replace=True)
+    db["guideline_paragraphs"].insert_all(paragraphs, replace=True)
+    db["guideline_alignment"].insert_all(links)
+    db["guideline_title_changes"].insert_all(titles)
+
+
+def write_entities(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    """Registries (networks, organisations, countries) and what each document says of them."""
+    from extract.countries import display_name, group_of
+    from extract.resources import load_yaml
+
+    mentions, candidates, facts, figures, replies = [], [], [], [], []
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        for m in doc.mentions:
+            mentions.append(dict(document=did, at=m.at, unit=f"{did}#{m.at}", cite=cite(doc, m.at),
+                                 entity_type=m.entity_type, entity=m.key, text=m.text, method=m.method,
+                                 score=m.score, start=m.start, end=m.end))
+        candidates += [dict(document=did, at=c.at, text=c.text, closest=c.closest, score=c.score, start=c.start,
+                            end=c.end) for c in doc.candidates]
+        facts += [dict(network=f.network, kind=f.kind, value=f.value, number=f.number, unit=f.unit, document=did,
+                       document_date=doc.meta.date, at=f.at, cite=cite(doc, f.at), sentence=f.sentence,
+                       start=f.start, end=f.end) for f in doc.facts]
+        figures += [dict(subject=f.subject, value=f.value, unit=f.unit, as_of=f.as_of, document=did, at=f.at,
+                         cite=cite(doc, f.at), text=f.text, start=f.start, end=f.end) for f in doc.figures]
+        replies += [dict(document=did, footnote=r.footnote, anchor=r.anchor, country=r.country, iso3=r.iso3,
+                         regional_group=group_of().get(r.iso3)) for r in doc.replies]
+    counts: dict[tuple[str, str], tuple[set, int]] = {}
+    for m in mentions:
+        docs, n = counts.get((m["entity_type"], m["entity"]), (set(), 0))
+        docs.add(m["document"])
+        counts[(m["entity_type"], m["entity"])] = (docs, n + 1)
+
+    def used(kind, name):
+        docs, n = counts.get((kind, name), (set(), 0))
+        return len(docs), n
+
+    db["networks"].insert_all([dict(
+        name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, aliases="; ".join(e.get("aliases", [])) or None,
+        type=e["type"], region=e.get("region"), documents=used("network", e["name"])[0],
+        mentions=used("network", e["name"])[1]) for e in load_yaml("networks.yaml")], replace=True)
+    db["organisations"].insert_all([dict(
+        name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, type=e.get("type"),
+        documents=used("organisation", e["name"])[0], mentions=used("organisation", e["name"])[1])
+        for e in load_yaml("organisations.yaml")], replace=True)
+    db["countries"].insert_all([dict(iso3=iso, name=display_name(iso), regional_group=g)
+                                for iso, g in sorted(group_of().items())], replace=True)
+    db["mentions"].insert_all(mentions, batch_size=1000)
+    db["network_candidates"].insert_all(candidates)
+    db["network_facts"].insert_all(facts)
+    db["figures"].insert_all(figures)
+    db["replies"].insert_all(replies)
+
+
+def write_mandates(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    """Mandates with their lineage (same mandate across documents, threads across resolutions)."""
+    from extract.lineage import Sighting, build_lineage
+
+    rows, sightings = [], []
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        seen: dict[str, int] = {}
+        for m in doc.mandates:
+            key = f"{did}#{m.at}#{m.verb}"
+            seen[key] = seen.get(key, 0) + 1
+            key = key if seen[key] == 1 else f"{key}#{seen[key]}"
+            sightings.append(Sighting(key, did, doc.meta.date, m.at, m.body, m.resolution, m.verb, m.action,
+                                      m.addressee))
+            rows.append(dict(id=key, document=did, document_date=doc.meta.date, at=m.at, unit=f"{did}#{m.at}",
+                             cite=cite(doc, m.at), body=m.body, resolution=m.resolution,
+                             session=int(m.resolution.split("/")[0]) if re.match(r"^\d+/", m.resolution or "") else None,
+                             resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, strength=m.strength,
+                             addressee=m.addressee, action=m.action, deliverable=m.deliverable,
+                             time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end))
+        db["proposals"].insert_all([dict(document=did, at=p.at, cite=cite(doc, p.at), text=p.text)
+                                    for p in doc.proposals])
+        db["evidence"].insert_all([dict(document=did, at=e.at, cite=cite(doc, e.at), text=e.text,
+                                        mandates=", ".join(dict.fromkeys(e.mandates)) or None)
+                                    for e in doc.evidence])
+    lineage = build_lineage(sightings)
+    for row in rows:
+        row["mandate"] = lineage.mandate_of[row["id"]]
+        row["thread"] = lineage.thread_of[row["mandate"]]
+    db["mandates"].insert_all(rows, replace=True)
+    db["mandate_links"].insert_all([dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
+                                    for lk in lineage.links])
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).parent)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _version(pkg: str) -> str | None:
+    try:
+        return importlib_metadata.version(pkg)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def build_info(corpus: Corpus, started: dt.datetime) -> list[dict]:
+    digest = hashlib.sha256("".join(sorted(d.sha256 for d in corpus.documents)).encode()).hexdigest()
+    libs = {p: _version(p) for p in ("spacy", "pdfplumber", "rapidfuzz", "sqlite-utils", "datasette")}
+    info = {
+        "build_time": started.isoformat(timespec="seconds"),
+        "project_version": _version("cosp-tracker"),
+        "git_commit": _git_commit(),
+        "corpus_hash": digest,
+        "documents": str(len(corpus.documents)),
+        "ingest_errors": str(len(corpus.errors)),
+        "library_versions": json.dumps(libs, sort_keys=True),
+    }
+    return [{"key": k, "value": v} for k, v in info.items()]
