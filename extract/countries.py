@@ -59,10 +59,14 @@ def to_iso3(name: str) -> Optional[str]:
     return c.alpha_3 if c.alpha_3 in set(group_of()) | OBSERVERS else None
 
 
+@lru_cache(maxsize=1)
+def _un_name_of() -> dict[str, str]:
+    return {v: k for k, v in load_yaml("countries_un.yaml").items()}
+
+
 def display_name(iso3: str) -> str:
-    un = {v: k for k, v in load_yaml("countries_un.yaml").items()}
     c = pycountry.countries.get(alpha_3=iso3)
-    return un.get(iso3) or (getattr(c, "common_name", None) or c.name if c else iso3)
+    return _un_name_of().get(iso3) or (getattr(c, "common_name", None) or c.name if c else iso3)
 
 
 @lru_cache(maxsize=1)

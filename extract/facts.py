@@ -31,9 +31,9 @@ def _patterns():
 def network_facts(doc: ParsedDocument, mentions: list[Mention]) -> list[Fact]:
     facts, _, _ = _patterns()
     out: list[Fact] = []
+    networks = sorted((m for m in mentions if m.entity_type == "network"), key=lambda m: m.start)
     for unit in doc.units():
-        mine = sorted((m for m in mentions if m.entity_type == "network" and unit.start <= m.start < unit.end + 1
-                       and doc.address_at(unit, 0) is not None), key=lambda m: m.start)
+        mine = [m for m in networks if unit.start <= m.start < unit.end + 1]
         if not mine:
             continue
         current: Optional[str] = None

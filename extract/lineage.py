@@ -93,21 +93,25 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
     ordered = sorted(sightings, key=lambda s: (s.date or "", s.document, s.at))
     norm = {s.key: _norm(s.action) for s in ordered}
     same = _Union()
-    for i, a in enumerate(ordered):
-        same.find(a.key)
-        for b in ordered[i + 1:]:
-            if (a.body, a.verb, a.resolution) != (b.body, b.verb, b.resolution) or a.resolution is None:
-                continue
-            score = fuzz.token_set_ratio(norm[a.key], norm[b.key])
-            if score >= SAME:
-                same.union(a.key, b.key)
-                out.links.append(LinkRecord(a.key, b.key, "sighting", round(score, 1), "resolution+verb+action"))
+    groups: dict[tuple, list[Sighting]] = {}  # only sightings of one body, verb and resolution can be one
+    for s in ordered:
+        same.find(s.key)
+        if s.resolution is not None:
+            groups.setdefault((s.body, s.verb, s.resolution), []).append(s)
+    for members in groups.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                score = fuzz.token_set_ratio(norm[a.key], norm[b.key])
+                if score >= SAME:
+                    same.union(a.key, b.key)
+                    out.links.append(LinkRecord(a.key, b.key, "sighting", round(score, 1), "resolution+verb+action"))
     first = {}
     for s in ordered:
         root = same.find(s.key)
         first.setdefault(root, s.key)
         out.mandate_of[s.key] = first[root]
-    mandates = {k: next(s for s in ordered if s.key == k) for k in set(out.mandate_of.values())}
+    by_key = {s.key: s for s in ordered}
+    mandates = {k: by_key[k] for k in set(out.mandate_of.values())}
     thread = _Union()
     ids = sorted(mandates, key=lambda k: (_session(mandates[k].resolution), mandates[k].date or ""))
     for i, a_id in enumerate(ids):

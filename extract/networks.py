@@ -102,14 +102,14 @@ def find_mentions(doc: ParsedDocument, kind: str = "network") -> tuple[list[Ment
             if e - s < 8 or any(s < te and ts < e for ts, te in taken):
                 continue
             phrase = unit.text[s:e]
-            if phrase.lower() in _not_networks() or GENERIC.match(phrase) or not re.search(r"[A-Z]", phrase[1:]):
-                continue
-            if any(phrase.lower().startswith(n) or phrase.lower().endswith(n) for n in _not_networks()):
+            low = phrase.lower()
+            if GENERIC.match(phrase) or not re.search(r"[A-Z]", phrase[1:]) or any(
+                    low.startswith(n) or low.endswith(n) for n in _not_networks()):
                 continue
             resolved = _fuzzy(phrase)
             if resolved:
                 mentions.append(_mention(doc, unit, kind, resolved[0], s, e, "fuzzy", resolved[1]))
-            elif not any(n in phrase.lower() for n in _not_networks()):
+            elif not any(n in low for n in _not_networks()):
                 closest = process.extractOne(phrase.lower(), _spellings()[0], scorer=fuzz.token_sort_ratio)
                 candidates.append(Candidate(text=phrase, at=doc.address_at(unit, s), start=unit.doc_offset(s),
                                             end=unit.doc_offset(e), closest=_spellings()[1][closest[2]],

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from pipelines import schema, write
 from pipelines.fingerprint import inputs_fingerprint
-from pipelines.ingest import Corpus, collect, ingest
+from pipelines.ingest import MANIFEST_NAMES, Corpus, collect, ingest
 
 DEFAULT_DB = "cosp.db"
 
@@ -88,13 +88,14 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
 
 def _read_inputs(paths: list) -> list[tuple[str, bytes]]:
     out = []
-    for f in collect(paths):
+    files = collect(paths)
+    for f in files:
         try:
             out.append((str(f.resolve()), f.read_bytes()))
         except OSError:
             out.append((str(f), b""))
-    for folder in {f.parent for f in collect(paths)}:
-        for name in ("manifest.tsv", "MANIFEST.tsv"):
+    for folder in {f.parent for f in files}:
+        for name in MANIFEST_NAMES:
             if (folder / name).exists():
                 out.append((str(folder / name), (folder / name).read_bytes()))
     return out

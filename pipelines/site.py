@@ -82,12 +82,13 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
 
 
 def mandate_page(conn: sqlite3.Connection, thread: str) -> Optional[dict]:
-    rows = _rows(conn, "select * from mandate_threads where thread = ?", [thread]) if thread else []
+    rows = _rows(conn, "select t.*, m.document as document_id from mandate_threads t "
+                       "join mandates m on m.id = t.sighting where t.thread = ? "
+                       "order by coalesce(m.session, 999), t.date, t.cite", [thread]) if thread else []
     if not rows:
         return None
     for r in rows:
-        r["document_url"] = document_url(
-            next(iter(_rows(conn, "select document from mandates where id = ?", [r["sighting"]])))["document"], r["at"])
+        r["document_url"] = document_url(r["document_id"], r["at"])
     evidence = _rows(conn, "select e.cite, e.text from evidence e join mandates m on m.document = e.document "
                            "where m.thread = ? and (', ' || e.mandates || ', ') like '%, ' || m.at || ', %' "
                            "group by e.id order by e.document, e.id", [thread])
