@@ -15,13 +15,14 @@ TABLES: dict[str, dict] = {
         "id": str, "file": str, "symbol": str, "symbol_source": str, "date": str, "year": int, "body": str,
         "session": str, "meeting_place": str, "meeting_dates": str, "agenda_item": int, "agenda_title": str,
         "title": str, "doc_type": str, "agenda_symbol": str, "url": str, "format": str, "pages": int,
-        "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str}, pk="id"),
+        "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str, "text_id": int}, pk="id"),
     "paragraphs": dict(columns={
         "id": str, "document": str, "at": str, "kind": str, "parent": str, "seq": int, "section": str,
-        "text": str, "start": int, "end": int, "page": int}, pk="id", fks=[("document", "documents", "id")]),
+        "text": str, "start": int, "end": int, "page": int, "text_id": int}, pk="id",
+        fks=[("document", "documents", "id")]),
     "footnotes": dict(columns={
         "id": str, "document": str, "at": str, "anchor": str, "text": str, "start": int, "end": int,
-        "page": int}, pk="id", fks=[("document", "documents", "id")]),
+        "page": int, "text_id": int}, pk="id", fks=[("document", "documents", "id")]),
     "headings": dict(columns={
         "id": str, "document": str, "at": str, "kind": str, "level": int, "seq": int, "text": str,
         "start": int, "end": int, "page": int}, pk="id", fks=[("document", "documents", "id")]),
@@ -37,7 +38,8 @@ TABLES: dict[str, dict] = {
         "id": str, "document": str, "symbol": str, "label": str, "year": int, "chain": int, "position": int,
         "guidelines": int, "paragraphs": int}, pk="id", fks=[("document", "documents", "id")]),
     "guideline_paragraphs": dict(columns={
-        "id": str, "version": str, "at": str, "kind": str, "guideline": int, "idx": int, "text": str},
+        "id": str, "version": str, "at": str, "kind": str, "guideline": int, "idx": int, "text": str,
+        "text_id": int},
         pk="id", fks=[("version", "guideline_versions", "id")]),
     "guideline_alignment": dict(columns={
         "id": int, "from_version": str, "to_version": str, "from_at": str, "to_at": str, "relation": str,
@@ -77,7 +79,7 @@ TABLES: dict[str, dict] = {
         "id": str, "document": str, "document_date": str, "at": str, "unit": str, "cite": str, "body": str,
         "resolution": str, "session": int, "resolution_list": str, "verb": str, "strength": str, "addressee": str, "action": str,
         "deliverable": str, "time_frame": str, "funding": str, "text": str, "start": int, "end": int,
-        "mandate": str, "thread": str}, pk="id", fks=[("document", "documents", "id")]),
+        "mandate": str, "thread": str, "text_id": int}, pk="id", fks=[("document", "documents", "id")]),
     "mandate_links": dict(columns={"id": int, "a": str, "b": str, "kind": str, "score": float, "method": str},
                           pk="id"),
     "proposals": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str}, pk="id",
@@ -86,6 +88,9 @@ TABLES: dict[str, dict] = {
                      pk="id", fks=[("document", "documents", "id")]),
     "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "severity": str, "message": str,
                                    "hint": str}, pk="id"),
+    "texts": dict(columns={
+        "id": int, "kind": str, "document": str, "at": str, "source_table": str, "source": str, "text": str,
+        "detail": str}, pk="id", fks=[("document", "documents", "id")]),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
 }
 VIEWS = {
@@ -115,9 +120,21 @@ VIEWS = {
 }
 INDEXES = {"references": ["ref_id", "kind"], "paragraphs": ["at"], "mentions": ["entity", "entity_type"],
            "mandates": ["thread", "resolution", "verb"],
-           "figures": ["subject"], "network_facts": ["kind"]}
-FTS = {"paragraphs": ["text"], "footnotes": ["text"], "documents": ["title", "agenda_title"],
-       "mandates": ["action", "addressee"], "guideline_paragraphs": ["text"]}
+           "figures": ["subject"], "network_facts": ["kind"], "texts": ["source"]}
+# Every searchable text, gathered into `texts` under one full-text index.  One index instead
+# of one per table because Datasette checks permissions table by table, copying the metadata
+# each time: five FTS5 indexes meant 25 shadow tables, half the cost of the database page.
+# `text_id` in each source table points back here, so each table page keeps its search box
+# (metadata.yml sets fts_table/fts_pk).
+TEXT_SOURCES = {
+    "paragraphs": "select kind, document, at, id, text, null from paragraphs order by document, seq",
+    "footnotes": "select 'footnote', document, at, id, text, null from footnotes order by document, start",
+    "documents": "select 'title', id, 'front', id, title, agenda_title from documents order by id",
+    "mandates": "select 'mandate', document, at, id, action, addressee from mandates order by document, start",
+    "guideline_paragraphs": """select 'guideline', v.document, g.at, g.id, g.text, null
+        from guideline_paragraphs g join guideline_versions v on v.id = g.version order by g.version, g.idx""",
+}
+FTS_COLUMNS = ["text", "detail"]
 
 
 def apply(db: sqlite_utils.Database) -> None:
@@ -126,7 +143,8 @@ def apply(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
         if not db[name].exists():
             db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("fks", []))
-        for column in [c for c, _, _ in spec.get("fks", [])] + INDEXES.get(name, []):
+        text_id = ["text_id"] if name in TEXT_SOURCES else []
+        for column in [c for c, _, _ in spec.get("fks", [])] + INDEXES.get(name, []) + text_id:
             index = f"idx_{name}_{column}"
             db.conn.execute(f"CREATE INDEX IF NOT EXISTS [{index}] ON [{name}] ([{column}])")
     for name, sql in VIEWS.items():
@@ -134,9 +152,15 @@ def apply(db: sqlite_utils.Database) -> None:
         db.conn.execute(f"CREATE VIEW [{name}] AS {sql}")
 
 
-def enable_fts(db: sqlite_utils.Database) -> None:
-    for table, columns in FTS.items():
-        if not db[f"{table}_fts"].exists():
-            db[table].enable_fts(columns, tokenize="porter", create_triggers=False)
-        else:
-            db[table].populate_fts(columns)
+def index_texts(db: sqlite_utils.Database) -> None:
+    """Gather every searchable text into `texts`, point each source row at it, (re)build the FTS5 index."""
+    db.conn.execute("DELETE FROM texts")
+    for table, select in TEXT_SOURCES.items():
+        db.conn.execute("INSERT INTO texts (kind, document, at, source, text, detail, source_table) "
+                        f"SELECT *, '{table}' FROM ({select})")
+        db.conn.execute(f"UPDATE [{table}] SET text_id = (SELECT t.id FROM texts t "
+                        f"WHERE t.source_table = '{table}' AND t.source = [{table}].id)")
+    if db["texts_fts"].exists():
+        db["texts"].populate_fts(FTS_COLUMNS)
+    else:
+        db["texts"].enable_fts(FTS_COLUMNS, tokenize="porter", create_triggers=False)

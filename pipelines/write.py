@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from pipelines.ingest import Corpus
-from pipelines.schema import UNDOCS, enable_fts
+from pipelines.schema import UNDOCS, index_texts
 
 def doc_id(doc) -> str:
     return doc.file
@@ -69,7 +69,7 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
     write_guidelines(db, corpus)
     write_entities(db, corpus)
     write_mandates(db, corpus)
-    enable_fts(db)
+    index_texts(db)
     db["build_info"].insert_all(build_info(corpus, started) + [{"key": "inputs_fingerprint", "value": fingerprint}],
                                 replace=True)
 

@@ -64,6 +64,41 @@ def test_full_text_search_finds_the_known_paragraph(site):
     assert '/-/cosp/document/000_de38badff640f652.txt' in html
 
 
+@pytest.mark.parametrize("words, kind, document, at", [
+    ("Few and Far", "footnote", "000_de38badff640f652.txt", "fn5"),
+    ("Thematic discussions", "title", "000_de38badff640f652.txt", "front"),
+    ("forge more partnerships", "mandate", "002_95027576749d3358.txt", "89"),
+    ("Language requirements", "guideline", "000_de38badff640f652.txt", "g6.2"),
+    ("spontaneous disclosure", "paragraph", "000_de38badff640f652.txt", "10"),
+])
+def test_one_search_covers_paragraphs_footnotes_titles_mandates_and_guidelines(site, words, kind, document, at):
+    ds, _ = site
+    rows = get(ds, f"/cosp/search_all_text.json?_shape=array&q={quote(words)}").json()
+    assert (kind, document, at) in {(r["kind"], r["document"], r["at"]) for r in rows}
+
+
+@pytest.mark.parametrize("table, words, expected", [
+    ("paragraphs", "spontaneous disclosure", "000_de38badff640f652.txt#10"),
+    ("footnotes", "Few and Far", "000_de38badff640f652.txt#fn5"),
+    ("mandates", "forge more partnerships", None),
+    ("documents", "Thematic discussions", "000_de38badff640f652.txt"),
+])
+def test_each_table_page_searches_its_own_rows(site, table, words, expected):
+    ds, db = site
+    rows = get(ds, f"/cosp/{table}.json?_shape=array&_search={quote(words)}").json()
+    assert rows and all(r["id"] in {x["id"] for x in db[table].rows} for r in rows)
+    assert expected is None or expected in {r["id"] for r in rows}
+    page = get(ds, f"/cosp/{table}").text
+    assert 'name="_search"' in page  # the search box is offered
+
+
+@pytest.mark.parametrize("q", ["7/1", 'resolution "7/1', "AND OR NEAR(", "*"])
+def test_search_takes_any_input_without_syntax_errors(site, q):
+    ds, _ = site
+    for query in ("search_paragraphs", "search_all_text"):
+        assert get(ds, f"/cosp/{query}.json?_shape=array&q={quote(q)}").status_code == 200
+
+
 def test_document_page_reads_paragraph_by_paragraph_with_links(site):
     ds, _ = site
     page = get(ds, "/-/cosp/document/000_de38badff640f652.txt")
@@ -116,3 +151,13 @@ def test_database_is_immutable(site):
     db = next(d for n, d in ds.databases.items() if n != "_internal")
     assert not db.is_mutable
     assert get(ds, "/cosp.db").status_code == 200  # the whole database can be downloaded
+
+
+def test_each_instance_gets_its_own_metadata_and_descriptions_stay_read_only(tmp_path):
+    from pipelines.serve import metadata_for
+
+    a, b = metadata_for(tmp_path / "a.db"), metadata_for(tmp_path / "b.db")
+    a["databases"]["a"]["queries"]["search_paragraphs"]["name"] = "written by Datasette"
+    assert "name" not in b["databases"]["b"]["queries"]["search_paragraphs"]
+    with pytest.raises(TypeError):
+        a["databases"]["a"]["tables"]["paragraphs"]["columns"]["text"] = "changed"

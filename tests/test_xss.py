@@ -44,6 +44,7 @@ def pages(db):
     para = db.execute("select id from paragraphs limit 1").fetchone()[0]
     return ["/x/paragraphs", f"/x/paragraphs/{tilde_encode(para)}", "/x/footnotes", "/x/headings", "/x/mandates",
             "/x/mandate_threads", "/x/documents", "/x/mentions", "/x/search_paragraphs?q=collect",
+            "/x/search_all_text?q=alert", "/x/texts", "/x/paragraphs?_search=alert", "/x/footnotes?_search=alert",
             "/x/documents_citing?id=7/1", "/x/mandates_addressed_to?addressee=Secretariat",
             "/-/cosp/document/hostile.txt", f"/-/cosp/mandate?thread={quote(thread)}", "/x/document_outline"]
 
