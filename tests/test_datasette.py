@@ -37,6 +37,14 @@ def test_every_table_and_column_has_a_description(site):
         assert {c.name for c in db[name].columns} <= described, f"{name}: {set(c.name for c in db[name].columns) - described}"
 
 
+def test_every_facet_column_of_a_table_is_indexed(site):
+    _, db = site
+    for name, table in database_metadata()["tables"].items():
+        if name in db.table_names():
+            leading = {index.columns[0] for index in db[name].indexes} | set(db[name].pks[:1])
+            assert not set(table.get("facets", [])) - leading, f"{name}: facet columns without an index"
+
+
 def test_table_pages_show_their_descriptions_and_source(site):
     ds, db = site
     page = get(ds, "/cosp/mandates").text

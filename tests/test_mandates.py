@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from pipelines.parse import parse_bytes
 
@@ -250,3 +253,61 @@ def test_the_article_56_guidelines_thread_is_reconstructed(tmp_path):
             ("001", "4", "7/1"), ("CAC/COSP/WG.2/2018/2", "54(c)", "7/1"), ("001", "7", "8/9")} <= members
     assert [r["resolution"] for r in rows] == sorted([r["resolution"] for r in rows], key=lambda x: int(x[0]))
     assert len({r["document"] for r in rows}) == 3
+
+
+# 0~1 and 1~2 are the same mandate by score, 0 and 2 are not: a chain that only single
+# linkage over all pairs joins.
+ACTIONS = ["continue its work on the analysis of practical challenges arising in the work of central authorities",
+           "continue the analysis of challenges in the work of networks of practitioners and central authorities "
+           "in asset recovery",
+           "analysis of challenges in the work of networks of practitioners in asset recovery and of focal points",
+           "convene open-ended intergovernmental expert meetings on international cooperation",
+           "collect information on the use of spontaneous disclosure of information"]
+
+
+def _all_pairs_clusters(sightings):
+    """Reference: single linkage over every pair of one body, verb and resolution."""
+    from extract.lineage import SAME, _norm
+
+    parent = {s.key: s.key for s in sightings}
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    for i, a in enumerate(sightings):
+        for b in sightings[i + 1:]:
+            if (a.body, a.verb, a.resolution) == (b.body, b.verb, b.resolution) and \
+                    fuzz.token_set_ratio(_norm(a.action), _norm(b.action)) >= SAME:
+                parent[find(b.key)] = find(a.key)
+    groups = {}
+    for s in sightings:
+        groups.setdefault(find(s.key), set()).add(s.key)
+    return sorted(sorted(g) for g in groups.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(ACTIONS) - 1), st.sampled_from(["7/1", "8/9"]),
+                          st.sampled_from(["request", "urge"])), min_size=1, max_size=25))
+def test_sightings_cluster_as_if_every_pair_were_compared(draws):
+    from extract.lineage import Sighting, build_lineage
+
+    sightings = [Sighting(key=f"d{i}#1#{verb}", document=f"d{i}", date=f"2018-01-{i % 28 + 1:02d}", at="1",
+                          body="Conference", resolution=res, verb=verb, action=ACTIONS[a])
+                 for i, (a, res, verb) in enumerate(draws)]
+    lineage = build_lineage(sightings)
+    clusters = {}
+    for key, mandate in lineage.mandate_of.items():
+        clusters.setdefault(mandate, set()).add(key)
+    assert sorted(sorted(g) for g in clusters.values()) == _all_pairs_clusters(sightings)
+    assert sum(1 for link in lineage.links if link.kind == "sighting") <= len(sightings)
+
+
+def test_a_mandate_repeated_in_many_documents_costs_one_link_per_sighting():
+    from extract.lineage import Sighting, build_lineage
+
+    sightings = [Sighting(key=f"d{i}#8", document=f"d{i}", date="2019-05-01", at="8", body="Conference",
+                          resolution="7/1", verb="request", action=ACTIONS[0]) for i in range(200)]
+    lineage = build_lineage(sightings)
+    assert len(set(lineage.mandate_of.values())) == 1
+    assert len(lineage.links) == 199
