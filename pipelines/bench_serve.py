@@ -39,7 +39,8 @@ def _urls(db, db_path: Path) -> list[str]:
     thread = db.execute("select thread from mandates group by thread order by count(*) desc limit 1").fetchone()[0]
     versions = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
     urls = [f"/{name}", f"/{name}/paragraphs", f"/{name}/mandates", f"/{name}/references?kind=cosp_resolution",
-            f"/-/cosp/document/{quote(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline"]
+            f"/-/cosp/document/{quote(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
+            f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure"]
     for q in database_metadata()["queries"]:
         params = dict(EXAMPLE_PARAMS[q])
         if q == "guideline_diff" and len(versions) == 2:
@@ -91,7 +92,7 @@ def run_serve_bench(echo: Callable[[str], None] = print, copies: int = 100) -> l
         for label, path in (("seeds", seed_db), (f"{copies}x", big.db)):
             for url, p50, p95, status in latencies(path):
                 lines.append(f"{label:6} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {status}  {url[:110]}")
-                group = "canned queries and cosp pages" if ("/-/cosp/" in url or ".json?" in url) else \
+                group = "canned queries and cosp pages" if ("/-/cosp/" in url or "?q=" in url or ".json?" in url) else \
                     "Datasette index and table pages"
                 worst[(label, group)] = max(worst.get((label, group), 0.0), p95)
         lines.append("")
