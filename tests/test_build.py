@@ -89,3 +89,23 @@ def test_cli_build_reports_counts(tmp_path):
                          cwd=Path(__file__).parent.parent)
     assert out.returncode == 0, out.stderr
     assert "5 documents, 0 files left out" in out.stdout
+
+
+def test_schema_and_search_index_can_be_applied_again(tmp_path):
+    from pipelines.schema import apply, index_texts
+
+    db_path = tmp_path / "cosp.db"
+    build([BUNDLED], db_path)
+    copy = tmp_path / "copy.db"
+    shutil.copy(db_path, copy)
+    os.chmod(copy, 0o644)
+    db = sqlite_utils.Database(copy)
+    before = {t: db[t].count for t in ("texts", "paragraphs", "mandates")}
+    apply(db)
+    index_texts(db)
+    assert {t: db[t].count for t in before} == before
+    assert db.execute("select count(*) from paragraphs where text_id is null").fetchone()[0] == 0
+    hits = db.execute("select t.source from texts_fts join texts t on t.id = texts_fts.rowid "
+                      "where texts_fts match 'spontaneous disclosure'").fetchall()
+    assert ("000_de38badff640f652.txt#10",) in hits
+    assert len(hits) == len(set(hits))  # indexed once, not twice
