@@ -92,35 +92,35 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
     out = Lineage()
     ordered = sorted(sightings, key=lambda s: (s.date or "", s.document, s.at))
     norm = {s.key: _norm(s.action) for s in ordered}
-    same = _Union()
+    position = {s.key: i for i, s in enumerate(ordered)}
     groups: dict[tuple, list[Sighting]] = {}  # only sightings of one body, verb and resolution can be one
     for s in ordered:
-        same.find(s.key)
         if s.resolution is not None:
             groups.setdefault((s.body, s.verb, s.resolution), []).append(s)
+    first_of: dict[str, str] = {}  # sighting -> first sighting of its mandate
     for members in groups.values():
         # Single linkage, as if every pair were compared, but each sighting is linked once to
         # each cluster it joins (to the first member it matches): a mandate repeated in N
         # documents costs N links and about N comparisons, not N².
-        clusters: list[list[Sighting]] = []
+        clusters: list[list[Sighting]] = []  # each in date order
         for b in members:
-            joined = []
+            merged, kept = [b], []
             for cluster in clusters:
                 for a in cluster:
                     score = fuzz.token_set_ratio(norm[a.key], norm[b.key])
                     if score >= SAME:
-                        same.union(a.key, b.key)
                         out.links.append(LinkRecord(a.key, b.key, "sighting", round(score, 1),
                                                     "resolution+verb+action"))
-                        joined.append(cluster)
+                        merged += cluster
                         break
-            merged = [s for cluster in joined for s in cluster] + [b]
-            clusters = [c for c in clusters if not any(c is j for j in joined)] + [merged]
-    first = {}
+                else:
+                    kept.append(cluster)
+            clusters = kept + [sorted(merged, key=lambda s: position[s.key])]
+        for cluster in clusters:
+            for s in cluster:
+                first_of[s.key] = cluster[0].key
     for s in ordered:
-        root = same.find(s.key)
-        first.setdefault(root, s.key)
-        out.mandate_of[s.key] = first[root]
+        out.mandate_of[s.key] = first_of.get(s.key, s.key)
     by_key = {s.key: s for s in ordered}
     mandates = {k: by_key[k] for k in set(out.mandate_of.values())}
     thread = _Union()
