@@ -45,11 +45,16 @@ class SharedDescriptions(dict):
 
 @lru_cache(maxsize=1)
 def metadata() -> dict:
-    """metadata.yml, read once (Datasette asks for metadata many times per request)."""
+    """metadata.yml, read once, its column descriptions made shareable (see SharedDescriptions)."""
     import yaml
 
     with open(DATASETTE_DIR / "metadata.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        meta = yaml.safe_load(fh)
+    for database in meta.get("databases", {}).values():
+        for table in database.get("tables", {}).values():
+            if "columns" in table:
+                table["columns"] = SharedDescriptions(table["columns"])
+    return meta
 
 
 def database_metadata() -> dict:
@@ -60,15 +65,11 @@ def database_metadata() -> dict:
 def metadata_for(db_path: Path) -> dict:
     """metadata.yml with its database section under the name Datasette gives this file.
 
-    A fresh structure each call: Datasette writes into its metadata (canned query names,
-    inherited source and licence), so instances must not share it.
+    A copy for each instance, because Datasette writes into its metadata (canned query
+    names, inherited source and licence); the column descriptions are shared, not copied.
     """
-    meta = {k: copy.deepcopy(v) for k, v in metadata().items() if not k.startswith("x-")}
-    database = copy.deepcopy(database_metadata())
-    for table in database.get("tables", {}).values():
-        if "columns" in table:
-            table["columns"] = SharedDescriptions(table["columns"])
-    return dict(meta, databases={Path(db_path).stem: database})
+    meta = {k: v for k, v in metadata().items() if not k.startswith("x-") and k != "databases"}
+    return dict(meta, databases={Path(db_path).stem: copy.deepcopy(database_metadata())})
 
 
 def datasette_instance(db_path: Path):
