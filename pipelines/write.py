@@ -200,7 +200,7 @@ def write_mandates(db: sqlite_utils.Database, corpus: Corpus) -> None:
     """Mandates with their lineage (same mandate across documents, threads across resolutions)."""
     from extract.lineage import Sighting, build_lineage
 
-    rows, sightings = [], []
+    rows, sightings, proposals, evidence = [], [], [], []
     for doc in corpus.documents:
         did = doc_id(doc)
         seen: dict[str, int] = {}
@@ -216,16 +216,16 @@ def write_mandates(db: sqlite_utils.Database, corpus: Corpus) -> None:
                              resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, strength=m.strength,
                              addressee=m.addressee, action=m.action, deliverable=m.deliverable,
                              time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end))
-        db["proposals"].insert_all([dict(document=did, at=p.at, cite=cite(doc, p.at), text=p.text)
-                                    for p in doc.proposals])
-        db["evidence"].insert_all([dict(document=did, at=e.at, cite=cite(doc, e.at), text=e.text,
-                                        mandates=", ".join(dict.fromkeys(e.mandates)) or None)
-                                    for e in doc.evidence])
+        proposals += [dict(document=did, at=p.at, cite=cite(doc, p.at), text=p.text) for p in doc.proposals]
+        evidence += [dict(document=did, at=e.at, cite=cite(doc, e.at), text=e.text,
+                          mandates=", ".join(dict.fromkeys(e.mandates)) or None) for e in doc.evidence]
     lineage = build_lineage(sightings)
     for row in rows:
         row["mandate"] = lineage.mandate_of[row["id"]]
         row["thread"] = lineage.thread_of[row["mandate"]]
     db["mandates"].insert_all(rows, replace=True)
+    db["proposals"].insert_all(proposals)
+    db["evidence"].insert_all(evidence)
     db["mandate_links"].insert_all([dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
                                     for lk in lineage.links])
 
