@@ -7,6 +7,7 @@ the previous database exactly as it was.  The published file is made read-only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import signal
 import stat
@@ -64,7 +65,7 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
     paths = list(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(target)
-    fingerprint = inputs_fingerprint(_read_inputs(paths))
+    fingerprint = inputs_fingerprint(_input_digests(paths))
     if not force and _built_from(target) == fingerprint:
         return BuildResult(target, Corpus(), (dt.datetime.now(dt.timezone.utc) - started).total_seconds(), True)
     tmp = target.parent / f".{target.name}.building-{os.getpid()}"  # stale ones were removed above
@@ -86,18 +87,18 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
     return BuildResult(target, corpus, seconds)
 
 
-def _read_inputs(paths: list) -> list[tuple[str, bytes]]:
-    out = []
-    files = collect(paths)
-    for f in files:
+def _input_digests(paths: list) -> list[tuple[str, bytes]]:
+    """Name and SHA-256 of every input and manifest, one file in memory at a time."""
+    def digest(f: Path) -> bytes:
         try:
-            out.append((str(f.resolve()), f.read_bytes()))
+            return hashlib.sha256(f.read_bytes()).digest()
         except OSError:
-            out.append((str(f), b""))
+            return hashlib.sha256(b"").digest()
+
+    files = collect(paths)
+    out = [(str(f.resolve()), digest(f)) for f in files]
     for folder in {f.parent for f in files}:
-        for name in MANIFEST_NAMES:
-            if (folder / name).exists():
-                out.append((str(folder / name), (folder / name).read_bytes()))
+        out += [(str(folder / name), digest(folder / name)) for name in MANIFEST_NAMES if (folder / name).exists()]
     return out
 
 

@@ -27,9 +27,9 @@ def code_fingerprint() -> str:
 
 
 def inputs_fingerprint(files: Iterable[tuple[str, bytes]]) -> str:
-    """Of the code and of every input file (name and content), in a stable order."""
+    """Of the code and of every input file (name and SHA-256 digest of its content), in a stable order."""
     h = hashlib.sha256(code_fingerprint().encode())
-    for name, data in sorted(files, key=lambda x: x[0]):
+    for name, digest in sorted(files, key=lambda x: x[0]):
         h.update(name.encode())
-        h.update(hashlib.sha256(data).digest())
+        h.update(digest)
     return h.hexdigest()
