@@ -1,154 +1,334 @@
-"""Read a UN document's front page into :class:`DocumentMeta`.
+"""Read a UN document's front page into :class:`DocumentMeta`, with evidence for every field.
 
-The front page is a fixed sequence: the body line(s), ``Distr.: General`` and the date,
-``Original: English``, the meeting body, session, place and dates, ``Item N of the
-provisional agenda*``, the agenda title, the document title and its type ("Note by
-the Secretariat").  Labelled lines are recognised by pattern; the three free-text
-blocks after the agenda line are told apart by position and by the doc-type pattern.
+A front page is three blocks: the header (organ, symbol, ``Distr.``, date, ``Original``),
+the session block (meeting body, session, place and dates, agenda item) and the title
+block (agenda title, title, document type).  Renderings of one document disagree about
+lines (two columns read across, wide columns, a site transcript that joins everything),
+so the reader does not rely on a line order.  Each front block is cut into *labelled
+spans*, found by their content with the patterns of ``data/frontpage.yaml``, and the
+free text between them; free text then goes to the title block by position:
+
+* nothing before the header counts (site chrome, titles of the hosting page);
+* the free text right after the agenda item is the agenda title;
+* the title is the free text before the document type (reports, notes) or after it
+  (resolutions print their type, then ``79/190.``, then the title);
+* the title stops at the first of: a table of contents, the document type, a summary,
+  the issuer line that opens a resolution ("The General Assembly,"), a heading.
+
+Every field keeps the span it came from and a confidence; a reading that could be wrong
+(an unknown meeting place, a date in another format, a joint or placeholder symbol, a
+page in another language) is said in the warnings, naming the field.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from extract.resources import load_yaml
-from models.document import DocumentMeta, Unit
+from models.document import DocumentMeta, FieldEvidence, Unit
 
-_LAYOUT = load_yaml("layout.yaml")
-_LABEL = {k: re.compile(v) for k, v in _LAYOUT["front_labels"].items()}
-_DOC_TYPES = [re.compile(p) for p in _LAYOUT["doc_types"]]
+# Citable CAC/COSP and GA resolution symbols (used by symbol inference and the site).
 SYMBOL = re.compile(r"\bCAC/COSP/(?:[A-Z]+(?:\.\d+)?/)?\d{4}/(?:CRP\.|INF\.|L\.)?\d+(?:/(?:Rev|Corr|Add)\.\d+)*\b|\bA/RES/\d+/\d+\b")
-_MONTHS = {m: i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August",
-     "September", "October", "November", "December"], 1)}
+_ANCHORED = {"masthead", "symbol", "body", "session", "place_dates", "agenda", "resolution_number", "issuer", "summary",
+             "heading", "doc_type", "placeholder_symbol"}
+_STOPS = ("contents", "issuer", "summary", "heading")
 
 
 def bodies() -> list[dict]:
     return load_yaml("bodies.yaml")
 
 
-def _body_of(line: str) -> Optional[str]:
-    low = line.lower().strip()
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    f = load_yaml("frontpage.yaml")
+    ordinal = "|".join(f["ordinals"] + [f"{t}y-{u}" for t in f["tens"] for u in f["units"]]
+                       + [f"{t}ieth" for t in f["tens"]] + [f"{t}y" for t in f["tens"]])
+    month = "|".join(f["months"])
+    venues = sorted(f["venues"], key=len, reverse=True)
+    place = "|".join(re.escape(v) for v in venues) + "|" + f["place_fallback"]
+
+    def rx(p: str, flags: int = 0) -> re.Pattern:
+        return re.compile(p.replace("{ordinal}", ordinal).replace("{month}", month).replace("{place}", place),
+                          flags | re.M)
+
+    labels: list[tuple[str, re.Pattern]] = [(k, rx(v)) for k, v in f["stops"].items()]
+    labels += [("doc_type", rx(p)) for p in f["doc_types"]]
+    labels.append(("doc_type_suffix", rx(f["title_type_suffix"])))
+    labels += [(k, rx(v)) for k, v in f["labels"].items() if k != "language_other"]
+    labels.append(("placeholder_symbol", rx(f["placeholder_symbol"])))
+    labels.append(("symbol", rx(f["symbol"] + rf"(?:{f['joint_dash']}{f['symbol']})*(?![\w/])")))
     for entry in bodies():
         for name in entry["names"]:
-            if low == name.lower():
-                return entry["body"]
-    return None
+            words = r"\s+".join(map(re.escape, name.split()))
+            labels.append((f"body:{entry['body']}", re.compile(rf"(?i:{words})(?=\s|$)", re.M)))
+    return {
+        "labels": labels,
+        "date": rx(rf"(?P<day>\d{{1,2}})\s+(?P<month>{month})\s+(?P<year>\d{{4}})"),
+        "other_dates": [(k, rx(v)) for k, v in f["other_dates"].items()],
+        "symbol": rx(f["symbol"]),
+        "language_other": re.compile(f["labels"]["language_other"]),
+        "report_title": re.compile(f["report_title"]),
+        "venues": set(venues),
+        "months": {m: i for i, m in enumerate(f["months"], 1)},
+    }
 
 
-def _iso_date(day: str, month: str, year: str) -> Optional[str]:
-    if month not in _MONTHS:
-        return None
+@dataclass
+class _Token:
+    kind: str  # a label kind, "date", or "free"
+    text: str
+    start: int  # offsets into the normalized document text
+    end: int
+    groups: dict = field(default_factory=dict)
+
+    def value(self) -> str:
+        return re.sub(r"\s+", " ", self.groups.get("value") or self.text).strip()
+
+
+@dataclass
+class FrontPage:
+    meta: DocumentMeta
+    evidence: list[FieldEvidence] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    resolution_number: Optional[str] = None  # "79/190" printed before a resolution's title
+    adopted: Optional[str] = None  # "on 17 December 2018" printed with the document type
+
+
+class _Block:
+    """One front unit's printed lines as a string, with a map back to document offsets."""
+
+    def __init__(self, unit: Unit, text: str):
+        spans = unit.segments or [(unit.start, unit.end)]
+        self.parts: list[tuple[int, int]] = []  # (position in self.text, document offset)
+        pieces, pos = [], 0
+        for s, e in spans:
+            self.parts.append((pos, s))
+            pieces.append(text[s:e])
+            pos += e - s + 1
+        self.text = "\n".join(pieces)
+
+    def doc(self, i: int) -> int:
+        for pos, start in reversed(self.parts):
+            if i >= pos:
+                return start + (i - pos)
+        return self.parts[0][1]
+
+    def line_start(self, i: int) -> bool:
+        return i == 0 or self.text[i - 1] == "\n" or not self.text[:i].strip()
+
+
+def _tokens(block: _Block) -> list[_Token]:
+    """Labelled spans and the free text between them, in reading order."""
+    p = _patterns()
+    text = block.text
+    candidates = []
+    for order, (kind, rx) in enumerate(p["labels"]):
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                candidates.append((m.start(), -(m.end() - m.start()), order, kind, m))
+    candidates.sort(key=lambda c: c[:3])
+    accepted: list[tuple[int, int, str, re.Match]] = []
+    last_end = 0
+    for start, _, _, kind, m in candidates:
+        if start < last_end:
+            continue
+        base = kind.split(":")[0]
+        if base in _ANCHORED and not (block.line_start(start) or not text[last_end:start].strip()):
+            continue
+        accepted.append((start, m.end(), kind, m))
+        last_end = m.end()
+    # Dates: a line of their own, or beside Distr./Original (a header read across).
+    for m in p["date"].finditer(text):
+        if any(s < m.end() and m.start() < e for s, e, _, _ in accepted):
+            continue
+        whole_line = block.line_start(m.start()) and (m.end() == len(text) or text[m.end()] == "\n")
+        beside = any(k in ("distribution", "original")
+                     and ((e <= m.start() and not text[e:m.start()].strip()) or (s >= m.end() and not text[m.end():s].strip()))
+                     for s, e, k, _ in accepted)
+        if whole_line or beside:
+            accepted.append((m.start(), m.end(), "date", m))
+    accepted.sort(key=lambda a: a[0])
+    out: list[_Token] = []
+    pos = 0
+    for s, e, kind, m in accepted:
+        _free(block, pos, s, out)
+        out.append(_Token(kind, text[s:e], block.doc(s), block.doc(e), {k: v for k, v in m.groupdict().items() if v}))
+        pos = e
+    _free(block, pos, len(text), out)
+    return out
+
+
+def _free(block: _Block, s: int, e: int, out: list[_Token]) -> None:
+    chunk = block.text[s:e]
+    lead = len(chunk) - len(chunk.lstrip())
+    chunk = chunk.strip()
+    if re.sub(r"[\W_]+", "", chunk):
+        out.append(_Token("free", chunk, block.doc(s + lead), block.doc(s + lead + len(chunk))))
+
+
+def _iso(day: int, month: int, year: int) -> Optional[str]:
     try:
-        return dt.date(int(year), _MONTHS[month], int(day)).isoformat()
+        return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
 
 
-def _lines(front: list[Unit], text: str) -> list[list[str]]:
-    """Front blocks as lists of their printed lines."""
-    return [[text[s:e].strip() for s, e in unit.segments] for unit in front]
+class _Reader:
+    def __init__(self, file: str):
+        self.file = file
+        self.page = FrontPage(DocumentMeta())
+        self.bodies: list[tuple[str, _Token]] = []
+        self.free_before: list[_Token] = []  # title block text before the document type
+        self.free_after: list[_Token] = []
+        self.header_seen = False
+        self.type_seen = False
+        self.agenda_pending = False
+        self.stopped = False
+
+    def set(self, name: str, value, tok: _Token, confidence: float = 1.0, rule: Optional[str] = None) -> None:
+        if getattr(self.page.meta, name) is not None or value is None:
+            return
+        setattr(self.page.meta, name, value)
+        self.page.evidence.append(FieldEvidence(name, str(value), tok.start, tok.end, confidence, rule or tok.kind))
+
+    def warn(self, fieldname: str, message: str) -> None:
+        self.page.warnings.append(f"{self.file}: front page, {fieldname}: {message}")
+
+    def feed(self, tok: _Token) -> None:
+        kind = tok.kind.split(":")[0]
+        if self.stopped:
+            return
+        if kind in _STOPS:
+            self.stopped = kind != "contents" or self.header_seen
+            return
+        pending, self.agenda_pending = self.agenda_pending, False
+        if kind == "free":
+            self._free(tok, pending)
+        elif kind in ("distribution", "original", "date", "masthead"):
+            self.header_seen = self.header_seen or kind != "masthead"
+            if kind == "date":
+                g = tok.groups
+                self.set("date", _iso(int(g["day"]), _patterns()["months"][g["month"]], int(g["year"])), tok)
+            elif kind == "original" and tok.groups.get("value", "").lower() not in ("english",):
+                self.warn("language", f"the document says Original: {tok.groups.get('value')}; fields are read as "
+                                      "for an English front page, check them")
+        elif kind == "symbol":
+            self._symbol(tok)
+        elif kind == "placeholder_symbol":
+            self.warn("symbol", f"'{tok.text}' is a placeholder, not a symbol: give the symbol in a manifest.tsv")
+        elif kind == "body":
+            self.bodies.append((tok.kind.split(":", 1)[1], tok))
+        elif kind == "session":
+            self.set("session", tok.value(), tok)
+        elif kind == "place_dates":
+            place = re.sub(r"\s+", " ", tok.groups["place"])
+            known = place in _patterns()["venues"]
+            self.set("meeting_place", place, tok, 1.0 if known else 0.7)
+            self.set("meeting_dates", re.sub(r"\s+", " ", tok.groups["dates"]), tok)
+            if not known:
+                self.warn("meeting_place", f"'{place}' is not a known meeting venue: check it")
+        elif kind == "agenda":
+            self.set("agenda_item", int(tok.groups.get("n1") or tok.groups.get("n2")), tok)
+            self.agenda_pending = True
+        elif kind in ("doc_type", "doc_type_suffix"):
+            self.set("doc_type", tok.value(), tok)
+            self.type_seen = True
+            if tok.groups.get("adopted"):
+                self.page.adopted = tok.groups["adopted"]
+        elif kind == "resolution_number":
+            self.page.resolution_number = self.page.resolution_number or tok.value()
+
+    def _free(self, tok: _Token, agenda_pending: bool) -> None:
+        if not self.header_seen:
+            return  # site chrome, or a hosting page's title
+        if agenda_pending:
+            self.set("agenda_title", re.sub(r"\s+", " ", tok.text).rstrip("*"), tok, 0.9, "after agenda item")
+        elif self.type_seen:
+            self.free_after.append(tok)
+        else:
+            self.free_before.append(tok)
+
+    def _symbol(self, tok: _Token) -> None:
+        p = _patterns()
+        found = [re.sub(r"\s+", " ", m.group(0)) for m in p["symbol"].finditer(tok.text) if re.search(r"\d", m.group(0))]
+        if not found:
+            return
+        if self.page.meta.symbol is None:
+            self.set("symbol", found[0], tok)
+            self.page.meta.symbol_source = "printed"
+            if len(found) > 1:
+                self.warn("symbol", f"a joint document: also issued as {', '.join(found[1:])}; kept {found[0]}")
+        elif found[0] != self.page.meta.symbol and not self.type_seen:
+            self.warn("symbol", f"a second symbol {found[0]} is printed; kept {self.page.meta.symbol}")
+
+    def finish(self, footnotes: list[Unit]) -> FrontPage:
+        meta = self.page.meta
+        others = [(b, t) for b, t in self.bodies if not b.startswith("Conference of the States Parties")]
+        chosen = (others or self.bodies or [None])[0]
+        if chosen:
+            self.set("body", chosen[0], chosen[1])
+        titles = self.free_before or self.free_after[:1]
+        if titles:
+            tok = titles[-1] if self.free_before else titles[0]
+            left_out = [t.text for t in self.free_before[:-1]]
+            if left_out:
+                self.warn("title", f"front-page text not recognised and left out of the title: {left_out[0][:80]!r}")
+            title = re.sub(r"\s+", " ", tok.text).strip().rstrip("*").strip()
+            self.set("title", title, tok, 0.9, "title block")
+        elif self.header_seen:
+            self.warn("title", "no title found on the front page")
+        m = _patterns()["report_title"].search(meta.title or "")
+        if m:
+            ev = next(e for e in self.page.evidence if e.field == "title")
+            tok = _Token("report_title", m.group(0), ev.start, ev.end)
+            for name in ("session", "place", "dates"):
+                target = {"place": "meeting_place", "dates": "meeting_dates"}.get(name, name)
+                self.set(target, m.group(name), tok, 0.9, "report title")
+        for fn in footnotes:
+            if fn.at == "fn*":
+                s = SYMBOL.search(fn.text)
+                if s:
+                    self.set("agenda_symbol", s.group(0), _Token("footnote", fn.text, fn.start, fn.end))
+        return self.page
+
+
+def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: str = "") -> FrontPage:
+    """The front page's fields, their evidence, and warnings about doubtful readings."""
+    reader = _Reader(file)
+    for unit in front:
+        block = _Block(unit, text)
+        for tok in _tokens(block):
+            reader.feed(tok)
+        if reader.stopped:
+            break
+    page = reader.finish(footnotes)
+    _other_formats(front, text, page, reader)
+    return page
+
+
+def _other_formats(front: list[Unit], text: str, page: FrontPage, reader: _Reader) -> None:
+    """Dates printed as "23/9/2019" or "September 23, 2019"; pages in another language."""
+    p = _patterns()
+    for unit in front[:12]:
+        for s, e in unit.segments or [(unit.start, unit.end)]:
+            line = text[s:e].strip()
+            if p["language_other"].search(line):
+                reader.warn("language", "the front page is not in English: fields may be missing")
+            if page.meta.date:
+                continue
+            for kind, rx in p["other_dates"]:
+                m = rx.match(line)
+                if m:
+                    month = m.group("month")
+                    month = p["months"].get(month) or int(month)
+                    iso = _iso(int(m.group("day")), month, int(m.group("year")))
+                    if iso:
+                        reader.set("date", iso, _Token("date", line, s, e), 0.7, f"date ({kind})")
+                        reader.warn("date", f"'{line}' is not printed the UN way (23 September 2019): read as {iso}")
 
 
 def read_metadata(front: list[Unit], footnotes: list[Unit], text: str) -> DocumentMeta:
-    meta = DocumentMeta()
-    free: list[str] = []  # unlabelled blocks after the masthead, in order
-    masthead_seen = False
-    contents = False
-    bodies_seen: list[str] = []
-    for block in _lines(front, text):
-        rest = []
-        for line in block:
-            if line.endswith(" Contents"):  # the table of contents starts on the title's line
-                line, contents_next = line[: -len(" Contents")], True
-            else:
-                contents_next = False
-            if _LABEL["contents"].match(line):
-                contents = contents or line == "Contents"
-            elif _label(meta, line, bodies_seen):
-                masthead_seen = masthead_seen or bool(_LABEL["original"].match(line) or _LABEL["distribution"].match(line))
-            else:
-                rest.append(line)
-        if rest and not contents:
-            _keep_free(meta, rest, masthead_seen, free)
-        contents = contents or contents_next
-    _finish(meta, bodies_seen, free, footnotes)
-    return meta
-
-
-def _keep_free(meta: DocumentMeta, rest: list[str], masthead_seen: bool, free: list[str]) -> None:
-    """Unlabelled text after the masthead is a title; before it, only a printed symbol counts."""
-    joined = " ".join(rest)
-    if masthead_seen:
-        free.append(joined)
-    elif meta.symbol is None and SYMBOL.fullmatch(joined):
-        meta.symbol, meta.symbol_source = joined, "printed"
-
-
-def _finish(meta: DocumentMeta, bodies_seen: list[str], free: list[str], footnotes: list[Unit]) -> None:
-    non_conference = [b for b in bodies_seen if not b.startswith("Conference of the States Parties")]
-    meta.body = non_conference[0] if non_conference else (bodies_seen[0] if bodies_seen else None)
-    _assign_titles(meta, free)
-    _from_report_title(meta)
-    for fn in footnotes:
-        if fn.at == "fn*":
-            m = SYMBOL.search(fn.text)
-            if m:
-                meta.agenda_symbol = m.group(0)
-
-
-def _from_report_title(meta: DocumentMeta) -> None:
-    """"Report of ... on its third session, held in Doha from 9 to 13 November 2009"."""
-    m = _LABEL["report_title"].search(meta.title or "")
-    if m:
-        meta.session = meta.session or m.group(1)
-        meta.meeting_place = meta.meeting_place or m.group(2)
-        meta.meeting_dates = meta.meeting_dates or m.group(3)
-
-
-def _label(meta: DocumentMeta, line: str, bodies_seen: list[str]) -> bool:
-    m = _LABEL["date"].match(line)
-    if m and meta.date is None:
-        meta.date = _iso_date(*m.groups())
-        if meta.date is not None:
-            return True
-    if _LABEL["distribution"].match(line) or _LABEL["original"].match(line):
-        return True
-    m = _LABEL["agenda"].match(line)
-    if m:
-        meta.agenda_item = int(m.group(1) or m.group(2))
-        return True
-    m = _LABEL["session"].match(line)
-    if m:
-        meta.session = line
-        return True
-    body = _body_of(line)
-    if body:
-        bodies_seen.append(body)
-        return True
-    m = _LABEL["place_dates"].match(line)
-    if m and meta.meeting_place is None:
-        meta.meeting_place, meta.meeting_dates = m.group(1).strip(), m.group(2).strip()
-        return True
-    if SYMBOL.fullmatch(line) and meta.symbol is None:
-        meta.symbol, meta.symbol_source = line, "printed"
-        return True
-    return False
-
-
-def _assign_titles(meta: DocumentMeta, free: list[str]) -> None:
-    """Agenda title, title, doc type: the doc type is recognised, the others go by order."""
-    type_at = next((i for i, b in enumerate(free) if any(p.match(b) for p in _DOC_TYPES) and len(b) < 120), None)
-    if type_at is not None:
-        meta.doc_type = _LABEL["doc_type_date"].sub("", free[type_at])
-        before = free[:type_at]
-        if not before and type_at + 1 < len(free):  # resolutions print the type before the title
-            meta.title = free[type_at + 1]
-            return
-    else:
-        before = free
-    if len(before) >= 2:
-        meta.agenda_title, meta.title = before[0], " ".join(before[1:])
-    elif len(before) == 1:
-        meta.title = before[0]
+    return read_front_page(front, footnotes, text).meta

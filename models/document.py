@@ -29,6 +29,18 @@ class DocumentMeta:
 
 
 @dataclass
+class FieldEvidence:
+    """Where a metadata field was read: the span of the normalized text, how sure the reader is."""
+
+    field: str
+    value: str
+    start: int
+    end: int
+    confidence: float  # 1.0: a labelled line as printed; lower: read by position or from a noisy rendering
+    rule: str  # the front-page label or position rule that read it
+
+
+@dataclass
 class Unit:
     """An addressable piece of text: paragraph, lettered item, footnote, heading, front matter."""
 
@@ -78,6 +90,7 @@ class ParsedDocument:
     items: list[Unit] = field(default_factory=list)
     footnotes: list[Unit] = field(default_factory=list)
     guidelines: list[Guideline] = field(default_factory=list)
+    meta_evidence: list[FieldEvidence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     input_warnings: list[str] = field(default_factory=list)  # what the reader repaired (encoding, NULs, noise)
     # Filled by the extractors (records from models.references, models.mandates, models.entities).

@@ -6,7 +6,7 @@ from pathlib import Path
 from extract.countries import find_countries, replies
 from extract.facts import figures, network_facts
 from extract.mandates import extract_mandates
-from extract.metadata import read_metadata
+from extract.metadata import read_front_page
 from extract.networks import find_mentions
 from extract.references import extract_references
 from extract.readers import read_bytes
@@ -19,14 +19,16 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
     source = read_bytes(data, name)
     b = parse_structure(source)
     text = source.text
-    meta = read_metadata(b.front, b.footnotes, text)
+    front = read_front_page(b.front, b.footnotes, text, Path(name).name)
+    meta = front.meta
     if meta.symbol is None and source.printed_symbol:
         meta.symbol, meta.symbol_source = source.printed_symbol, "printed"
     doc = ParsedDocument(
         file=Path(name).name, format=source.format, sha256=source.sha256, text=text, meta=meta,
         pages=source.pages, front=b.front, headings=b.headings, paragraphs=b.paragraphs,
         items=b.items, footnotes=b.footnotes, guidelines=b.guidelines,
-        warnings=source.warnings + b.warnings, input_warnings=list(source.warnings),
+        warnings=source.warnings + b.warnings + front.warnings, input_warnings=list(source.warnings),
+        meta_evidence=front.evidence,
     )
     doc.references = extract_references(doc)
     doc.mandates, doc.proposals, doc.evidence = extract_mandates(doc)
