@@ -36,7 +36,8 @@ _ITEM_START = re.compile(r"\(([a-z])\)\s+")
 # Verb forms used as adjectives: "requesting and requested States", "an established practice".
 _ADJECTIVE = re.compile(r"requesting and requested|requested and requesting|requested (?:States?|countr|jurisdiction|part)"
                         r"|directed (?:against|at|towards)\b"
-                        r"|(?:\ban?|\bthe|newly|recently|already|well-)\s+established\b")
+                        r"|(?:\ban?|\bthe|newly|recently|already|well-)\s+established\b"
+                        r"|\b(?:in|with|of|under|for|per|following|by|to|along|from)\s+(?:the\s+)?established\s+[a-z]")
 _AGENT = re.compile(r"[A-Z]|\b(?:secretariat|institutions|parties|authorities|donors|organizations|meetings?|providers)\b")
 
 
@@ -47,9 +48,11 @@ def rules():
     forms = sorted(verbs, key=len, reverse=True)
     return {
         "bodies": [(b["name"], re.compile(b["pattern"])) for b in data["bodies"]],
+        "body_names": {b["name"] for b in data["bodies"]},
         "actors": re.compile(data["actors"]),
         "pronouns": re.compile(data["pronouns"]),
-        "verb_re": re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b"),
+        "verb_re": re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(forms + data["other_verbs"], key=len,
+                                                                                    reverse=True)) + r")\b"),
         "verbs": verbs,
         "observation": re.compile(data["observation_objects"]),
         "adverbs": data["adverbs"],
@@ -57,8 +60,12 @@ def rules():
         "proposal": re.compile(data["proposal"]),
         "evidence": re.compile(data["evidence_section"]),
         "operative": data["operative"],
-        "operative_re": re.compile(r"^(" + "|".join(sorted(data["operative"], key=len, reverse=True)) + r")\b"),
-        "issuer_line": re.compile(data["issuer_line"]),
+        "operative_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("
+                                   + "|".join(sorted(list(data["operative"]) + [k.lower() for k in data["operative"]],
+                                                     key=len, reverse=True)) + r")\b"),
+        "preamble": data["preamble"],
+        "preamble_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("
+                                  + "|".join(sorted(data["preamble"], key=len, reverse=True)) + r")\b"),
         "deliverables": [(k, re.compile(v, re.I)) for k, v in data["deliverables"].items()],
         "time_frame": re.compile(data["time_frame"]),
         "funding": re.compile(data["funding"], re.I),
@@ -123,8 +130,8 @@ def _verbs(sentence: str, previous_body: Optional[str]) -> list[_Verb]:
             v.body = name
         elif kind.startswith("pronoun"):
             v.body = last_body if kind != "pronoun:the group" or last_body == "Working Group" else None
-        elif kind == "" and not out:
-            v.body = None
+        elif kind == "" and out:
+            v.body = out[-1].body  # "condemned ..., reaffirmed ...": no new subject, the same one
         else:
             v.body = None
         if v.body:
@@ -217,7 +224,7 @@ def extract_mandates(doc: ParsedDocument) -> tuple[list[Mandate], list[Proposal]
     block: list[str] = []  # mandates stated since the section began: what "Action taken" answers
     section: Optional[str] = None
     # Web pages and excerpts without numbered paragraphs state mandates in unnumbered text.
-    units = doc.paragraphs or [u for u in doc.front + doc.headings if len(u.text) > 120]
+    units = (doc.paragraphs + doc.preamble) or [u for u in doc.front + doc.headings if len(u.text) > 120]
     for unit in sorted(units, key=lambda u: u.start):
         if unit.section and r["evidence"].match(unit.section):
             evidence.append(Evidence(at=unit.at, text=unit.text, start=unit.start, end=unit.end, mandates=list(block)))
@@ -227,44 +234,64 @@ def extract_mandates(doc: ParsedDocument) -> tuple[list[Mandate], list[Proposal]
         if r["proposal"].search(unit.text):
             proposals.append(Proposal(at=unit.at, text=unit.text, start=unit.start, end=unit.end))
             continue
-        found = _operative(doc, unit) or _unit_mandates(doc, unit)
+        if unit.kind == "preamble":
+            found = _preamble_mandates(doc, unit)
+        else:
+            found = _operative(doc, unit) or _unit_mandates(doc, unit)
         mandates += found
         block += [m.at for m in found]
     return mandates, proposals, evidence
 
 
-def _issuer(doc: ParsedDocument) -> Optional[str]:
-    """The body whose resolution text this is ("The General Assembly," opening the text)."""
-    for u in doc.front + doc.headings:
-        for s, e in u.segments or [(u.start, u.end)]:
-            m = rules()["issuer_line"].match(doc.text[s:e].strip())
-            if m:
-                return "General Assembly" if m.group(1) == "General Assembly" else "Conference"
-    return None
+def _resolution_of(doc: ParsedDocument, unit: Unit):
+    return next((r for r in doc.resolutions if r.key == unit.resolution), None) if unit.resolution else None
 
 
 def _operative(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
-    """A resolution's own operative paragraph: "Requests the United Nations Office ... to assist"."""
+    """A resolution's own operative paragraph: "Requests the United Nations Office ... to assist",
+    "Also decides that ...: (a) ...; (b) ..." (one mandate per item)."""
     r = rules()
-    m = r["operative_re"].match(unit.text)
-    issuer = _issuer(doc) if m else None
-    if not issuer:
+    res = _resolution_of(doc, unit)
+    m = r["operative_re"].match(unit.text) if res is not None and unit.kind == "paragraph" else None
+    if not m or res.body not in r["body_names"]:
         return []
-    lemma, strength = r["operative"][m.group(1)]
+    lemma, strength = r["operative"][m.group(1)[0].upper() + m.group(1)[1:]]
+    return _own_clause(doc, unit, res, m, lemma, strength)
+
+
+def _preamble_mandates(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
+    """A preambular paragraph: its own participle ("Stressing the need for States parties to ...")
+    is the issuer's; the mandates of the resolutions it recalls ("Recalling its resolution 7/1,
+    in which it requested ...") are sightings of those resolutions."""
+    r = rules()
+    res = _resolution_of(doc, unit)
+    if res is None or res.body not in r["body_names"]:
+        return []
+    out = []
+    m = r["preamble_re"].match(unit.text)
+    if m:
+        lemma, strength = r["preamble"][m.group(1)]
+        out += _own_clause(doc, unit, res, m, lemma, strength)
+    return out + _unit_mandates(doc, unit, previous_body=res.body)
+
+
+def _own_clause(doc: ParsedDocument, unit: Unit, res, m: re.Match, lemma: str, strength: str) -> list[Mandate]:
+    r = rules()
     sentence = unit.text if _ITEM_START.search(unit.text) else unit.text.split(";")[0]
-    obj = sentence[m.end():].strip().rstrip(".;:")
+    obj = sentence[m.end():].strip().rstrip(".;:,")
     if strength == "observation" and not r["observation"].match(obj):
         return []
     addressee, action = _parse_object(lemma, obj)
-    v = _Verb(m.group(1), 0, m.end(), issuer)
-    own = doc.meta.symbol if doc.meta.symbol and doc.meta.symbol.startswith("A/RES/") else None
+    v = _Verb(m.group(1), 0, m.end(), res.body)
+    own = res.id
     return _with_items(doc, unit, 0, sentence, v, lemma, strength, addressee, action, own, [own] if own else [])
 
 
-def _unit_mandates(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
+def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str] = None) -> list[Mandate]:
+    """Mandates a text reports ("In its resolution 7/1, the Conference requested ..."); in a
+    preamble, ``previous_body`` is the issuer, whom "in which it requested" points back to."""
     r = rules()
     out: list[Mandate] = []
-    previous_body: Optional[str] = None
     carried: dict[str, tuple[Optional[str], list[str]]] = {}
     for s_off, sentence in sentences(unit.text):
         verbs = _verbs(sentence, previous_body)
@@ -272,6 +299,8 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
             if not v.body:
                 continue
             previous_body = v.body
+            if v.form not in r["verbs"]:  # "condemned", "adopted": a verb of the body, not a mandate
+                continue
             lemma, strength = r["verbs"][v.form]
             nxt = verbs[i + 1] if i + 1 < len(verbs) else None
             obj = _object(sentence, v, nxt)

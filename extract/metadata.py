@@ -94,7 +94,7 @@ class FrontPage:
     evidence: list[FieldEvidence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     resolution_number: Optional[str] = None  # "79/190" printed before a resolution's title
-    adopted: Optional[str] = None  # "on 17 December 2018" printed with the document type
+    adopted: Optional[str] = None  # ISO date of "on 17 December 2018" printed with the document type
 
 
 class _Block:
@@ -237,7 +237,8 @@ class _Reader:
             self.set("doc_type", tok.value(), tok)
             self.type_seen = True
             if tok.groups.get("adopted"):
-                self.page.adopted = tok.groups["adopted"]
+                d = _patterns()["date"].match(tok.groups["adopted"])
+                self.page.adopted = _iso(int(d["day"]), _patterns()["months"][d["month"]], int(d["year"])) if d else None
         elif kind == "resolution_number":
             self.page.resolution_number = self.page.resolution_number or tok.value()
 

@@ -217,12 +217,14 @@ def extract_references(doc: ParsedDocument) -> list[Reference]:
     """Every reference in the document, in reading order."""
     nlp, matcher = get_nlp(), _matcher()
     default_body = "ga" if doc.meta.body == "General Assembly" else "cosp"
+    # Inside a resolution's text, "its resolution" is the issuer's, whatever the containing document.
+    issuers = {r.key: ("ga" if r.body == "General Assembly" else "cosp") for r in doc.resolutions}
     refs: list[Reference] = []
     for unit, sdoc in unit_docs(doc):
         found = [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(sdoc)] + _slash_tokens(sdoc)
         labels = {(s, e): label for label, s, e in found}
         spans = filter_spans([sdoc[s:e] for _, s, e in found])
-        ctx = _Context(doc, unit, default_body)
+        ctx = _Context(doc, unit, issuers.get(unit.resolution, default_body))
         for span in spans:
             label = labels[(span.start, span.end)]
             start = span.start_char
@@ -230,6 +232,13 @@ def extract_references(doc: ParsedDocument) -> list[Reference]:
             _handle(ctx, label, start, end)
         refs.extend(ctx.out)
     return refs
+
+
+def without_self_references(refs: list[Reference], symbol: Optional[str]) -> list[Reference]:
+    """A document's own symbol (front page, running header, a site title) is not a reference to itself."""
+    if not symbol:
+        return refs
+    return [r for r in refs if not (r.kind in ("document", "ga_resolution") and r.id == symbol)]
 
 
 def resolution_before(refs: Iterable[Reference], pos: int) -> Optional[Reference]:

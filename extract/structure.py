@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from extract import resolutions as res_model
 from extract.resources import load_yaml
 from models.document import Guideline, Unit
 from models.source import Line, Source
@@ -67,6 +68,15 @@ class _Builder:
         self.section: Optional[str] = None
         self.prev_blank = True
         self.last_anchor: Optional[str] = None
+        # Resolution texts (extract/resolutions.py): where they open, and the one being read.
+        self.openings = res_model.find_openings(source.lines)
+        self.opening_at = {op.issuer_line: op for op in self.openings}
+        self.embedded = res_model.embedded(source.lines, self.openings)
+        self.res: Optional[res_model.Opening] = None
+        self.res_spans: dict[str, tuple[int, int]] = {}
+        self.saved_expected = 1
+        self.preamble: list[Unit] = []
+        self.index = -1
 
     # -- unit helpers -------------------------------------------------------------
     def _new(self, kind: str, at: str, line: Line, text: Optional[str] = None, **kw) -> Unit:
@@ -74,6 +84,8 @@ class _Builder:
         offset = line.start + (len(line.text) - len(text))
         unit = Unit(at=at, kind=kind, text=text, start=offset, end=line.end, page=line.page,
                     segments=[(offset, line.end)], section=self.section, **kw)
+        if self.res is not None and kind in ("paragraph", "item", "preamble"):
+            unit.resolution = self.res.key
         self.current = unit
         return unit
 
@@ -98,7 +110,13 @@ class _Builder:
 
     # -- line handlers ------------------------------------------------------------
     def feed(self, line: Line) -> None:
+        self.index += 1
         text = line.text
+        if self.index in self.opening_at:
+            self._open_resolution(self.opening_at[self.index], line)
+            return
+        if self.res is not None and text and not line.footnote_zone and res_model.ends_resolution(text):
+            self._close_resolution(line.start)
         if line.rule or not text:
             self.prev_blank = True
             if line.rule:
@@ -130,6 +148,9 @@ class _Builder:
             return
         if self.guideline is not None and self._guideline_paragraph(line):
             return
+        if self.res is not None and self.expected == 1 and not _NUMBERED.match(text) and not _ITEM.match(text):
+            self._preamble(line, adjacent)
+            return
         m = _NUMBERED.match(text)
         if m and self._numbered(line, int(m.group(1)), m.group(2)):
             return
@@ -138,6 +159,38 @@ class _Builder:
             self._item(line, m.group(1), m.group(2))
             return
         self._continuation(line, adjacent)
+
+    # -- resolution texts -----------------------------------------------------------
+    def _open_resolution(self, op: res_model.Opening, line: Line) -> None:
+        """The issuer line: operative numbering starts again at 1, the report's is kept aside."""
+        if self.res is not None:
+            self._close_resolution(line.start)
+        else:
+            self.saved_expected = self.expected
+        self.res, self.expected, self.in_front = op, 1, False
+        self.res_spans[op.key] = (line.start, line.end)
+        self.current, self.body, self.prev_blank = None, None, False
+        if op.rest:
+            self.preamble.append(self._new("preamble", self._pp_address(), line, text=op.rest))
+
+    def _close_resolution(self, at: int) -> None:
+        start, _ = self.res_spans[self.res.key]
+        self.res_spans[self.res.key] = (start, max(at - 1, start))
+        self.res, self.expected, self.current, self.body = None, self.saved_expected, None, None
+
+    def _pp_address(self) -> str:
+        k = 1 + sum(1 for u in self.preamble if u.resolution == self.res.key)
+        return f"{self.res.key}/pp{k}" if self.embedded else f"pp{k}"
+
+    def _preamble(self, line: Line, adjacent: bool) -> None:
+        """Unnumbered paragraphs between the issuer line and operative paragraph 1."""
+        cur = self.current if self.current is not None and self.current.kind == "preamble" else None
+        new = cur is None or not adjacent or (res_model.starts_preamble(line.text)
+                                              and cur.text.rstrip().endswith((",", ";", ":")))
+        if new:
+            self.preamble.append(self._new("preamble", self._pp_address(), line))
+        else:
+            self._extend(cur, line)
 
     def _starts_body(self, line: Line) -> bool:
         m = _NUMBERED.match(line.text)
@@ -227,9 +280,11 @@ class _Builder:
 
     def _numbered(self, line: Line, n: int, text: str) -> bool:
         if n == self.expected or (self.expected < n <= self.expected + 5 and not heading_like(line.text)):
+            at = str(n) if self.res is None or not self.embedded else f"{self.res.key}/op{n}"
             if n != self.expected:
-                self.warnings.append(f"paragraph numbers jump from {self.expected - 1} to {n}")
-            unit = self._new("paragraph", str(n), line, text=text)
+                where = f" in resolution {self.res.id or self.res.key}" if self.res is not None else ""
+                self.warnings.append(f"paragraph numbers jump from {self.expected - 1} to {n}{where} (line {self.index + 1})")
+            unit = self._new("paragraph", at, line, text=text)
             self.paragraphs.append(unit)
             self.body = unit
             self.expected = n + 1
@@ -296,7 +351,8 @@ def split_inline_items(paragraph: Unit) -> list[Unit]:
         body = text[start:end].rstrip()
         s, e = paragraph.doc_offset(start), paragraph.doc_offset(start + len(body))
         items.append(Unit(at=f"{paragraph.at}({m.group(1)})", kind="item", text=body, start=s, end=e,
-                          page=paragraph.page, segments=[], parent=paragraph.at, section=paragraph.section))
+                          page=paragraph.page, segments=[], parent=paragraph.at, section=paragraph.section,
+                          resolution=paragraph.resolution))
     return items
 
 
@@ -305,6 +361,8 @@ def parse_structure(source: Source) -> _Builder:
     builder = _Builder(source)
     for line in source.lines:
         builder.feed(line)
+    if builder.res is not None:
+        builder._close_resolution(source.lines[-1].end + 1 if source.lines else 0)
     with_items = {u.parent for u in builder.items}
     for p in builder.paragraphs:
         if p.at not in with_items:

@@ -55,6 +55,7 @@ class Unit:
     section: Optional[str] = None  # the heading the unit sits under
     level: Optional[int] = None  # headings only
     anchor: Optional[str] = None  # footnotes: address of the unit carrying the mark
+    resolution: Optional[str] = None  # the key of the resolution text the unit belongs to (models.resolutions)
 
     def doc_offset(self, i: int) -> int:
         """Map an offset into ``text`` to an offset into the normalized document text."""
@@ -90,6 +91,8 @@ class ParsedDocument:
     items: list[Unit] = field(default_factory=list)
     footnotes: list[Unit] = field(default_factory=list)
     guidelines: list[Guideline] = field(default_factory=list)
+    preamble: list[Unit] = field(default_factory=list)  # preambular paragraphs of the resolutions it holds
+    resolutions: list = field(default_factory=list)  # models.resolutions.Resolution, in order
     meta_evidence: list[FieldEvidence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     input_warnings: list[str] = field(default_factory=list)  # what the reader repaired (encoding, NULs, noise)
@@ -110,7 +113,7 @@ class ParsedDocument:
         Lettered items are not listed: they are slices of their paragraph, and
         :meth:`address_at` gives a match inside one the item's address.
         """
-        out = list(self.front) + list(self.headings) + list(self.footnotes) + list(self.paragraphs)
+        out = list(self.front) + list(self.headings) + list(self.footnotes) + list(self.paragraphs) + list(self.preamble)
         for g in self.guidelines:
             out.extend(g.paragraphs)
         return sorted(out, key=lambda u: u.start)

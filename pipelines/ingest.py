@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from extract.errors import ReadError
+from extract.references import without_self_references
 from extract.symbols import infer_symbols
 from models.document import IngestError, ParsedDocument
 from pipelines.fingerprint import code_fingerprint
@@ -145,6 +146,8 @@ def resolve_symbols(corpus: Corpus, manifest: dict[str, str]) -> None:
         doc = next(d for d in corpus.documents if d.file == inf.file)
         doc.meta.symbol, doc.meta.symbol_source = inf.symbol, "inferred"
         doc.warnings.append(f"symbol {inf.symbol} inferred from {inf.evidence} (title match {inf.score:.0f})")
+    for doc in corpus.documents:
+        doc.references = without_self_references(doc.references, doc.meta.symbol)
     seen: dict[str, ParsedDocument] = {}
     kept = []
     for doc in corpus.documents:

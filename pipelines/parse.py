@@ -8,8 +8,9 @@ from extract.facts import figures, network_facts
 from extract.mandates import extract_mandates
 from extract.metadata import read_front_page
 from extract.networks import find_mentions
-from extract.references import extract_references
+from extract.references import extract_references, without_self_references
 from extract.readers import read_bytes
+from extract.resolutions import adopt_front_page_id, resolution_records
 from extract.structure import parse_structure
 from models.document import ParsedDocument
 
@@ -28,9 +29,13 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
         pages=source.pages, front=b.front, headings=b.headings, paragraphs=b.paragraphs,
         items=b.items, footnotes=b.footnotes, guidelines=b.guidelines,
         warnings=source.warnings + b.warnings + front.warnings, input_warnings=list(source.warnings),
-        meta_evidence=front.evidence,
+        meta_evidence=front.evidence, preamble=b.preamble,
     )
-    doc.references = extract_references(doc)
+    adopt_front_page_id(b.openings, doc.units() + doc.items, meta.symbol, front.resolution_number, meta.doc_type)
+    doc.resolutions = resolution_records(b.openings, doc.preamble + doc.paragraphs + doc.items, doc.file,
+                                         front.adopted, b.res_spans)
+    doc.warnings += [w for r in doc.resolutions for w in r.warnings]
+    doc.references = without_self_references(extract_references(doc), meta.symbol)
     doc.mandates, doc.proposals, doc.evidence = extract_mandates(doc)
     networks, doc.candidates = find_mentions(doc, "network")
     organisations, _ = find_mentions(doc, "organisation")

@@ -1,0 +1,198 @@
+"""Find the resolutions a document holds, and give their parts stable addresses.
+
+A resolution's text is the same whatever prints it (a standalone resolution, chapter I of
+a session report holding fourteen, a General Assembly resolution, a draft, a web page
+quoting one): an optional heading that names it ("Resolution 8/9", "74/276. Title",
+"Draft resolution submitted by ..."), a title, the issuer line ("The General Assembly,"),
+unnumbered preambular paragraphs, then operative paragraphs numbered from 1.  The issuer
+line is what makes a resolution: :func:`find_openings` looks for it first and reads the
+heading and title from the few lines before it, so a table of contents listing
+"3/1. Review mechanism" is not mistaken for the resolution.
+
+The structure parser (``extract/structure.py``) asks this module where resolutions start
+and end and how to address their paragraphs; :func:`resolution_records` then gathers the
+parsed units into :class:`models.resolutions.Resolution` records.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from extract.resources import load_yaml
+from models.document import Unit
+from models.resolutions import Resolution, ResolutionPart
+from models.source import Line
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    data = load_yaml("resolutions.yaml")
+    return {
+        "issuer": re.compile(data["issuer"]),
+        "issuers": data["issuers"],
+        "headings": {k: re.compile(v) for k, v in data["headings"].items()},
+        "lookback": data["lookback"],
+        "ends": re.compile(data["ends"]),
+        "opener": re.compile(data["preamble_openers"]),
+        "verb": re.compile(data["opening_verb"]),
+    }
+
+
+@dataclass
+class Opening:
+    """Where a resolution starts: its issuer line and what the lines before it say."""
+
+    issuer_line: int  # index into the source's lines
+    issuer: str
+    body: str
+    id: Optional[str] = None
+    number: Optional[str] = None  # "8/9" as printed
+    title: Optional[str] = None
+    draft: bool = False
+    rest: Optional[str] = None  # preamble text printed on the issuer line itself
+    key: str = ""
+
+
+def canonical_id(issuer: str, number: str) -> str:
+    template = rules()["issuers"].get(issuer, {}).get("id", "{n}")
+    return template.format(n=number)
+
+
+def find_openings(lines: list[Line]) -> list[Opening]:
+    """Every resolution text in ``lines``, in order."""
+    r = rules()
+    out: list[Opening] = []
+    for i, line in enumerate(lines):
+        m = r["issuer"].match(line.text)
+        if not m:
+            continue
+        issuer = m.group("body")
+        op = Opening(issuer_line=i, issuer=issuer, body=r["issuers"][issuer]["body"], rest=m.group("rest"))
+        _read_heading(lines, i, op)
+        out.append(op)
+    for k, op in enumerate(out, 1):
+        op.key = op.id or f"r{k}"
+    return out
+
+
+def adopt_front_page_id(openings: list[Opening], units: list[Unit], symbol: Optional[str],
+                        number: Optional[str], doc_type: Optional[str]) -> None:
+    """A document that is one resolution names it on its front page ("51/191." before the
+    title, the symbol A/RES/51/191, or a draft's symbol CAC/COSP/2019/L.5)."""
+    if len(openings) != 1 or openings[0].id is not None:
+        return
+    op = openings[0]
+    if number:
+        op.number, op.id = number, canonical_id(op.issuer, number)
+    elif symbol and (symbol.startswith(("A/RES/", "E/RES/", "S/RES/")) or "/RES/" in symbol):
+        op.id = symbol
+    elif symbol and re.search(r"/L\.\d+", symbol):
+        op.id, op.draft = symbol, True
+    if doc_type and re.match(r"(?i)(?:revised\s+)?draft", doc_type):
+        op.draft = True
+    if op.id:
+        old, op.key = op.key, op.id
+        for u in units:
+            if u.resolution == old:
+                u.resolution = op.key
+
+
+def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
+    """Id, title and draft status from the non-blank lines just above the issuer line."""
+    r = rules()
+    h = r["headings"]
+    above: list[str] = []
+    j = issuer_at - 1
+    while j >= 0 and len(above) < r["lookback"]:
+        t = lines[j].text.strip()
+        j -= 1
+        if not t or lines[j + 1].footnote_zone:
+            continue
+        if re.match(r"^\d{1,3}\.\s", t) or r["issuer"].match(t) or t.endswith((":", ";")) and len(above) > 0:
+            break
+        above.insert(0, t)
+        if h["numbered"].match(t) or h["number_title"].match(t) or h["cited"].match(t) or h["draft"].match(t):
+            break
+    title: list[str] = []
+    for t in above:
+        m = h["numbered"].match(t) or h["cited"].match(t)
+        if m:
+            op.number = m.group("n")
+            continue
+        m = h["number_title"].match(t)
+        if m:
+            op.number = m.group("n")
+            title.append(m.group("title"))
+            continue
+        m = h["draft"].match(t)
+        if m:
+            op.draft = True
+            continue
+        if t[0].isupper() and not t.endswith((".", ",", ";")) and len(t) < 400:
+            title.append(t)
+    if op.number:
+        op.id = canonical_id(op.issuer, op.number)
+    op.title = re.sub(r"\s+", " ", " ".join(title)).strip() or None
+
+
+def embedded(lines: list[Line], openings: list[Opening]) -> bool:
+    """True when the resolutions sit inside another document (a report with numbered
+    paragraphs of its own, or several resolutions): their paragraphs then take addresses
+    prefixed by the resolution (``8/9/op3``) so the report's own numbering stays valid."""
+    if len(openings) != 1:
+        return len(openings) > 1
+    first = openings[0].issuer_line
+    return any(re.match(r"^\d{1,3}\.\s+\S", ln.text) and not ln.footnote_zone for ln in lines[:first])
+
+
+def opening_verb(text: str) -> Optional[str]:
+    m = rules()["verb"].match(text)
+    return m.group(0) if m else None
+
+
+def starts_preamble(text: str) -> bool:
+    return bool(rules()["opener"].match(text))
+
+
+def ends_resolution(text: str) -> bool:
+    return bool(rules()["ends"].match(text))
+
+
+def resolution_records(openings: list[Opening], units: list[Unit], file: str, adopted: Optional[str] = None,
+                       spans: Optional[dict[str, tuple[int, int]]] = None) -> list[Resolution]:
+    """One record per opening, its parts gathered from the units the parser tagged with its key."""
+    out = []
+    for op in openings:
+        mine = sorted((u for u in units if u.resolution == op.key), key=lambda u: u.start)
+        start, end = (spans or {}).get(op.key, (mine[0].start, mine[-1].end) if mine else (0, 0))
+        res = Resolution(key=op.key, id=op.id, issuer=op.issuer, body=op.body, start=start, end=end, title=op.title,
+                         draft=op.draft, adopted=adopted if len(openings) == 1 else None,
+                         session=_session(op.number))
+        base = op.id or op.key
+        pp = 0
+        for u in mine:
+            if u.kind == "preamble":
+                pp += 1
+                address, kind = f"{base}/pp{pp}", "preambular"
+            else:
+                local = u.at.rsplit("/op", 1)[-1]
+                address, kind = f"{base}/op{local}", "item" if u.kind == "item" else "operative"
+            res.parts.append(ResolutionPart(address=address, kind=kind, at=u.at, text=u.text, start=u.start,
+                                            end=u.end, page=u.page, verb=opening_verb(u.text) if kind != "item" else None))
+        where = f"{file}: resolution {op.id or '(no number printed)'}"
+        if not mine:
+            res.warnings.append(f"{where}: heading and issuer line with no text after them")
+        elif not any(p.kind == "operative" for p in res.parts):
+            res.warnings.append(f"{where}: the text ends before any operative paragraph (cut in the middle?)")
+        numbers = [int(p.address.rsplit("/op", 1)[1]) for p in res.parts if p.kind == "operative"]
+        if numbers and numbers != list(range(1, len(numbers) + 1)):
+            res.warnings.append(f"{where}: operative paragraphs numbered {numbers[:12]}, not 1 to {len(numbers)}")
+        out.append(res)
+    return out
+
+
+def _session(number: Optional[str]) -> Optional[int]:
+    m = re.match(r"^(\d+)/", number or "")
+    return int(m.group(1)) if m else None
