@@ -37,7 +37,9 @@ _ITEM_START = re.compile(r"\(([a-z])\)\s+")
 _ADJECTIVE = re.compile(r"requesting and requested|requested and requesting|requested (?:States?|countr|jurisdiction|part)"
                         r"|directed (?:against|at|towards)\b"
                         r"|(?:\ban?|\bthe|newly|recently|already|well-)\s+established\b"
-                        r"|\b(?:in|with|of|under|for|per|following|by|to|along|from)\s+(?:the\s+)?established\s+[a-z]")
+                        r"|\b(?:in|with|of|under|for|per|following|by|to|along|from)\s+(?:the\s+)?established\s+[a-z]"
+                        r"|\bestablished\s+(?!(?:the|a|an|its|their|this|these|that|those|and|by|in|to|on|at|under|with|for)\b)"
+                        r"[a-z]+[.,;)]")
 _AGENT = re.compile(r"[A-Z]|\b(?:secretariat|institutions|parties|authorities|donors|organizations|meetings?|providers)\b")
 
 
@@ -97,7 +99,9 @@ def _last_named(segment: str) -> tuple[Optional[str], int, str]:
     for m in r["pronouns"].finditer(segment):
         if m.start() > best[1] and not inside(m):
             kind = "pronoun:" + m.group(0).lower()
-            if kind == "pronoun:which":  # "..., the Working Group, which had noted": its antecedent
+            if kind == "pronoun:which" and re.search(r"\bresolutions?\s+[\w/() ]{1,30}?,?\s*$", segment[:m.start()]):
+                best = (None, m.start(), "pronoun:it")  # "resolution 6/6, which encouraged": its body speaks
+            elif kind == "pronoun:which":  # "..., the Working Group, which had noted": its antecedent
                 ante = _last_named(segment[:m.start()])
                 best = (ante[0], m.start(), "body") if ante[2] == "body" else (None, m.start(), "actor")
             else:
@@ -161,10 +165,21 @@ def _parse_object(verb_lemma: str, obj: str) -> tuple[Optional[str], str]:
         s = re.match(r"^(?P<who>UNODC|States parties|Member States|the Secretariat|the secretariat)\s+(?P<act>.+)$", clause)
         if s:
             return s.group("who"), s.group("act").strip()
+        s = re.match(r"^(?P<who>(?:the |all )?[A-Z][\w-]*(?: (?:[A-Z][\w-]*|of|and|on|for|the))*?)"
+                     r" (?P<act>(?!(?:of|and|on|for|the|to|in|at|by|with|is|are|was|were|has|have)\b)[a-z]+\b.*)$", clause, re.S)
+        if s and s.group("who").split()[-1][0].isupper():
+            return s.group("who"), s.group("act").strip()  # "recommended that the Council consider ...": subjunctive
         return None, clause.strip()
-    m = re.match(r"^the (?:[\w-]+ ){0,2}?need for (?P<who>.+?) to (?P<act>.+)$", obj, re.S)
-    if m and r["addressees"].match(m.group("who").strip()):
-        return m.group("who").strip(), m.group("act").strip()
+    m = re.match(r"^the (?:[\w-]+ ){0,2}?need for (?P<rest>.+)$", obj, re.S)
+    if m:
+        for k in re.finditer(r" to (?!(?:the|a|an|its|their)\b)", m.group("rest")):
+            who = m.group("rest")[:k.start()].strip()
+            if r["addressees"].match(who):
+                return who, m.group("rest")[k.end():].strip()
+    m = re.match(r"^to (?P<who>the [A-Z][\w-]*(?: (?:[A-Z][\w-]*|of|and|the|on|for))*) (?P<act>the (?:adoption|approval|consideration) .+)$",
+                 obj, re.S)
+    if m:  # "recommends to the General Assembly the adoption of ..."
+        return m.group("who"), m.group("act").strip()
     if obj.startswith("to "):
         return None, obj[3:].strip()
     m = re.match(r"^(?P<who>[^,]+?)\s+with,?\s+(?:inter alia,\s+)?(?P<act>\w+ing\b.+)$", obj, re.S)

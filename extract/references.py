@@ -57,6 +57,10 @@ def _sentence_before(text: str, pos: int) -> str:
 
 
 def _issuer(text: str, pos: int) -> Optional[dict]:
+    """The body named with the reference; "its resolution" is the speaker's own, whatever was
+    named earlier in the sentence ("... Human Rights Council resolutions 23/9 ..., and its resolution 73/191")."""
+    if re.search(r"\b(?:its|their)\s+(?:own\s+)?$", text[max(0, pos - 12):pos]):
+        return None
     prefix = _sentence_before(text, pos)
     best, where = None, -1
     for rx, info in _ISSUERS:
@@ -178,6 +182,11 @@ def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
         if issuer and issuer.get("prefix") == "S/RES/":
             num = re.search(r"(\d{3,4})\s*\((\d{4})\)", text[start:end])
             ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start, end)
+    elif label == "GA_NUMBERED_RESOLUTION":  # before 1976: "resolution 3514 (XXX)", session in Roman numerals
+        issuer = _issuer(text, start)
+        if issuer is None and ctx.default_body == "ga" or issuer and issuer["kind"] == "ga_resolution":
+            num = re.search(r"(\d{2,4})\s*\(([IVXL]+)\)", text[start:end])
+            ctx.add("ga_resolution", f"A/RES/{num.group(1)}({num.group(2)})", start, end)
     elif label == "DECISION":
         for m in re.finditer(r"\b\d{1,2}/\d{1,2}\b", text[start:end]):
             ctx.add("cosp_decision", m.group(0), start + m.start(), start + m.end(), surface=text[start:end])

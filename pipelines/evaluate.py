@@ -225,16 +225,13 @@ def _score_brv(report: Report, gold: dict, out: dict) -> None:
     whether the reader saw who gave which mandate under which resolution."""
     row = report.row("mandates (body, resolution, verb)", summary=True)
     left = [(m["body"], m["resolution"], m["verb"]) for m in out["mandates"]]
-    optional = []
-    for g in gold["mandates"]:
+    for g in sorted(gold["mandates"], key=lambda g: bool(g.get("borderline"))):  # required ones first
         ids = {g.get("resolution")} | set(g.get("resolution_list") or [])
         hit = next((k for k in left if k[0] == g["body"] and k[2] == g["verb"] and k[1] in ids), None)
         if hit is not None:
             left.remove(hit)
             row.tp += not g.get("borderline")
-        elif g.get("borderline"):
-            optional.append(g)
-        else:
+        elif not g.get("borderline"):
             row.fn += 1
     row.fp += len(left)
 
