@@ -197,6 +197,9 @@ def _addressee_then_infinitive(obj: str) -> Optional[tuple[str, str]]:
     if not m:
         return None
     who, rest = m.group("who").strip(), obj[m.end():]
+    passive = re.match(r"^ to be \w+ed\b[^,]*? to (?!(?:the|a|an|its|their)\b)", rest)
+    if passive:  # "the expert group to be convened pursuant to resolution 55/61 to examine ..."
+        who, rest = who + rest[:passive.end() - 4], rest[passive.end() - 4:]
     if rest.startswith(" to "):
         act = rest[4:]
     else:
@@ -355,7 +358,7 @@ def _with_items(doc, unit, s_off, sentence, v, lemma, strength, addressee, actio
         lead = action[:items[0].start()].strip().rstrip(":").strip()
         lead_clean = re.sub(r",?\s*inter alia$", "", lead).strip().rstrip(",")
         if lead_clean and not re.search(
-                r"(?:\binter alia|following \w+|\b(?:on|by|to|of|for|in|with|including|should|shall|must))$", lead):
+                r"(?:\binter alia|following \w+|as follows|\b(?:on|by|to|of|for|in|with|including|should|shall|must))$", lead):
             out.append(make(doc.address_at(unit, s_off + v.start), lead_clean, start, end, sentence))
         for k, m in enumerate(items):
             stop = items[k + 1].start() if k + 1 < len(items) else len(action)

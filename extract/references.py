@@ -182,11 +182,13 @@ def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
         if issuer and issuer.get("prefix") == "S/RES/":
             num = re.search(r"(\d{3,4})\s*\((\d{4})\)", text[start:end])
             ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start, end)
-    elif label == "GA_NUMBERED_RESOLUTION":  # before 1976: "resolution 3514 (XXX)", session in Roman numerals
+    elif label == "GA_NUMBERED_RESOLUTION":  # "resolution 3514 (XXX)" (before 1976), "resolution S-32/1"
         issuer = _issuer(text, start)
         if issuer is None and ctx.default_body == "ga" or issuer and issuer["kind"] == "ga_resolution":
             num = re.search(r"(\d{2,4})\s*\(([IVXL]+)\)", text[start:end])
-            ctx.add("ga_resolution", f"A/RES/{num.group(1)}({num.group(2)})", start, end)
+            special = re.search(r"S-\d{1,2}/\d{1,3}", text[start:end])  # special sessions: "S-32/1"
+            rid = f"A/RES/{special.group(0)}" if special else f"A/RES/{num.group(1)}({num.group(2)})"
+            ctx.add("ga_resolution", rid, start, end)
     elif label == "DECISION":
         for m in re.finditer(r"\b\d{1,2}/\d{1,2}\b", text[start:end]):
             ctx.add("cosp_decision", m.group(0), start + m.start(), start + m.end(), surface=text[start:end])

@@ -37,6 +37,7 @@ def rules() -> dict:
         "ends": re.compile(data["ends"]),
         "opener": re.compile(data["preamble_openers"]),
         "verb": re.compile(data["opening_verb"]),
+        "operative": re.compile(data["operative_openers"]),
     }
 
 
@@ -53,6 +54,7 @@ class Opening:
     draft: bool = False
     rest: Optional[str] = None  # preamble text printed on the issuer line itself
     key: str = ""
+    heading_lines: tuple[int, ...] = ()  # the lines that name it (heading, title), above the issuer line
 
 
 def canonical_id(issuer: str, number: str) -> str:
@@ -104,6 +106,7 @@ def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
     r = rules()
     h = r["headings"]
     above: list[str] = []
+    indexes: list[int] = []
     j = issuer_at - 1
     while j >= 0 and len(above) < r["lookback"]:
         t = lines[j].text.strip()
@@ -113,6 +116,7 @@ def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
         if re.match(r"^\d{1,3}\.\s", t) or r["issuer"].match(t) or t.endswith((":", ";")) and len(above) > 0:
             break
         above.insert(0, t)
+        indexes.insert(0, j + 1)
         if h["numbered"].match(t) or h["number_title"].match(t) or h["cited"].match(t) or h["draft"].match(t):
             break
     title: list[str] = []
@@ -134,6 +138,7 @@ def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
             title.append(t)
     if op.number:
         op.id = canonical_id(op.issuer, op.number)
+    op.heading_lines = tuple(indexes)
     op.title = re.sub(r"\s+", " ", " ".join(title)).strip() or None
 
 
@@ -150,6 +155,11 @@ def embedded(lines: list[Line], openings: list[Opening]) -> bool:
 def opening_verb(text: str) -> Optional[str]:
     m = rules()["verb"].match(text)
     return m.group(0) if m else None
+
+
+def starts_operative(text: str) -> bool:
+    """An operative paragraph printed without its number ("- Also decides that ...")."""
+    return bool(rules()["operative"].match(text))
 
 
 def starts_preamble(text: str) -> bool:
@@ -177,7 +187,7 @@ def resolution_records(openings: list[Opening], units: list[Unit], file: str, ad
                 pp += 1
                 address, kind = f"{base}/pp{pp}", "preambular"
             else:
-                local = u.at.rsplit("/op", 1)[-1]
+                local = re.sub(r"^(?:.*/)?op", "", u.at)
                 address, kind = f"{base}/op{local}", "item" if u.kind == "item" else "operative"
             res.parts.append(ResolutionPart(address=address, kind=kind, at=u.at, text=u.text, start=u.start,
                                             end=u.end, page=u.page, verb=opening_verb(u.text) if kind != "item" else None))
@@ -186,7 +196,7 @@ def resolution_records(openings: list[Opening], units: list[Unit], file: str, ad
             res.warnings.append(f"{where}: heading and issuer line with no text after them")
         elif not any(p.kind == "operative" for p in res.parts):
             res.warnings.append(f"{where}: the text ends before any operative paragraph (cut in the middle?)")
-        numbers = [int(p.address.rsplit("/op", 1)[1]) for p in res.parts if p.kind == "operative"]
+        numbers = [int(re.search(r"op(\d+)$", p.address).group(1)) for p in res.parts if p.kind == "operative"]
         if numbers and numbers != list(range(1, len(numbers) + 1)):
             res.warnings.append(f"{where}: operative paragraphs numbered {numbers[:12]}, not 1 to {len(numbers)}")
         out.append(res)

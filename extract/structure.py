@@ -71,6 +71,7 @@ class _Builder:
         # Resolution texts (extract/resolutions.py): where they open, and the one being read.
         self.openings = res_model.find_openings(source.lines)
         self.opening_at = {op.issuer_line: op for op in self.openings}
+        self.heading_lines = {i for op in self.openings for i in op.heading_lines}
         self.embedded = res_model.embedded(source.lines, self.openings)
         self.res: Optional[res_model.Opening] = None
         self.res_spans: dict[str, tuple[int, int]] = {}
@@ -148,9 +149,15 @@ class _Builder:
             return
         if self.guideline is not None and self._guideline_paragraph(line):
             return
-        if self.res is not None and self.expected == 1 and not _NUMBERED.match(text) and not _ITEM.match(text):
-            self._preamble(line, adjacent)
+        if self.index in self.heading_lines and not self.in_front:  # "Resolution 8/9", its title
+            self._heading(line)
             return
+        if self.res is not None and not _NUMBERED.match(text) and not _ITEM.match(text):
+            if self._unnumbered_operative(line):
+                return
+            if self.expected == 1:
+                self._preamble(line, adjacent)
+                return
         m = _NUMBERED.match(text)
         if m and self._numbered(line, int(m.group(1)), m.group(2)):
             return
@@ -178,6 +185,22 @@ class _Builder:
         self.res_spans[self.res.key] = (start, max(at - 1, start))
         self.res, self.expected, self.current, self.body = None, self.saved_expected, None, None
 
+    def _unnumbered_operative(self, line: Line) -> bool:
+        """"- Also decides that ...": an operative paragraph printed without its number."""
+        cur = self.current
+        if not res_model.starts_operative(line.text) or (cur is not None and cur.resolution == self.res.key
+                                                          and not cur.text.rstrip().endswith((",", ";", ".", ":"))):
+            return False
+        n = self.expected
+        self.warnings.append(f"operative paragraph {n} of resolution {self.res.id or self.res.key} printed without "
+                             f"its number (line {self.index + 1}): numbered in order")
+        text = re.sub(r"^[-–•]\s*", "", line.text)
+        # Not a printed number: the address says so ("op2"), and is the resolution's own in a report.
+        unit = self._new("paragraph", f"op{n}" if not self.embedded else f"{self.res.key}/op{n}", line, text=text)
+        self.paragraphs.append(unit)
+        self.body, self.expected = unit, n + 1
+        return True
+
     def _pp_address(self) -> str:
         k = 1 + sum(1 for u in self.preamble if u.resolution == self.res.key)
         return f"{self.res.key}/pp{k}" if self.embedded else f"pp{k}"
@@ -185,8 +208,8 @@ class _Builder:
     def _preamble(self, line: Line, adjacent: bool) -> None:
         """Unnumbered paragraphs between the issuer line and operative paragraph 1."""
         cur = self.current if self.current is not None and self.current.kind == "preamble" else None
-        new = cur is None or not adjacent or (res_model.starts_preamble(line.text)
-                                              and cur.text.rstrip().endswith((",", ";", ":")))
+        ended = re.sub(rf"(?:\s*\[\d+\]|\s+\d{{1,2}}|[{FOOTNOTE_MARKS}]+)+$", "", cur.text.rstrip()) if cur else ""
+        new = cur is None or not adjacent or (res_model.starts_preamble(line.text) and ended.endswith((",", ";", ":")))
         if new:
             self.preamble.append(self._new("preamble", self._pp_address(), line))
         else:
