@@ -42,11 +42,12 @@ def looks_noisy(raw: str) -> bool:
     inline_headers = any(p.search(ln) for p in _INLINE_DROP for ln in lines)
     tiny = sum(1 for ln in lines if len(ln.split()) <= 1) / len(lines)
     indented = sum(1 for ln in lines if re.match(r"^\s{8,}\S", ln)) / len(lines)
+    columns = sum(1 for ln in lines[:40] if _COLUMN_GAP.search(ln.strip())) >= 2
     chrome = any(p.search(ln) for p in _CHROME for ln in lines[:5])
     leaders = sum(1 for ln in lines if _DOT_LEADER.search(ln)) >= 3
     hyphens = bool(_SPLIT_HYPHEN.search(raw))
     run_together = any((m := _RUN_TOGETHER.match(ln)) and int(m.group(2)) == int(m.group(1)) + 1 for ln in lines)
-    return bool(long_runs or front_across or inline_headers or tiny > 0.3 or indented > 0.3 or chrome or leaders
+    return bool(long_runs or front_across or columns or inline_headers or tiny > 0.3 or indented > 0.3 or chrome or leaders
                 or hyphens or run_together)
 
 
@@ -121,8 +122,31 @@ def _split_paragraphs(text: str) -> str:
     return _ROMAN.sub(lambda m: "\n\n" + m.group(1) + " ", text)
 
 
+_COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{4,}(?=\S)")
+
+
+def _layout_columns(lines: list[str], front_lines: int = 40) -> list[str]:
+    """``pdftotext -layout`` keeps the front page's two columns side by side with a wide gap:
+    write each run of such lines out as the left column's lines, then the right column's."""
+    out: list[str] = []
+    left: list[str] = []
+    right: list[str] = []
+    for i, ln in enumerate(lines):
+        parts = _COLUMN_GAP.split(ln.strip()) if i < front_lines else [ln]
+        if len(parts) == 2:
+            left.append(parts[0])
+            right.append(parts[1])
+            continue
+        if left or right:
+            out.extend(left + [""] + right + [""])
+            left, right = [], []
+        out.append(ln)
+    out.extend(left + [""] + right if left or right else [])
+    return out
+
+
 def denoise(raw: str) -> str:
-    lines = [re.sub(r"[ \t]{2,}", " ", ln).strip() for ln in raw.split("\n")]
+    lines = [re.sub(r"[ \t]{2,}", " ", ln).strip() for ln in _layout_columns(raw.split("\n"))]
     lines = _drop_chrome(lines)
     cleaned = []
     for ln in lines:
