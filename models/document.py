@@ -126,6 +126,11 @@ class ParsedDocument:
                 return item.at
         return unit.at
 
+    def own_paragraph_count(self) -> int:
+        """Numbered paragraphs of the document itself: the operative paragraphs of resolutions it
+        reproduces (``8/9/op3``) and unnumbered ones (``op2``) are the resolutions' own."""
+        return sum(1 for p in self.paragraphs if "op" not in p.at)
+
     def to_dict(self) -> dict:
         return asdict(self)
 

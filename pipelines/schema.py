@@ -33,7 +33,15 @@ TABLES: dict[str, dict] = {
     "cosp_sessions": dict(columns={"session": int, "year": int, "place": str, "url": str}, pk="session"),
     "resolutions": dict(columns={
         "id": str, "kind": str, "session": int, "number": int, "year": int, "place": str, "title": str, "url": str,
-        "documents_citing": int, "times_cited": int}, pk="id"),
+        "documents_citing": int, "times_cited": int, "body": str, "adopted": str, "text_document": str,
+        "texts": int}, pk="id"),
+    "resolution_paragraphs": dict(columns={
+        "id": str, "document": str, "resolution": str, "resolution_key": str, "address": str, "kind": str, "at": str,
+        "unit": str, "cite": str, "verb": str, "seq": int, "text": str, "start": int, "end": int, "page": int},
+        pk="id", fks=[("document", "documents", "id")]),
+    "metadata_evidence": dict(columns={
+        "id": str, "document": str, "field": str, "value": str, "start": int, "end": int, "confidence": float,
+        "rule": str}, pk="id", fks=[("document", "documents", "id")]),
     "guideline_versions": dict(columns={
         "id": str, "document": str, "symbol": str, "label": str, "year": int, "chain": int, "position": int,
         "guidelines": int, "paragraphs": int}, pk="id", fks=[("document", "documents", "id")]),
@@ -125,7 +133,9 @@ INDEXES = {
     "paragraphs": ["at", "kind"],
     "headings": ["kind", "level"],
     "references": ["ref_id", "kind"],
-    "resolutions": ["kind", "session", "year"],
+    "resolutions": ["kind", "session", "year", "body"],
+    "resolution_paragraphs": ["document", "resolution", "kind", "verb"],
+    "metadata_evidence": ["document", "field", "rule"],
     "guideline_paragraphs": ["guideline", "kind"],
     "guideline_alignment": ["relation", "direction", "method"],
     "guideline_title_changes": ["direction"],

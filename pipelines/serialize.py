@@ -28,7 +28,7 @@ def document_json(doc: ParsedDocument) -> dict:
         "file": doc.file,
         "format": doc.format,
         "document": {k: meta[k] for k in META_KEYS},
-        "paragraph_count": len(doc.paragraphs),
+        "paragraph_count": doc.own_paragraph_count(),
         "footnote_count": sum(1 for f in doc.footnotes if f.at != "fn*"),
         "paragraphs": [_unit(p, pdf) for p in doc.paragraphs],
         "items": [_unit(i, pdf) for i in doc.items],

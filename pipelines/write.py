@@ -29,6 +29,11 @@ def cite(doc, at: str) -> str:
     m = re.match(r"^(\d+)(?:\(([a-z]+)\))?$", at)
     if m:
         return f"{name}, para. {m.group(1)}" + (f" ({m.group(2)})" if m.group(2) else "")
+    m = re.match(r"^(?:(.+)/)?(op|pp)(\d+)(?:\(([a-z]+)\))?$", at)
+    if m:  # a resolution's parts: "resolution 8/9, para. 3 (a)", "resolution 8/9, preambular para. 2"
+        res = f", resolution {m.group(1)}" if m.group(1) and not re.fullmatch(r"r\d+", m.group(1)) else ""
+        kind = "para." if m.group(2) == "op" else "preambular para."
+        return f"{name}{res}, {kind} {m.group(3)}" + (f" ({m.group(4)})" if m.group(4) else "")
     m = re.match(r"^fn(\d+|\*)$", at)
     if m:
         return f"{name}, footnote {m.group(1)}"
@@ -47,7 +52,7 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
         docs.append(dict(
             m, id=did, file=doc.file, year=int(m["date"][:4]) if m["date"] else None,
             url=UNDOCS + m["symbol"] if m["symbol"] else None, format=doc.format, pages=doc.pages,
-            sha256=doc.sha256, paragraph_count=len(doc.paragraphs),
+            sha256=doc.sha256, paragraph_count=doc.own_paragraph_count(),
             footnote_count=sum(1 for f in doc.footnotes if f.at != "fn*"),
             warnings="\n".join(doc.warnings) or None))
         body = sorted(doc.paragraphs + doc.items, key=lambda u: (u.start, u.kind != "paragraph"))
@@ -98,12 +103,49 @@ def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
     out = []
     for e in resolutions.values():
         m = re.search(r"(\d+)/(\d+)$", e["id"])
-        session = int(m.group(1)) if e["kind"] == "cosp_resolution" else None
+        session = int(m.group(1)) if m and e["kind"] == "cosp_resolution" else None  # A/RES/3514(XXX) has none
         info = sessions.get(session, {}) if session else {}
-        out.append(dict(id=e["id"], kind=e["kind"], session=session, number=int(m.group(2)),
+        out.append(dict(id=e["id"], kind=e["kind"], session=session, number=int(m.group(2)) if m else None,
                         year=info.get("year"), place=info.get("place"), title=e["title"], url=e["url"],
                         documents_citing=len(e["docs"]), times_cited=e["times_cited"]))
+    texts = write_resolution_texts(db, corpus)
+    for row in out:
+        row.update(texts.pop(row["id"], {}))
+    for rid, extra in texts.items():  # resolutions whose text is in the corpus but nobody cites
+        m = re.search(r"(\d+)/(\d+)$", rid)
+        kind = "ga_resolution" if rid.startswith("A/RES/") else "cosp_resolution" if re.fullmatch(r"\d+/\d+", rid) \
+            else "other_resolution"
+        session = int(m.group(1)) if m and kind == "cosp_resolution" else None
+        info = sessions.get(session, {}) if session else {}
+        out.append(dict(id=rid, kind=kind, session=session, number=int(m.group(2)) if m else None,
+                        year=info.get("year"), place=info.get("place"), url=UNDOCS + rid if kind == "ga_resolution"
+                        else None, documents_citing=0, times_cited=0, **extra))
     db["resolutions"].insert_all(out, replace=True)
+
+
+def write_resolution_texts(db: sqlite_utils.Database, corpus: Corpus) -> dict[str, dict]:
+    """Every resolution text the corpus holds, part by part; returns what the resolutions table
+    learns from them (title, issuer, adoption date, the document holding the text)."""
+    rows, found = [], {}
+    for doc in corpus.documents:
+        did = doc_id(doc)
+        for res in doc.resolutions:
+            for seq, p in enumerate(res.parts):
+                rows.append(dict(id=f"{did}#{p.address}", document=did, resolution=res.id, resolution_key=res.key,
+                                 address=p.address, kind=p.kind, at=p.at, unit=f"{did}#{p.at}", cite=cite(doc, p.at),
+                                 verb=p.verb, seq=seq, text=p.text, start=p.start, end=p.end, page=p.page))
+            if res.id is None:
+                continue
+            entry = found.setdefault(res.id, dict(title=None, body=None, adopted=None, text_document=None, texts=0))
+            entry["texts"] += 1
+            if entry["text_document"] is None or not res.draft:  # the adopted text before its draft
+                entry.update(title=res.title or entry["title"], body=res.issuer, adopted=res.adopted or entry["adopted"],
+                             text_document=did)
+    db["resolution_paragraphs"].insert_all(rows, replace=True, batch_size=500)
+    db["metadata_evidence"].insert_all(
+        [dict(id=f"{doc_id(d)}#{e.field}", document=doc_id(d), field=e.field, value=e.value, start=e.start, end=e.end,
+              confidence=e.confidence, rule=e.rule) for d in corpus.documents for e in d.meta_evidence], replace=True)
+    return found
 
 
 def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
