@@ -66,6 +66,9 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
             headings.append(dict(id=f"{did}#h{seq}", document=did, at=u.at, kind=u.kind, level=u.level, seq=seq,
                                  text=u.text, start=u.start, end=u.end, page=u.page))
     db["documents"].insert_all(docs, replace=True)
+    db["metadata_evidence"].insert_all(
+        [dict(id=f"{doc_id(d)}#{e.field}", document=doc_id(d), field=e.field, value=e.value, start=e.start, end=e.end,
+              confidence=e.confidence, rule=e.rule) for d in corpus.documents for e in d.meta_evidence], replace=True)
     db["paragraphs"].insert_all(paragraphs, replace=True, batch_size=500)
     db["footnotes"].insert_all(footnotes, replace=True)
     db["headings"].insert_all(headings, replace=True)
@@ -100,32 +103,30 @@ def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
     db["cosp_sessions"].insert_all(
         [dict(session=int(k), year=v["year"], place=v["place"], url=v["url"]) for k, v in sessions.items()],
         replace=True)
+    texts = write_resolution_texts(db, corpus)
     out = []
     for e in resolutions.values():
-        m = re.search(r"(\d+)/(\d+)$", e["id"])
-        session = int(m.group(1)) if m and e["kind"] == "cosp_resolution" else None  # A/RES/3514(XXX) has none
-        info = sessions.get(session, {}) if session else {}
-        out.append(dict(id=e["id"], kind=e["kind"], session=session, number=int(m.group(2)) if m else None,
-                        year=info.get("year"), place=info.get("place"), title=e["title"], url=e["url"],
-                        documents_citing=len(e["docs"]), times_cited=e["times_cited"]))
-    texts = write_resolution_texts(db, corpus)
-    for row in out:
-        row.update(texts.pop(row["id"], {}))
-    for rid, extra in texts.items():  # resolutions whose text is in the corpus but nobody cites
-        m = re.search(r"(\d+)/(\d+)$", rid)
-        kind = "ga_resolution" if rid.startswith("A/RES/") else "cosp_resolution" if re.fullmatch(r"\d+/\d+", rid) \
-            else "other_resolution"
-        session = int(m.group(1)) if m and kind == "cosp_resolution" else None
-        info = sessions.get(session, {}) if session else {}
-        out.append(dict(id=rid, kind=kind, session=session, number=int(m.group(2)) if m else None,
-                        year=info.get("year"), place=info.get("place"), url=UNDOCS + rid if kind == "ga_resolution"
-                        else None, documents_citing=0, times_cited=0, **extra))
+        cited = dict(title=e["title"], url=e["url"], documents_citing=len(e["docs"]), times_cited=e["times_cited"])
+        out.append(_resolution_row(e["id"], e["kind"], sessions, {**cited, **texts.pop(e["id"], {})}))
+    for rid, text in texts.items():  # resolutions whose text is in the corpus but that nothing cites
+        uncited = dict(url=UNDOCS + rid if rid.startswith("A/RES/") else None, documents_citing=0, times_cited=0)
+        out.append(_resolution_row(rid, text["kind"], sessions, {**uncited, **text}))
     db["resolutions"].insert_all(out, replace=True)
+
+
+def _resolution_row(rid: str, kind: str, sessions: dict, fields: dict) -> dict:
+    """A ``resolutions`` row: session, number, year and place read off the id (none for A/RES/3514(XXX)).
+    ``kind`` is the citations' when the resolution is cited, else its text's."""
+    m = re.search(r"(\d+)/(\d+)$", rid)
+    session = int(m.group(1)) if m and kind == "cosp_resolution" else None
+    info = sessions.get(session, {}) if session else {}
+    return {**fields, "id": rid, "kind": kind, "session": session, "number": int(m.group(2)) if m else None,
+            "year": info.get("year"), "place": info.get("place")}
 
 
 def write_resolution_texts(db: sqlite_utils.Database, corpus: Corpus) -> dict[str, dict]:
     """Every resolution text the corpus holds, part by part; returns what the resolutions table
-    learns from them (title, issuer, adoption date, the document holding the text)."""
+    learns from them (kind, title, issuer, adoption date, the document holding the text)."""
     rows, found = [], {}
     for doc in corpus.documents:
         did = doc_id(doc)
@@ -136,15 +137,15 @@ def write_resolution_texts(db: sqlite_utils.Database, corpus: Corpus) -> dict[st
                                  verb=p.verb, seq=seq, text=p.text, start=p.start, end=p.end, page=p.page))
             if res.id is None:
                 continue
-            entry = found.setdefault(res.id, dict(title=None, body=None, adopted=None, text_document=None, texts=0))
+            kind = "ga_resolution" if res.id.startswith("A/RES/") else "cosp_resolution" if re.fullmatch(
+                r"\d+/\d+", res.id) else "other_resolution"  # a draft's symbol is no N/M resolution id
+            entry = found.setdefault(res.id, dict(kind=kind, title=None, body=None, adopted=None, text_document=None,
+                                                  texts=0))
             entry["texts"] += 1
             if entry["text_document"] is None or not res.draft:  # the adopted text before its draft
                 entry.update(title=res.title or entry["title"], body=res.issuer, adopted=res.adopted or entry["adopted"],
                              text_document=did)
     db["resolution_paragraphs"].insert_all(rows, replace=True, batch_size=500)
-    db["metadata_evidence"].insert_all(
-        [dict(id=f"{doc_id(d)}#{e.field}", document=doc_id(d), field=e.field, value=e.value, start=e.start, end=e.end,
-              confidence=e.confidence, rule=e.rule) for d in corpus.documents for e in d.meta_evidence], replace=True)
     return found
 
 
