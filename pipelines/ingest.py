@@ -147,7 +147,7 @@ def resolve_symbols(corpus: Corpus, manifest: dict[str, str]) -> None:
         doc.meta.symbol, doc.meta.symbol_source = inf.symbol, "inferred"
         doc.warnings.append(f"symbol {inf.symbol} inferred from {inf.evidence} (title match {inf.score:.0f})")
     for doc in corpus.documents:
-        doc.references = without_self_references(doc.references, doc.meta.symbol)
+        doc.references = without_self_references(doc.references, doc.meta.symbol, doc.resolutions)
     seen: dict[str, ParsedDocument] = {}
     kept = []
     for doc in corpus.documents:

@@ -1,7 +1,6 @@
 """Parse one file: read, recover structure and metadata, run the extractors."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from extract.countries import find_countries, replies
@@ -36,10 +35,7 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
     doc.resolutions = resolution_records(b.openings, doc.preamble + doc.paragraphs + doc.items, doc.file,
                                          front.adopted, b.res_spans)
     doc.warnings += [w for r in doc.resolutions for w in r.warnings]
-    refs = without_self_references(extract_references(doc), meta.symbol)
-    # "Resolution 8/9" heading the text of 8/9 names it; it does not cite it.
-    doc.references = [r for r in refs if not (re.fullmatch(r"(?i)resolution\s+\S+", r.text.strip()) and any(
-        r.id == res.id and res.start - 400 <= r.start < res.start for res in doc.resolutions))]
+    doc.references = without_self_references(extract_references(doc), meta.symbol, doc.resolutions)
     doc.mandates, doc.proposals, doc.evidence = extract_mandates(doc)
     networks, doc.candidates = find_mentions(doc, "network")
     organisations, _ = find_mentions(doc, "organisation")
