@@ -176,6 +176,11 @@ def _iso(day: int, month: int, year: int) -> Optional[str]:
         return None
 
 
+def _un_date(g) -> Optional[str]:
+    """ISO date of a match of the "23 September 2019" pattern (its day, month, year groups)."""
+    return _iso(int(g["day"]), _patterns()["months"][g["month"]], int(g["year"]))
+
+
 class _Reader:
     def __init__(self, file: str):
         self.file = file
@@ -210,8 +215,7 @@ class _Reader:
         elif kind in ("distribution", "original", "date", "masthead"):
             self.header_seen = self.header_seen or kind != "masthead"
             if kind == "date":
-                g = tok.groups
-                self.set("date", _iso(int(g["day"]), _patterns()["months"][g["month"]], int(g["year"])), tok)
+                self.set("date", _un_date(tok.groups), tok)
             elif kind == "original" and tok.groups.get("value", "").lower() not in ("english",):
                 self.warn("language", f"the document says Original: {tok.groups.get('value')}; fields are read as "
                                       "for an English front page, check them")
@@ -238,7 +242,7 @@ class _Reader:
             self.type_seen = True
             if tok.groups.get("adopted"):
                 d = _patterns()["date"].match(tok.groups["adopted"])
-                self.page.adopted = _iso(int(d["day"]), _patterns()["months"][d["month"]], int(d["year"])) if d else None
+                self.page.adopted = _un_date(d) if d else None
         elif kind == "resolution_number":
             self.page.resolution_number = self.page.resolution_number or tok.value()
 

@@ -88,7 +88,7 @@ def adopt_front_page_id(openings: list[Opening], units: list[Unit], symbol: Opti
     op = openings[0]
     if number:
         op.number, op.id = number, canonical_id(op.issuer, number)
-    elif symbol and (symbol.startswith(("A/RES/", "E/RES/", "S/RES/")) or "/RES/" in symbol):
+    elif symbol and "/RES/" in symbol:
         op.id = symbol
     elif symbol and re.search(r"/L\.\d+", symbol):
         op.id, op.draft = symbol, True
@@ -107,16 +107,16 @@ def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
     h = r["headings"]
     above: list[str] = []
     indexes: list[int] = []
-    j = issuer_at - 1
-    while j >= 0 and len(above) < r["lookback"]:
+    for j in range(issuer_at - 1, -1, -1):
+        if len(above) >= r["lookback"]:
+            break
         t = lines[j].text.strip()
-        j -= 1
-        if not t or lines[j + 1].footnote_zone:
+        if not t or lines[j].footnote_zone:
             continue
-        if re.match(r"^\d{1,3}\.\s", t) or r["issuer"].match(t) or t.endswith((":", ";")) and len(above) > 0:
+        if re.match(r"^\d{1,3}\.\s", t) or r["issuer"].match(t) or (t.endswith((":", ";")) and above):
             break
         above.insert(0, t)
-        indexes.insert(0, j + 1)
+        indexes.insert(0, j)
         if h["numbered"].match(t) or h["number_title"].match(t) or h["cited"].match(t) or h["draft"].match(t):
             break
     title: list[str] = []

@@ -196,14 +196,17 @@ class _Builder:
                              f"its number (line {self.index + 1}): numbered in order")
         text = re.sub(r"^[-–•]\s*", "", line.text)
         # Not a printed number: the address says so ("op2"), and is the resolution's own in a report.
-        unit = self._new("paragraph", f"op{n}" if not self.embedded else f"{self.res.key}/op{n}", line, text=text)
+        unit = self._new("paragraph", self._res_at(f"op{n}"), line, text=text)
         self.paragraphs.append(unit)
         self.body, self.expected = unit, n + 1
         return True
 
+    def _res_at(self, local: str) -> str:
+        """A part's address in the document: its resolution's own in a report (``8/9/op3``), else bare."""
+        return f"{self.res.key}/{local}" if self.embedded else local
+
     def _pp_address(self) -> str:
-        k = 1 + sum(1 for u in self.preamble if u.resolution == self.res.key)
-        return f"{self.res.key}/pp{k}" if self.embedded else f"pp{k}"
+        return self._res_at(f"pp{1 + sum(1 for u in self.preamble if u.resolution == self.res.key)}")
 
     def _preamble(self, line: Line, adjacent: bool) -> None:
         """Unnumbered paragraphs between the issuer line and operative paragraph 1."""
@@ -303,7 +306,7 @@ class _Builder:
 
     def _numbered(self, line: Line, n: int, text: str) -> bool:
         if n == self.expected or (self.expected < n <= self.expected + 5 and not heading_like(line.text)):
-            at = str(n) if self.res is None or not self.embedded else f"{self.res.key}/op{n}"
+            at = self._res_at(f"op{n}") if self.res is not None and self.embedded else str(n)
             if n != self.expected:
                 where = f" in resolution {self.res.id or self.res.key}" if self.res is not None else ""
                 self.warnings.append(f"paragraph numbers jump from {self.expected - 1} to {n}{where} (line {self.index + 1})")

@@ -26,7 +26,7 @@ class ResolutionPart:
 
 @dataclass
 class Resolution:
-    key: str  # the id, or "<n>.r<k>" (k-th resolution of the document) when no number is printed
+    key: str  # the id, or "r<k>" (the k-th resolution of the document) when no number is printed
     id: Optional[str]  # canonical: "8/9", "A/RES/74/276", a draft's symbol; None when not printed
     issuer: str  # the printed issuer: "General Assembly", "Conference of the States Parties ..."
     body: str  # the canonical body: "Conference", "General Assembly", ...
