@@ -258,9 +258,12 @@ class _Reader:
 
     def _symbol(self, tok: _Token) -> None:
         p = _patterns()
-        found = [re.sub(r"\s+", " ", m.group(0)) for m in p["symbol"].finditer(tok.text) if re.search(r"\d", m.group(0))]
+        printed = [m.group(0) for m in p["symbol"].finditer(tok.text) if re.search(r"\d", m.group(0))]
+        found = [re.sub(r"\s+", " ", re.sub(r"\s*/\s*", "/", s)) for s in printed]
         if not found:
             return
+        if self.page.meta.symbol is None and printed[0] != found[0]:
+            self.warn("symbol", f"printed with a stray space as {printed[0]!r}: read as {found[0]}")
         if self.page.meta.symbol is None:
             self.set("symbol", found[0], tok)
             self.page.meta.symbol_source = "printed"

@@ -124,6 +124,7 @@ HEADER = "United Nations\n{symbol}\n\nConference of the States Parties to the Un
     (dict(date="September 23, 2019"), "date", "not printed the UN way"),
     (dict(lang="French"), "language", "Original: French"),
     (dict(title=""), "title", "no title"),
+    (dict(symbol="CAC /COSP/2019/17"), "symbol", "stray space"),
 ])
 def test_doubtful_front_pages_are_read_and_flagged(fields, field, says):
     values = dict(symbol="CAC/COSP/2019/17", date="23 September 2019", lang="English", title="Asset recovery\n")
@@ -135,5 +136,36 @@ def test_doubtful_front_pages_are_read_and_flagged(fields, field, says):
         assert meta.date == "2019-09-23"
     if "joint" in says:
         assert meta.symbol == "A/80/179"
+    if "stray" in says:
+        assert meta.symbol == "CAC/COSP/2019/17"
     if field != "title":
         assert meta.body == "Conference of the States Parties to the United Nations Convention against Corruption"
+
+
+NO_HEADER = """Conference of the States Parties to the United Nations Convention against Corruption
+
+Eighth session
+Abu Dhabi, 16-20 December 2019
+
+Implementation of chapter V (Asset recovery) of the Convention
+
+1. In its resolution 7/1, the Conference requested the Secretariat to continue to collect information.
+{header}
+2. The present report was prepared pursuant to that request.
+"""
+
+
+@pytest.mark.parametrize("header", [
+    "V.19-09617 2/14 CAC/COSP/2019/5",
+    "CAC/COSP/2019/5 2/14 V.19-09617",
+    "\nCAC/COSP/2019/5\n\n3. A third paragraph.\n\nCAC/COSP/2019/5\n",
+])
+def test_a_symbol_printed_only_in_the_running_header_names_the_document(header):
+    meta, doc = _meta(NO_HEADER.format(header=header))
+    assert (meta.symbol, meta.symbol_source) == ("CAC/COSP/2019/5", "printed")
+    assert not [r for r in doc.references if r.id == "CAC/COSP/2019/5"]
+
+
+def test_a_symbol_alone_on_one_line_is_not_taken_for_a_running_header():
+    meta, _ = _meta(NO_HEADER.format(header="\nCAC/COSP/2019/5\n"))
+    assert meta.symbol is None

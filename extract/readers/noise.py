@@ -16,6 +16,7 @@ Only text that :func:`looks_noisy` flags is repaired, so clean conversions pass 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from extract.resources import load_yaml
 
@@ -31,6 +32,23 @@ _LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,3}\.|\d{1,2}/\d{1,2}\.|\(\w
 _ACROSS = re.compile(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:\s*\w+\s+\S")
 _RUN_TOGETHER = re.compile(r"^\s*(\d{1,3})\.\s.*?[.;:]\s+(\d{1,3})\.\s+[A-Z]")
 _PAGE_NUMBERS = re.compile(r"^(?:\d{1,3}(?:\s*-\s*\d{1,3})?|Page|Paragraphs|Paragraphs Page)$")
+
+
+_RUNNING_PAGED = [re.compile(p, re.M) for p in _N["running_header_paged"]]
+_RUNNING_LINE = re.compile(_N["running_header_line"], re.M)
+
+
+def running_symbol(raw: str) -> str | None:
+    """The symbol a page's running header prints, if any.
+
+    Beside a page number ("CAC/COSP/2019/5 2/14") once is enough; a symbol alone on a line
+    must recur (a header on two pages), since a front page prints its symbol once too.
+    """
+    counts: Counter[str] = Counter(m.group("symbol") for p in _RUNNING_PAGED for m in p.finditer(raw))
+    if not counts:
+        alone = Counter(m.group("symbol") for m in _RUNNING_LINE.finditer(raw))
+        counts = Counter({s: n for s, n in alone.items() if n >= 2})
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def looks_noisy(raw: str) -> bool:

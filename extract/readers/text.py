@@ -6,7 +6,7 @@ import unicodedata
 
 from extract.errors import ReadError
 from extract.readers.markup import clean_lines, is_markdown
-from extract.readers.noise import denoise, looks_noisy
+from extract.readers.noise import denoise, looks_noisy, running_symbol
 from models.source import Source, assign_offsets
 
 _CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
@@ -46,6 +46,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
 def read_text(data: bytes, name: str) -> Source:
     raw, warnings = decode(data, name)
     fmt = "markdown" if is_markdown(raw) else "text"
+    header_symbol = running_symbol(raw)
     if looks_noisy(raw):
         raw = denoise(raw)
         fmt = "extracted"
@@ -53,4 +54,5 @@ def read_text(data: bytes, name: str) -> Source:
     lines = assign_offsets(clean_lines(raw))
     if not any(line.text for line in lines):
         raise ReadError("the file has no readable text", "check that it is the document's text, not an empty export")
-    return Source(file=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), lines=lines, warnings=warnings)
+    return Source(file=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), lines=lines, warnings=warnings,
+                  printed_symbol=header_symbol)
