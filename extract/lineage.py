@@ -5,6 +5,11 @@ with its score and method:
 
 * sightings: mandates of the same body, verb and resolution whose actions match
   (``SAME`` or more) are one mandate reported in several documents (or twice);
+* sources: when a resolution's text is in the corpus, each of its operative paragraphs is
+  the source of its mandates; a sighting under that resolution elsewhere (a progress report,
+  a later preamble) links to the operative mandate its action matches best (``SOURCE`` or
+  more; ``SOURCE_OTHER_VERB`` when the report words the verb differently: "mandated" for
+  "Decides that ... shall"), and the mandate's timeline then starts at the operative paragraph;
 * threads: mandates of the same body, addressed to the same party (or to no one named),
   under different resolutions, whose actions are close (``THREAD`` or more, and at least
   ``MIN_WORDS`` content words, since short actions match anything) continue one task ("initiate the process" 6/2 -> "continue
@@ -20,6 +25,8 @@ from typing import Optional
 from rapidfuzz import fuzz
 
 SAME = 85.0
+SOURCE = 75.0
+SOURCE_OTHER_VERB = 85.0
 THREAD = 75.0
 MIN_WORDS = 6  # shorter actions ("technical assistance in this regard") are too generic to thread
 SAME_ADDRESSEE = 60.0
@@ -37,6 +44,15 @@ class Sighting:
     verb: str
     action: str
     addressee: Optional[str] = None
+    part: Optional[str] = None  # the resolution paragraph this sighting is printed in, when it is the source
+
+
+@dataclass
+class SourceLink:
+    part: str  # the operative paragraph's id: "<document>#8/9/op1"
+    mandate: str  # the key of the mandate printed there
+    score: float
+    method: str
 
 
 @dataclass
@@ -53,6 +69,7 @@ class Lineage:
     mandate_of: dict[str, str] = field(default_factory=dict)  # sighting key -> mandate id (first sighting)
     thread_of: dict[str, str] = field(default_factory=dict)  # mandate id -> thread id
     links: list[LinkRecord] = field(default_factory=list)
+    source_of: dict[str, SourceLink] = field(default_factory=dict)  # sighting key -> its operative paragraph
 
 
 def _norm(action: str) -> str:
@@ -66,8 +83,12 @@ def _session(resolution: Optional[str]) -> int:
 
 
 class _Union:
+    """Union-find over sighting keys; a component holds at most one source (one operative
+    paragraph), so two paragraphs of a resolution are never merged into one mandate."""
+
     def __init__(self):
         self.parent: dict[str, str] = {}
+        self.source: dict[str, str] = {}  # root -> the source sighting's key
 
     def find(self, x: str) -> str:
         self.parent.setdefault(x, x)
@@ -76,10 +97,19 @@ class _Union:
             x = self.parent[x]
         return x
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        sa, sb = self.source.get(ra), self.source.get(rb)
+        if sa and sb:
+            return False
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        if sa or sb:
+            self.source[root] = sa or sb
+        self.source.pop(child, None)
+        return True
 
 
 def _same_party(a: Sighting, b: Sighting) -> bool:
@@ -88,16 +118,52 @@ def _same_party(a: Sighting, b: Sighting) -> bool:
     return fuzz.token_set_ratio(a.addressee.lower(), b.addressee.lower()) >= SAME_ADDRESSEE
 
 
+def _sources(ordered: list[Sighting], norm: dict[str, str], out: Lineage) -> None:
+    """Link every sighting under a resolution whose text the corpus holds to its operative paragraph."""
+    by_resolution: dict[tuple[str, str], list[Sighting]] = {}
+    for s in ordered:
+        if s.part and s.resolution:
+            by_resolution.setdefault((s.body, s.resolution), []).append(s)
+    for s in ordered:
+        candidates = by_resolution.get((s.body, s.resolution or ""), [])
+        if s.part or not candidates:
+            continue
+        best: Optional[tuple[float, int, Sighting]] = None
+        for rank, src in enumerate(candidates):
+            if not _same_party(src, s):
+                continue
+            score = fuzz.token_set_ratio(norm[src.key], norm[s.key])
+            if score < (SOURCE if src.verb == s.verb else SOURCE_OTHER_VERB):
+                continue
+            key = (score + (1 if src.verb == s.verb else 0), -rank, src)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        if best is not None:
+            src = best[2]
+            method = "resolution+verb+action" if src.verb == s.verb else "resolution+action"
+            score = round(fuzz.token_set_ratio(norm[src.key], norm[s.key]), 1)
+            out.source_of[s.key] = SourceLink(src.part, src.key, score, method)
+            out.links.append(LinkRecord(src.key, s.key, "source", score, method))
+
+
 def build_lineage(sightings: list[Sighting]) -> Lineage:
     out = Lineage()
-    ordered = sorted(sightings, key=lambda s: (s.date or "", s.document, s.at))
+    ordered = sorted(sightings, key=lambda s: (s.part is None, s.date or "", s.document, s.at))
     norm = {s.key: _norm(s.action) for s in ordered}
     position = {s.key: i for i, s in enumerate(ordered)}
+    by_key = {s.key: s for s in ordered}
+    same = _Union()
+    for s in ordered:
+        if s.part:
+            out.source_of[s.key] = SourceLink(s.part, s.key, 100.0, "printed in the resolution")
+            same.source[same.find(s.key)] = s.key
+    _sources(ordered, norm, out)
+    for key, link in out.source_of.items():
+        same.union(key, link.mandate)
     groups: dict[tuple, list[Sighting]] = {}  # only sightings of one body, verb and resolution can be one
     for s in ordered:
         if s.resolution is not None:
             groups.setdefault((s.body, s.verb, s.resolution), []).append(s)
-    first_of: dict[str, str] = {}  # sighting -> first sighting of its mandate
     for members in groups.values():
         # Single linkage, as if every pair were compared, but each sighting is linked once to
         # each cluster it joins (to the first member it matches): a mandate repeated in N
@@ -108,7 +174,7 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
             for cluster in clusters:
                 for a in cluster:
                     score = fuzz.token_set_ratio(norm[a.key], norm[b.key])
-                    if score >= SAME:
+                    if score >= SAME and same.union(a.key, b.key):
                         out.links.append(LinkRecord(a.key, b.key, "sighting", round(score, 1),
                                                     "resolution+verb+action"))
                         merged += cluster
@@ -116,12 +182,12 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
                 else:
                     kept.append(cluster)
             clusters = kept + [sorted(merged, key=lambda s: position[s.key])]
-        for cluster in clusters:
-            for s in cluster:
-                first_of[s.key] = cluster[0].key
+    first: dict[str, str] = {}  # component root -> its earliest sighting
     for s in ordered:
-        out.mandate_of[s.key] = first_of.get(s.key, s.key)
-    by_key = {s.key: s for s in ordered}
+        first.setdefault(same.find(s.key), s.key)
+    for s in ordered:
+        root = same.find(s.key)
+        out.mandate_of[s.key] = same.source.get(root) or first[root]
     mandates = {k: by_key[k] for k in set(out.mandate_of.values())}
     thread = _Union()
     ids = sorted(mandates, key=lambda k: (_session(mandates[k].resolution), mandates[k].date or ""))

@@ -138,7 +138,7 @@ class ParsedDocument:
 @dataclass
 class IngestError:
     file: str
-    stage: str  # read | parse | symbol
+    stage: str  # read | parse | symbol | resolution
     message: str
     hint: str
     severity: str = "error"  # error: the file was left out; warning: built, after a repair

@@ -266,12 +266,40 @@ def evaluate(gold_dir: Path, corpus_dir: Path) -> Report:
         report.row("documents").tp += 1
         for scorer in SCORERS:
             scorer(report, gold, out, name)
-    _extra_scorers(report, Path(gold_dir), corpus, outputs)
+    _extra_scorers(report, Path(gold_dir), corpus, golds)
     return report
 
 
-def _extra_scorers(report: Report, gold_dir: Path, corpus, outputs: dict) -> None:
-    """Corpus-level answer keys (guideline alignment) score here when present."""
+def score_lineage(report: Report, golds: dict, corpus) -> None:
+    """Gold mandates that name a ``source`` (``<file>#8/9/op1``, or null when the resolution's
+    text is not in the corpus) check that each sighting reaches the operative paragraph it
+    reports on; the sighting is the prediction at the same document, address and verb."""
+    wanted = [(name, g) for name, gold in golds.items() for g in gold.get("mandates") or [] if "source" in g]
+    if not wanted:
+        return
+    from extract.lineage import build_lineage
+    from pipelines.write import mandate_sightings
+
+    found = mandate_sightings(corpus)
+    lineage = build_lineage([s for _, _, s in found])
+    row = report.row("lineage.source")
+    for name, g in wanted:
+        s = next((s for d, m, s in found if d.file == name and place(m.at) == place(g["at"]) and m.verb == g["verb"]),
+                 None)
+        link = lineage.source_of.get(s.key) if s else None
+        p = link.part if link else None
+        ok = s is not None and p == g["source"]
+        row.tp += ok and g["source"] is not None
+        row.fp += (not ok) and p is not None
+        row.fn += (not ok) and g["source"] is not None
+        _exact(row, ok)
+        if not ok:
+            report.misses.append(f"{name}: lineage {g['at']} {g['verb']} source {p!r} != gold {g['source']!r}")
+
+
+def _extra_scorers(report: Report, gold_dir: Path, corpus, golds: dict) -> None:
+    """Corpus-level answer keys (guideline alignment, lineage) score here when present."""
+    score_lineage(report, golds, corpus)
     guidelines = gold_dir / "guidelines.json"
     if guidelines.exists():
         try:

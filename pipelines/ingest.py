@@ -19,6 +19,7 @@ from extract.errors import ReadError
 from extract.references import without_self_references
 from extract.symbols import infer_symbols
 from models.document import IngestError, ParsedDocument
+from models.resolutions import Resolution
 from pipelines.fingerprint import code_fingerprint
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
@@ -134,7 +135,28 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
             corpus.errors.extend(IngestError(str(path), "read", w, "the file was built; check the repaired text",
                                              severity="warning") for w in doc.input_warnings)
     resolve_symbols(corpus, read_manifest(files))
+    flag_resolution_texts(corpus)
     return corpus
+
+
+def flag_resolution_texts(corpus: Corpus) -> None:
+    """One resolution printed in two documents (its draft and the adopted text, or a report
+    chapter and a web page): both texts are kept, with their own paragraphs; the warning says
+    which one the ``resolutions`` table describes (the adopted text before a draft)."""
+    texts: dict[str, list[tuple[ParsedDocument, Resolution]]] = {}
+    for doc in corpus.documents:
+        for res in doc.resolutions:
+            if res.id:
+                texts.setdefault(res.id, []).append((doc, res))
+    for rid, found in texts.items():
+        if len(found) < 2:
+            continue
+        kept = next(((d, r) for d, r in found if not r.draft), found[0])
+        where = ", ".join(f"{d.file} (chars {r.start}-{r.end}{', draft' if r.draft else ''})" for d, r in found)
+        corpus.errors.append(IngestError(
+            found[-1][0].file, "resolution", f"resolution {rid} is printed in {len(found)} places: {where}; "
+            f"all texts are kept, the resolutions table describes the one in {kept[0].file}",
+            "if one is a copy of the other, remove it; if one is a draft, give it its L. symbol", severity="warning"))
 
 
 def resolve_symbols(corpus: Corpus, manifest: dict[str, str]) -> None:

@@ -87,7 +87,9 @@ TABLES: dict[str, dict] = {
         "id": str, "document": str, "document_date": str, "at": str, "unit": str, "cite": str, "body": str,
         "resolution": str, "session": int, "resolution_list": str, "verb": str, "strength": str, "addressee": str, "action": str,
         "deliverable": str, "time_frame": str, "funding": str, "text": str, "start": int, "end": int,
-        "mandate": str, "thread": str, "text_id": int}, pk="id", fks=[("document", "documents", "id")]),
+        "at_source": int, "source": str, "source_score": float, "source_method": str,
+        "mandate": str, "thread": str, "text_id": int}, pk="id",
+        fks=[("document", "documents", "id"), ("source", "resolution_paragraphs", "id")]),
     "mandate_links": dict(columns={"id": int, "a": str, "b": str, "kind": str, "score": float, "method": str},
                           pk="id"),
     "proposals": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str}, pk="id",
@@ -102,13 +104,16 @@ TABLES: dict[str, dict] = {
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
 }
 VIEWS = {
-    # Every sighting of every mandate, thread by thread, in date order.
+    # Every sighting of every mandate, thread by thread: each mandate starts at the operative
+    # paragraph that gives it (when the resolution text is in the corpus), then the documents
+    # that report on it, in date order.
     "mandate_threads": """
         select m.thread, m.mandate, d.date, coalesce(d.symbol, d.file) as document, m.at, m.cite, m.body,
-               m.resolution,
-               m.verb, m.strength, m.addressee, m.action, m.id as sighting
+               m.resolution, m.verb, m.strength, m.addressee, m.action, m.at_source, m.source,
+               p.cite as source_cite, m.source_score, m.id as sighting
         from mandates m join documents d on d.id = m.document
-        order by m.thread, coalesce(m.session, 999), d.date, m.cite""",
+        left join resolution_paragraphs p on p.id = m.source
+        order by m.thread, coalesce(m.session, 999), m.mandate, m.at_source desc, d.date, m.cite""",
     # Stated figures as time series.
     "figure_series": """
         select subject, as_of, value, unit, group_concat(distinct document) as documents
@@ -146,7 +151,7 @@ INDEXES = {
     "network_facts": ["kind"],
     "figures": ["subject", "as_of"],
     "replies": ["regional_group"],
-    "mandates": ["thread", "resolution", "verb", "body", "strength", "deliverable", "funding"],
+    "mandates": ["thread", "resolution", "verb", "body", "strength", "deliverable", "funding", "mandate", "at_source"],
     "mandate_links": ["kind", "method"],
     "ingest_errors": ["severity", "stage"],
     "texts": [("source_table", "source"), "kind"],  # (table, id): how index_texts finds a row's text

@@ -14,6 +14,7 @@ import sqlite3
 from typing import Optional
 from urllib.parse import quote
 
+from datasette.utils import tilde_encode
 from markupsafe import Markup
 
 from extract.metadata import SYMBOL
@@ -38,6 +39,18 @@ def mandate_url(thread: str) -> str:
     return f"/-/cosp/mandate?thread={quote(thread)}"
 
 
+def resolution_url(rid: str) -> str:
+    return f"/-/cosp/resolution?id={quote(rid, safe='')}"
+
+
+def row_url(database: str, table: str, pk: str) -> str:
+    """Datasette's row page: the key tilde-encoded, so "8/9" and "a.txt" stay one key."""
+    return f"/{quote(database)}/{table}/{tilde_encode(pk)}"
+
+
+_RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+)$")
+
+
 def render_cell(value, column: str, table: Optional[str]) -> Optional[Markup]:
     """HTML for the cells that deserve more than text; None lets Datasette render the rest."""
     if not isinstance(value, str):
@@ -47,6 +60,9 @@ def render_cell(value, column: str, table: Optional[str]) -> Optional[Markup]:
     if column == "snippet":
         escaped = html.escape(value).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
         return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+    if (column == "resolution" or (column == "ref_id" and table == "references")
+            or (column == "id" and table == "resolutions")) and _RESOLUTION_ID.match(value):
+        return Markup(f'<a href="{resolution_url(value)}">{html.escape(value)}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
     if column == "document" and table not in ("documents",) and re.match(r"^[\w.-]+$", value):
@@ -84,7 +100,8 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
 def mandate_page(conn: sqlite3.Connection, thread: str) -> Optional[dict]:
     rows = _rows(conn, "select t.*, m.document as document_id from mandate_threads t "
                        "join mandates m on m.id = t.sighting where t.thread = ? "
-                       "order by coalesce(m.session, 999), t.date, t.cite", [thread]) if thread else []
+                       "order by coalesce(m.session, 999), t.mandate, t.at_source desc, t.date, t.cite",
+                 [thread]) if thread else []
     if not rows:
         return None
     for r in rows:
@@ -98,6 +115,33 @@ def mandate_page(conn: sqlite3.Connection, thread: str) -> Optional[dict]:
             steps.append({"resolution": r["resolution"], "sightings": []})
         steps[-1]["sightings"].append(r)
     return {"thread": thread, "steps": steps, "first": rows[0], "evidence": evidence}
+
+
+def resolution_page(conn: sqlite3.Connection, rid: Optional[str]) -> Optional[dict]:
+    """A resolution: its record, its text part by part (from the document the ``resolutions``
+    table names) with the mandates each operative paragraph gives and how often later documents
+    reported on them, and the documents that cite it."""
+    res = next(iter(_rows(conn, "select * from resolutions where id = ?", [rid or ""])), None)
+    if res is None:
+        return None
+    parts = _rows(conn, "select * from resolution_paragraphs where resolution = ? and document = ? order by seq",
+                  [rid, res.get("text_document") or ""])
+    given: dict[str, list] = {}
+    for m in _rows(conn, "select g.id, g.source, g.verb, g.addressee, g.action, g.thread, "
+                         "(select count(*) from mandates s where s.source = g.source and s.at_source = 0) as reported "
+                         "from mandates g where g.at_source = 1 and g.resolution = ?", [rid]):
+        given.setdefault(m["source"], []).append(m)
+    for p in parts:
+        p["mandates"] = given.get(p["id"], [])
+        p["document_url"] = document_url(p["document"], p["at"])
+    citing = _rows(conn, "select r.document, coalesce(d.symbol, d.file) as name, d.date, count(*) as times, "
+                         "group_concat(distinct r.at) as places from [references] r join documents d on d.id = r.document "
+                         "where r.ref_id = ? group by r.document order by d.date, name", [rid])
+    for c in citing:
+        c["document_url"] = document_url(c["document"])
+    sightings = _rows(conn, "select count(*) as n, sum(source is not null) as linked from mandates "
+                            "where resolution = ? and at_source = 0", [rid])[0]
+    return {"resolution": res, "parts": parts, "citing": citing, "sightings": sightings}
 
 
 def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_version: Optional[str]) -> Optional[dict]:

@@ -105,6 +105,8 @@ def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
         replace=True)
     texts = write_resolution_texts(db, corpus)
     out = []
+    for text in texts.values():
+        text.pop("draft")
     for e in resolutions.values():
         cited = dict(title=e["title"], url=e["url"], documents_citing=len(e["docs"]), times_cited=e["times_cited"])
         out.append(_resolution_row(e["id"], e["kind"], sessions, {**cited, **texts.pop(e["id"], {})}))
@@ -140,11 +142,11 @@ def write_resolution_texts(db: sqlite_utils.Database, corpus: Corpus) -> dict[st
             kind = "ga_resolution" if res.id.startswith("A/RES/") else "cosp_resolution" if re.fullmatch(
                 r"\d+/\d+", res.id) else "other_resolution"  # a draft's symbol is no N/M resolution id
             entry = found.setdefault(res.id, dict(kind=kind, title=None, body=None, adopted=None, text_document=None,
-                                                  texts=0))
+                                                  texts=0, draft=True))
             entry["texts"] += 1
-            if entry["text_document"] is None or not res.draft:  # the adopted text before its draft
+            if entry["draft"] and (entry["text_document"] is None or not res.draft):  # the first adopted text
                 entry.update(title=res.title or entry["title"], body=res.issuer, adopted=res.adopted or entry["adopted"],
-                             text_document=did)
+                             text_document=did, draft=res.draft)
     db["resolution_paragraphs"].insert_all(rows, replace=True, batch_size=500)
     return found
 
@@ -239,33 +241,61 @@ def write_entities(db: sqlite_utils.Database, corpus: Corpus) -> None:
     db["replies"].insert_all(replies)
 
 
-def write_mandates(db: sqlite_utils.Database, corpus: Corpus) -> None:
-    """Mandates with their lineage (same mandate across documents, threads across resolutions)."""
-    from extract.lineage import Sighting, build_lineage
+def source_parts(doc) -> dict[tuple[str, str], str]:
+    """(unit address, resolution id) -> the resolution paragraph's id, for the operative parts
+    of every resolution text in the document: mandates printed there are at their source."""
+    did = doc_id(doc)
+    return {(p.at, res.id): f"{did}#{p.address}" for res in doc.resolutions if res.id
+            for p in res.parts if p.kind != "preambular"}
 
-    rows, sightings, proposals, evidence = [], [], [], []
+
+def mandate_sightings(corpus: Corpus) -> list[tuple]:
+    """(document, mandate, sighting) for every mandate, each sighting keyed
+    ``document#address#verb`` (numbered when one place gives the same verb twice)."""
+    from extract.lineage import Sighting
+
+    out = []
     for doc in corpus.documents:
         did = doc_id(doc)
+        parts = source_parts(doc)
         seen: dict[str, int] = {}
         for m in doc.mandates:
             key = f"{did}#{m.at}#{m.verb}"
             seen[key] = seen.get(key, 0) + 1
             key = key if seen[key] == 1 else f"{key}#{seen[key]}"
-            sightings.append(Sighting(key, did, doc.meta.date, m.at, m.body, m.resolution, m.verb, m.action,
-                                      m.addressee))
-            rows.append(dict(id=key, document=did, document_date=doc.meta.date, at=m.at, unit=f"{did}#{m.at}",
-                             cite=cite(doc, m.at), body=m.body, resolution=m.resolution,
-                             session=int(m.resolution.split("/")[0]) if re.match(r"^\d+/", m.resolution or "") else None,
-                             resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, strength=m.strength,
-                             addressee=m.addressee, action=m.action, deliverable=m.deliverable,
-                             time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end))
+            out.append((doc, m, Sighting(key, did, doc.meta.date, m.at, m.body, m.resolution, m.verb, m.action,
+                                         m.addressee, parts.get((m.at, m.resolution)))))
+    return out
+
+
+def write_mandates(db: sqlite_utils.Database, corpus: Corpus) -> None:
+    """Mandates with their lineage: the operative paragraph each reports on, the same mandate
+    across documents, threads across resolutions."""
+    from extract.lineage import build_lineage
+
+    rows, proposals, evidence = [], [], []
+    found = mandate_sightings(corpus)
+    for doc, m, s in found:
+        did = doc_id(doc)
+        rows.append(dict(id=s.key, document=did, document_date=doc.meta.date, at=m.at, unit=f"{did}#{m.at}",
+                         cite=cite(doc, m.at), body=m.body, resolution=m.resolution,
+                         session=int(m.resolution.split("/")[0]) if re.match(r"^\d+/", m.resolution or "") else None,
+                         resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, strength=m.strength,
+                         addressee=m.addressee, action=m.action, deliverable=m.deliverable,
+                         time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end,
+                         at_source=int(s.part is not None)))
+    for doc in corpus.documents:
+        did = doc_id(doc)
         proposals += [dict(document=did, at=p.at, cite=cite(doc, p.at), text=p.text) for p in doc.proposals]
         evidence += [dict(document=did, at=e.at, cite=cite(doc, e.at), text=e.text,
                           mandates=", ".join(dict.fromkeys(e.mandates)) or None) for e in doc.evidence]
-    lineage = build_lineage(sightings)
+    lineage = build_lineage([s for _, _, s in found])
     for row in rows:
         row["mandate"] = lineage.mandate_of[row["id"]]
         row["thread"] = lineage.thread_of[row["mandate"]]
+        link = lineage.source_of.get(row["id"])
+        row.update(source=link.part if link else None, source_score=link.score if link else None,
+                   source_method=link.method if link else None)
     db["mandates"].insert_all(rows, replace=True)
     db["proposals"].insert_all(proposals)
     db["evidence"].insert_all(evidence)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from urllib.parse import quote
 
 import pytest
@@ -114,6 +115,9 @@ def test_document_page_reads_paragraph_by_paragraph_with_links(site):
     assert 'id="p-4"' in page.text and "In its resolution 7/1, the Conference urged States parties" in page.text
     assert "https://undocs.org/CAC/COSP/WG.2/2018/5" in page.text
     assert "/-/cosp/mandate?thread=" in page.text and "Camden Asset Recovery Inter-Agency Network" in page.text
+    row = re.search(r'href="([^"]+)">metadata row', page.text).group(1)  # "a.txt" is a key, not a format
+    assert get(ds, row).status_code == 200
+    assert "/-/cosp/resolution?id=7/1" in page.text
 
 
 def test_mandate_page_shows_the_thread_as_a_timeline(site):

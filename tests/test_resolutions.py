@@ -59,3 +59,92 @@ def test_the_typed_resolution_keys_score_as_the_issue_requires():
     brv = report.row("mandates (body, resolution, verb)")
     assert brv.f1 >= 0.9 and report.row("mandates").f1 >= 0.9
     assert report.row("meta (all fields)").exact >= 0.95
+
+
+@pytest.fixture(scope="module")
+def typed_db(tmp_path_factory):
+    """The typed resolution texts and a progress report on them, built into one database."""
+    import sqlite_utils
+
+    from pipelines.build import build
+
+    folder = tmp_path_factory.mktemp("typed")
+    for f in TYPED.glob("*.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    db = folder / "cosp.db"
+    build([folder], db, cache_dir=None)
+    return sqlite_utils.Database(db)
+
+
+@pytest.mark.parametrize("at, source", [
+    ("1", "cosp_report_chapter.txt#8/9/op1"),  # "the Conference requested the Secretariat to continue to develop ..."
+    ("2", "cosp_report_chapter.txt#8/9/op3(a)"),  # "decided that the Working Group should continue its work by gathering ..."
+    ("4", "ga_resolution.txt#A/RES/74/276/op2"),  # a General Assembly text: "requested the President ... to convene"
+    ("3", None),  # 7/1: its text is not in the corpus, the sighting keeps the resolution id only
+])
+def test_a_report_on_a_mandate_links_to_the_operative_paragraph_that_gave_it(typed_db, at, source):
+    row = next(typed_db.query("select * from mandates where document = 'progress_report.txt' and at = ?", [at]))
+    assert row["source"] == source
+    if source:
+        assert row["source_score"] >= 75 and row["mandate"] == next(typed_db.query(
+            "select id from mandates where at_source = 1 and source = ?", [source]))["id"]
+    else:
+        assert row["resolution"] == "7/1" and row["source_score"] is None
+
+
+def test_the_mandate_timeline_starts_at_the_operative_paragraph(typed_db):
+    mandate = next(typed_db.query("select mandate from mandates where document = 'progress_report.txt' and at = '1'"))
+    steps = list(typed_db.query("select * from mandate_threads where mandate = ?", [mandate["mandate"]]))
+    assert [(s["document"], s["at_source"]) for s in steps] == [("CAC/COSP/2019/17", 1), ("CAC/COSP/WG.2/2020/3", 0)]
+    assert steps[0]["cite"] == "CAC/COSP/2019/17, resolution 8/9, para. 1"
+
+
+def test_a_sighting_that_matches_no_operative_paragraph_is_not_forced_onto_one():
+    from extract.lineage import Sighting, build_lineage
+
+    def s(key, action, verb="request", part=None, at="1"):
+        return Sighting(key, key.split("#")[0], "2020-01-01", at, "Conference", "8/9", verb, action, "the Secretariat",
+                        part)
+    lineage = build_lineage([
+        s("res#op1#request", "continue to develop non-binding guidelines on the timely sharing of information",
+          part="res#8/9/op1"),
+        s("res#op2#request", "report to the Conference at its ninth session on the implementation of the present "
+          "resolution", part="res#8/9/op2"),
+        s("rep#4#request", "organize a regional workshop on beneficial ownership transparency in Africa"),
+    ])
+    assert "rep#4#request" not in lineage.source_of
+    assert lineage.mandate_of["res#op1#request"] != lineage.mandate_of["res#op2#request"]
+
+
+def test_a_resolution_printed_twice_keeps_both_texts_and_says_which_one_is_described(tmp_path):
+    from pipelines.ingest import ingest
+
+    chapter = (TYPED / "cosp_report_chapter.txt").read_text(encoding="utf-8")
+    page = chapter[chapter.index("Resolution 8/9"):chapter.index("Resolution 8/10")]
+    (tmp_path / "report.txt").write_text(chapter, encoding="utf-8")
+    (tmp_path / "web_page.txt").write_text(page, encoding="utf-8")
+    corpus = ingest([tmp_path])
+    assert [len([r for r in d.resolutions if r.id == "8/9"]) for d in corpus.documents] == [1, 1]
+    warning = next(e for e in corpus.errors if e.stage == "resolution")
+    assert "resolution 8/9 is printed in 2 places" in warning.message and "web_page.txt" in warning.message
+    assert warning.severity == "warning"
+
+
+def test_the_resolution_page_shows_its_text_what_each_paragraph_gave_and_who_reported_on_it(typed_db):
+    import asyncio
+    import re
+
+    from pipelines.serve import datasette_instance
+
+    ds = datasette_instance(typed_db.conn.execute("pragma database_list").fetchone()[2])
+    page = asyncio.run(ds.client.get("/-/cosp/resolution?id=8/9"))
+    assert page.status_code == 200
+    text = page.text
+    assert "Strengthening asset recovery to support the 2030 Agenda" in text
+    assert text.index("8/9/pp2") < text.index("8/9/op1") < text.index("8/9/op3(a)")
+    op1 = text[text.index('id="8/9/op1"'):text.index('id="8/9/op2"')]
+    assert "reported on in 1 later place;" in op1 and "/-/cosp/mandate?thread=" in op1
+    assert "progress_report.txt" in text  # the report citing it
+    row = re.search(r'href="(/[^"]+/resolutions/[^"]+)">The row', text).group(1)
+    assert asyncio.run(ds.client.get(row)).status_code == 200
+    assert asyncio.run(ds.client.get("/-/cosp/resolution?id=9/99")).status_code == 404

@@ -9,6 +9,11 @@ from pipelines import site
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["tilde"] = site.tilde_encode  # Datasette's row-key encoding ("8/9" -> "8~2F9")
+
+
+@hookimpl
 def render_cell(value, column, table, database, datasette):
     return site.render_cell(value, column, table)
 
@@ -33,6 +38,10 @@ async def mandate(datasette, request):
     return await _page(datasette, request, "cosp_mandate.html", site.mandate_page, request.args.get("thread"))
 
 
+async def resolution(datasette, request):
+    return await _page(datasette, request, "cosp_resolution.html", site.resolution_page, request.args.get("id"))
+
+
 async def redline(datasette, request):
     return await _page(datasette, request, "cosp_redline.html", site.redline_page,
                        request.args.get("from"), request.args.get("to"))
@@ -44,4 +53,5 @@ def register_routes():
         (r"^/-/cosp/document/(?P<id>[^/]+)$", document),
         (r"^/-/cosp/mandate$", mandate),
         (r"^/-/cosp/redline$", redline),
+        (r"^/-/cosp/resolution$", resolution),
     ]
