@@ -26,6 +26,9 @@ from models.resolutions import Resolution, ResolutionPart
 from models.source import Line
 
 
+REPEATS = ("bis", "ter", "quater", "quinquies")  # a printed number repeated: 1, 1bis, 1ter
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict:
     data = load_yaml("resolutions.yaml")
@@ -74,8 +77,40 @@ def find_openings(lines: list[Line]) -> list[Opening]:
         op = Opening(issuer_line=i, issuer=issuer, body=r["issuers"][issuer]["body"], rest=m.group("rest"))
         _read_heading(lines, i, op)
         out.append(op)
+    out = sorted(out + _bare_headings(lines, out), key=lambda op: op.heading_lines[0] if op.issuer_line < 0
+                 else op.issuer_line)
     for k, op in enumerate(out, 1):
         op.key = op.id or f"r{k}"
+    return out
+
+
+def _bare_headings(lines: list[Line], openings: list[Opening]) -> list[Opening]:
+    """"Resolution 8/1" and its title with no text under them (the next heading follows): kept as
+    a resolution without parts, so the record exists and the gap is flagged, never merged into
+    the next resolution.  Only after the first resolution's heading, or right before another
+    resolution's heading: a table of contents further up is not a resolution."""
+    if not openings:
+        return []
+    r = rules()
+    used = {i for op in openings for i in op.heading_lines} | {op.issuer_line for op in openings}
+    starts = sorted(min(op.heading_lines or (op.issuer_line,)) for op in openings)
+    out = []
+    for i, line in enumerate(lines):
+        m = r["headings"]["numbered"].match(line.text.strip())
+        if not m or i in used or line.footnote_zone:
+            continue
+        following = [j for j in range(i + 1, min(len(lines), i + 6)) if lines[j].text.strip()]
+        next_heading = next((j for j in following[1:3] if j in used or r["headings"]["numbered"].match(
+            lines[j].text.strip())), None)
+        if i < starts[0] and next_heading is None:
+            continue
+        nearest = min(openings, key=lambda op: abs(op.issuer_line - i))
+        title = lines[following[0]].text.strip() if following and following[0] != next_heading and not r[
+            "issuer"].match(lines[following[0]].text) else None
+        op = Opening(issuer_line=-1, issuer=nearest.issuer, body=nearest.body, number=m.group("n"), title=title,
+                     heading_lines=(i,) + ((following[0],) if title else ()))
+        op.id = canonical_id(op.issuer, op.number)
+        out.append(op)
     return out
 
 
@@ -193,11 +228,12 @@ def resolution_records(openings: list[Opening], units: list[Unit], file: str, ad
                                             end=u.end, page=u.page, verb=opening_verb(u.text) if kind != "item" else None))
         where = f"{file}: resolution {op.id or '(no number printed)'}"
         if not mine:
-            res.warnings.append(f"{where}: heading and issuer line with no text after them")
+            res.warnings.append(f"{where}: a heading with no text after it" if op.issuer_line < 0
+                                else f"{where}: heading and issuer line with no text after them")
         elif not any(p.kind == "operative" for p in res.parts):
             res.warnings.append(f"{where}: the text ends before any operative paragraph (cut in the middle?)")
-        numbers = [int(re.search(r"op(\d+)$", p.address).group(1)) for p in res.parts if p.kind == "operative"]
-        if numbers and numbers != list(range(1, len(numbers) + 1)):
+        numbers = [int(re.search(r"op(\d+)\D*$", p.address).group(1)) for p in res.parts if p.kind == "operative"]
+        if numbers and sorted(set(numbers)) != list(range(1, len(set(numbers)) + 1)):
             res.warnings.append(f"{where}: operative paragraphs numbered {numbers[:12]}, not 1 to {len(numbers)}")
         out.append(res)
     return out

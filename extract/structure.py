@@ -305,6 +305,8 @@ class _Builder:
         return True
 
     def _numbered(self, line: Line, n: int, text: str) -> bool:
+        if self.res is not None and n == self.expected - 1 and n > 0 and res_model.starts_operative(text):
+            return self._repeated(line, n, text)
         if n == self.expected or (self.expected < n <= self.expected + 5 and not heading_like(line.text)):
             at = self._res_at(f"op{n}") if self.res is not None and self.embedded else str(n)
             if n != self.expected:
@@ -319,6 +321,22 @@ class _Builder:
             self._heading(line)
             return True
         return False
+
+    def _repeated(self, line: Line, n: int, text: str) -> bool:
+        """A resolution printing a number twice ("1. Requests ...;" "1. Urges ...;") keeps both
+        paragraphs: the second is ``1bis`` (the drafters' own way to insert a paragraph), then ``1ter``."""
+        taken = {u.at for u in self.paragraphs}
+        for suffix in res_model.REPEATS:
+            local = f"op{n}{suffix}"
+            at = self._res_at(local) if self.embedded else f"{n}{suffix}"
+            if at not in taken:
+                break
+        self.warnings.append(f"paragraph number {n} printed again in resolution {self.res.id or self.res.key} "
+                             f"(line {self.index + 1}): kept as paragraph {n} {suffix}")
+        unit = self._new("paragraph", at, line, text=text)
+        self.paragraphs.append(unit)
+        self.body = unit
+        return True
 
     def _item(self, line: Line, letter: str, text: str) -> None:
         parent = self.body if self.body.kind != "item" else self._item_parent(self.body)

@@ -26,14 +26,14 @@ def doc_id(doc) -> str:
 def cite(doc, at: str) -> str:
     """How a person quotes the place: "CAC/COSP/WG.2/2018/2, para. 54 (b)"."""
     name = doc.meta.symbol or doc.file
-    m = re.match(r"^(\d+)(?:\(([a-z]+)\))?$", at)
+    m = re.match(r"^(\d+(?:bis|ter|quater|quinquies)?)(?:\(([a-z]+)\))?$", at)
     if m:
-        return f"{name}, para. {m.group(1)}" + (f" ({m.group(2)})" if m.group(2) else "")
-    m = re.match(r"^(?:(.+)/)?(op|pp)(\d+)(?:\(([a-z]+)\))?$", at)
+        return f"{name}, para. {_bis(m.group(1))}" + (f" ({m.group(2)})" if m.group(2) else "")
+    m = re.match(r"^(?:(.+)/)?(op|pp)(\d+(?:bis|ter|quater|quinquies)?)(?:\(([a-z]+)\))?$", at)
     if m:  # a resolution's parts: "resolution 8/9, para. 3 (a)", "resolution 8/9, preambular para. 2"
         res = f", resolution {m.group(1)}" if m.group(1) and not re.fullmatch(r"r\d+", m.group(1)) else ""
         kind = "para." if m.group(2) == "op" else "preambular para."
-        return f"{name}{res}, {kind} {m.group(3)}" + (f" ({m.group(4)})" if m.group(4) else "")
+        return f"{name}{res}, {kind} {_bis(m.group(3))}" + (f" ({m.group(4)})" if m.group(4) else "")
     m = re.match(r"^fn(\d+|\*)$", at)
     if m:
         return f"{name}, footnote {m.group(1)}"
@@ -42,6 +42,11 @@ def cite(doc, at: str) -> str:
         where = "title" if m.group(2) == "title" else f"para. {m.group(1)}.{m.group(2)}"
         return f"{name}, draft guideline {m.group(1)}, {where}" + (f" ({m.group(3)})" if m.group(3) else "")
     return f"{name}, front page" if at == "front" else f"{name}, under “{at[:80]}”"
+
+
+def _bis(number: str) -> str:
+    """"1bis" -> "1 bis", as a repeated paragraph number is cited."""
+    return re.sub(r"(?<=\d)(?=[a-z])", " ", number)
 
 
 def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime, fingerprint: str = "") -> None:

@@ -148,3 +148,35 @@ def test_the_resolution_page_shows_its_text_what_each_paragraph_gave_and_who_rep
     row = re.search(r'href="(/[^"]+/resolutions/[^"]+)">The row', text).group(1)
     assert asyncio.run(ds.client.get(row)).status_code == 200
     assert asyncio.run(ds.client.get("/-/cosp/resolution?id=9/99")).status_code == 404
+
+
+CHAPTER = """Resolution 8/1
+Abu Dhabi declaration
+
+Resolution 8/2
+Strengthening the use of the Convention
+
+The Conference of the States Parties to the United Nations Convention against Corruption,
+
+Recalling chapter V of the Convention,
+
+1. Requests the Secretariat to continue to gather information on good practices;
+
+1. Urges States parties to ratify or accede to the Convention;
+
+2. Invites States parties to share good practices with the Secretariat;
+"""
+
+
+def test_a_heading_with_no_text_is_kept_and_flagged_not_merged_into_the_next():
+    doc = parse_bytes(CHAPTER.encode(), "chapter.txt")
+    assert [(r.id, r.title, len(r.parts)) for r in doc.resolutions] == [
+        ("8/1", "Abu Dhabi declaration", 0), ("8/2", "Strengthening the use of the Convention", 4)]
+    assert "chapter.txt: resolution 8/1: a heading with no text after it" in doc.warnings
+
+
+def test_a_repeated_operative_number_keeps_both_paragraphs():
+    doc = parse_bytes(CHAPTER.encode(), "chapter.txt")
+    assert [(m.at, m.verb) for m in doc.mandates] == [("8/2/op1", "request"), ("8/2/op1bis", "urge"),
+                                                      ("8/2/op2", "invite")]
+    assert any("paragraph number 1 printed again in resolution 8/2" in w for w in doc.warnings)
