@@ -32,7 +32,7 @@ from models.document import DocumentMeta, FieldEvidence, Unit
 
 # Citable CAC/COSP and GA resolution symbols (used by symbol inference and the site).
 SYMBOL = re.compile(r"\bCAC/COSP/(?:[A-Z]+(?:\.\d+)?/)?\d{4}/(?:CRP\.|INF\.|L\.)?\d+(?:/(?:Rev|Corr|Add)\.\d+)*\b|\bA/RES/\d+/\d+\b")
-_ANCHORED = {"masthead", "symbol", "body", "session", "place_dates", "agenda", "resolution_number", "issuer", "summary",
+_ANCHORED = {"masthead", "symbol", "body", "session", "place_dates", "session_dates", "agenda", "resolution_number", "issuer", "summary",
              "heading", "doc_type", "placeholder_symbol"}
 _STOPS = ("contents", "issuer", "summary", "heading")
 
@@ -224,7 +224,7 @@ class _Reader:
         elif kind == "placeholder_symbol":
             self.warn("symbol", f"'{tok.text}' is a placeholder, not a symbol: give the symbol in a manifest.tsv")
         elif kind == "body":
-            self.bodies.append((tok.kind.split(":", 1)[1], tok))
+            self.bodies.append((tok.kind.split(":", 1)[1], tok, self.header_seen))
         elif kind == "session":
             self.set("session", tok.value(), tok)
         elif kind == "place_dates":
@@ -234,11 +234,13 @@ class _Reader:
             self.set("meeting_dates", re.sub(r"\s+", " ", tok.groups["dates"]), tok)
             if not known:
                 self.warn("meeting_place", f"'{place}' is not a known meeting venue: check it")
+        elif kind == "session_dates":
+            self.set("meeting_dates", re.sub(r"\s+", " ", tok.groups["dates"]), tok, 0.9)
         elif kind == "agenda":
             self.set("agenda_item", int(tok.groups.get("n1") or tok.groups.get("n2")), tok)
             self.agenda_pending = True
         elif kind in ("doc_type", "doc_type_suffix"):
-            self.set("doc_type", tok.value(), tok)
+            self.set("doc_type", re.sub(r"\s*\*+", "", tok.value()), tok)
             self.type_seen = True
             if tok.groups.get("adopted"):
                 d = _patterns()["date"].match(tok.groups["adopted"])
@@ -249,6 +251,9 @@ class _Reader:
     def _free(self, tok: _Token, agenda_pending: bool) -> None:
         if not self.header_seen:
             return  # site chrome, or a hosting page's title
+        if len(tok.text) > 250 and tok.text.rstrip().endswith(".") and not agenda_pending:
+            self.stopped = True  # a sentence of the body: the first paragraph, the title block is over
+            return
         if agenda_pending:
             self.set("agenda_title", re.sub(r"\s+", " ", tok.text).rstrip("*"), tok, 0.9, "after agenda item")
         elif self.type_seen:
@@ -274,8 +279,12 @@ class _Reader:
 
     def finish(self, footnotes: list[Unit]) -> FrontPage:
         meta = self.page.meta
-        others = [(b, t) for b, t in self.bodies if not b.startswith("Conference of the States Parties")]
-        chosen = (others or self.bodies or [None])[0]
+        # The meeting's body, printed in the session block, names the document's body ("Human
+        # Rights Council" under a "General Assembly" masthead, a working group under the
+        # Conference's); a joint document's session block names two, and the masthead decides.
+        session = list({b: (b, t) for b, t, after in self.bodies if after}.values())
+        others = [(b, t) for b, t, _ in self.bodies if not b.startswith("Conference of the States Parties")]
+        chosen = session[0] if len(session) == 1 else (others or [(b, t) for b, t, _ in self.bodies] or [None])[0]
         if chosen:
             self.set("body", chosen[0], chosen[1])
         titles = self.free_before or self.free_after[:1]

@@ -49,6 +49,18 @@ def sentence_like(text: str) -> bool:
     return bool(t) and (t[-1] in ".;:" or len(t) > 320)
 
 
+def _join(text: str, line: str) -> str:
+    """A unit's text and its next printed line: a word broken at a hyphen ("money-" "laundering",
+    "zero -" "tolerance") stays one word."""
+    if not text:
+        return line
+    if text.endswith("-") and line[:1].islower() and text[-2:-1].isalpha():
+        return text + line
+    if text.endswith(" -") and line[:1].islower():
+        return text[:-2] + "-" + line
+    return f"{text} {line}"
+
+
 class _Builder:
     def __init__(self, source: Source):
         self.source = source
@@ -78,6 +90,7 @@ class _Builder:
         self.saved_expected = 1
         self.preamble: list[Unit] = []
         self.index = -1
+        self.lines = source.lines
 
     # -- unit helpers -------------------------------------------------------------
     def _new(self, kind: str, at: str, line: Line, text: Optional[str] = None, **kw) -> Unit:
@@ -91,7 +104,7 @@ class _Builder:
         return unit
 
     def _extend(self, unit: Unit, line: Line) -> None:
-        unit.text = f"{unit.text} {line.text}" if unit.text else line.text
+        unit.text = _join(unit.text, line.text)
         unit.segments.append((line.start, line.end))
         unit.end = line.end
         if unit.kind == "item":
@@ -348,12 +361,22 @@ class _Builder:
         self.items.append(unit)
         self.body = unit
 
+    def _block_text(self) -> str:
+        """The text of the block the current line opens: it and the lines right after it."""
+        out = []
+        for ln in self.lines[self.index:]:
+            if not ln.text or ln.rule or (out and ln.footnote_zone):
+                break
+            out.append(ln.text)
+        return " ".join(out)
+
     def _continuation(self, line: Line, adjacent: bool) -> None:
         t = line.text
         if adjacent and self.current is not None and self.current.kind not in ("front",):
             self._extend(self.current, line)
             return
         starts_low = t[0].islower() or t[0] in "(,;–—-"
+        t = self._block_text()  # a block's first printed line alone may look like a heading
         g = self.guideline
         if g is not None and g.title is not None and not any(u.kind == "guideline_paragraph" for u in g.paragraphs):
             unit = self._new("guideline_paragraph", f"g{g.number}.1", line, parent=f"g{g.number}")
@@ -367,7 +390,7 @@ class _Builder:
             self._heading(line)
             return
         # Unnumbered body text with nothing to continue: keep it, addressed by its section.
-        unit = self._new("heading", t, line, level=9)
+        unit = self._new("heading", line.text, line, level=9)
         self.headings.append(unit)
 
 
