@@ -34,6 +34,7 @@ from models.document import DocumentMeta, FieldEvidence, Unit
 SYMBOL = re.compile(r"\bCAC/COSP/(?:[A-Z]+(?:\.\d+)?/)?\d{4}/(?:CRP\.|INF\.|L\.)?\d+(?:/(?:Rev|Corr|Add)\.\d+)*\b|\bA/RES/\d+/\d+\b")
 _ANCHORED = {"masthead", "symbol", "body", "session", "place_dates", "session_dates", "agenda", "resolution_number", "issuer", "summary",
              "heading", "doc_type", "placeholder_symbol"}
+_SECTION = re.compile(r"^Section\s+\d+[A-Z]?\s*\n")
 _STOPS = ("contents", "issuer", "summary", "heading")
 
 
@@ -191,6 +192,7 @@ class _Reader:
         self.header_seen = False
         self.type_seen = False
         self.agenda_pending = False
+        self.second_item = False  # "Items 138 and 139": two titles follow
         self.stopped = False
 
     def set(self, name: str, value, tok: _Token, confidence: float = 1.0, rule: Optional[str] = None) -> None:
@@ -210,6 +212,10 @@ class _Reader:
             self.stopped = kind != "contents" or self.header_seen
             return
         pending, self.agenda_pending = self.agenda_pending, False
+        if pending and kind in ("doc_type", "doc_type_suffix"):  # "Proposed programme budget for 2027" as an item's title
+            kind = "free"
+        if pending and kind == "free" and self.page.meta.agenda_title is not None:
+            return  # the second item's title ("Items 138 and 139"): agenda_title is the first item's
         if kind == "free":
             self._free(tok, pending)
         elif kind in ("distribution", "original", "date", "masthead"):
@@ -239,6 +245,7 @@ class _Reader:
         elif kind == "agenda":
             self.set("agenda_item", int(tok.groups.get("n1") or tok.groups.get("n2")), tok)
             self.agenda_pending = True
+            self.second_item = bool(re.search(r"\band\s+\d+", tok.text))
         elif kind in ("doc_type", "doc_type_suffix"):
             self.set("doc_type", re.sub(r"\s*\*+", "", tok.value()), tok)
             self.type_seen = True
@@ -256,6 +263,7 @@ class _Reader:
             return
         if agenda_pending:
             self.set("agenda_title", re.sub(r"\s+", " ", tok.text).rstrip("*"), tok, 0.9, "after agenda item")
+            self.agenda_pending, self.second_item = self.second_item, False
         elif self.type_seen:
             self.free_after.append(tok)
         else:
@@ -287,6 +295,11 @@ class _Reader:
         chosen = session[0] if len(session) == 1 else (others or [(b, t) for b, t, _ in self.bodies] or [None])[0]
         if chosen:
             self.set("body", chosen[0], chosen[1])
+        # A budget fascicle's title is its section's: "Part IV ..." "Section 16 <title>".
+        section = next((t for t in self.free_after if _SECTION.match(t.text)), None)
+        if section is not None and not self.free_before:
+            m = _SECTION.match(section.text)
+            self.free_after = [_Token("free", section.text[m.end():], section.start + m.end(), section.end)]
         titles = self.free_before or self.free_after[:1]
         if titles:
             tok = titles[-1] if self.free_before else titles[0]

@@ -27,10 +27,12 @@ _LAYOUT = load_yaml("layout.yaml")
 FOOTNOTE_MARKS = _LAYOUT["footnote_marks"]
 _TO_DIGIT = str.maketrans(FOOTNOTE_MARKS, "0123456789")
 
-_FOOTNOTE = re.compile(rf"^([{FOOTNOTE_MARKS}]+|\*)\s*(\S.*)$")
+_FOOTNOTE = re.compile(rf"^([{FOOTNOTE_MARKS}]+|\*{{1,3}})\s*(\S.*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 _GUIDE_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 _ITEM = re.compile(r"^\(([a-z]{1,2})\)\s+(\S.*)$")
+# Paragraphs numbered within a section ("16.1 The United Nations Office ...", a budget fascicle).
+_DECIMAL = re.compile(r"^(\d{1,2})\.(\d{1,3})\s+([A-Z“\"(].*)$")
 _GUIDE_HEAD = re.compile(_LAYOUT["guideline_heading"])
 _ROMAN = re.compile(_LAYOUT["roman_heading"])
 _LETTER = re.compile(_LAYOUT["letter_heading"])
@@ -47,6 +49,19 @@ def heading_like(text: str) -> bool:
 def sentence_like(text: str) -> bool:
     t = text.strip()
     return bool(t) and (t[-1] in ".;:" or len(t) > 320)
+
+
+def _decimal_prefix(lines: list[Line]) -> Optional[str]:
+    """The section number when the body's paragraphs run N.1, N.2, N.3 ... (at least three)."""
+    seen: dict[str, list[int]] = {}
+    for ln in lines:
+        m = _DECIMAL.match(ln.text)
+        if m and not ln.footnote_zone:
+            seen.setdefault(m.group(1), []).append(int(m.group(2)))
+    for prefix, ks in seen.items():
+        if ks[:3] == [1, 2, 3]:
+            return prefix
+    return None
 
 
 def _join(text: str, line: str) -> str:
@@ -91,6 +106,8 @@ class _Builder:
         self.preamble: list[Unit] = []
         self.index = -1
         self.lines = source.lines
+        self.decimal = _decimal_prefix(source.lines)  # "16" when paragraphs are 16.1, 16.2, ...
+        self.expected_decimal = 1
 
     # -- unit helpers -------------------------------------------------------------
     def _new(self, kind: str, at: str, line: Line, text: Optional[str] = None, **kw) -> Unit:
@@ -140,7 +157,7 @@ class _Builder:
         self.prev_blank = False
 
         m = _FOOTNOTE.match(text)
-        if m and not line.heading:
+        if m and not line.heading and self._footnote_in_sequence(m.group(1)):
             self._footnote(line, m)
             return
         if self.in_front:
@@ -171,7 +188,11 @@ class _Builder:
             if self.expected == 1:
                 self._preamble(line, adjacent)
                 return
-        m = _NUMBERED.match(text)
+        if self.decimal is not None:
+            m = _DECIMAL.match(text)
+            if m and m.group(1) == self.decimal and self._decimal_paragraph(line, int(m.group(2)), m.group(3)):
+                return
+        m = _NUMBERED.match(text) if self.decimal is None else None  # plain numbers there are table rows
         if m and self._numbered(line, int(m.group(1)), m.group(2)):
             return
         m = _ITEM.match(text)
@@ -201,7 +222,7 @@ class _Builder:
     def _unnumbered_operative(self, line: Line) -> bool:
         """"- Also decides that ...": an operative paragraph printed without its number."""
         cur = self.current
-        if not res_model.starts_operative(line.text) or (cur is not None and cur.resolution == self.res.key
+        if not res_model.starts_operative(line.text) or not line.text.lstrip("-–•* ")[:1].isupper() or (cur is not None and cur.resolution == self.res.key
                                                           and not cur.text.rstrip().endswith((",", ";", ".", ":"))):
             return False
         n = self.expected
@@ -233,7 +254,9 @@ class _Builder:
 
     def _starts_body(self, line: Line) -> bool:
         m = _NUMBERED.match(line.text)
-        return bool(_ROMAN.match(line.text) or (m and m.group(1) == "1") or _GUIDE_HEAD.match(line.text))
+        d = _DECIMAL.match(line.text) if self.decimal else None
+        return bool(_ROMAN.match(line.text) or (m and m.group(1) == "1") or _GUIDE_HEAD.match(line.text)
+                    or (d and d.group(1) == self.decimal and d.group(2) == "1"))
 
     def _front(self, line: Line, adjacent: bool) -> None:
         if adjacent and self.current is not None and self.current.kind == "front" and not line.heading:
@@ -241,16 +264,25 @@ class _Builder:
         else:
             self.front.append(self._new("front", "front", line))
 
+    def _footnote_in_sequence(self, mark: str) -> bool:
+        """Footnotes are numbered in order through the document: a number far past the next one
+        ("32" after footnote 3) is a figure that opens a table row under a drawn line."""
+        if mark.startswith("*"):
+            return True
+        n = int(mark.translate(_TO_DIGIT))
+        last = max((int(f.at[2:]) for f in self.footnotes[-3:] if not f.at.startswith("fn*")), default=0)
+        return n <= last + 10
+
     def _footnote(self, line: Line, m: re.Match) -> None:
         mark = m.group(1)
-        at = "fn*" if mark == "*" else f"fn{int(mark.translate(_TO_DIGIT))}"
+        at = f"fn{mark}" if mark.startswith("*") else f"fn{int(mark.translate(_TO_DIGIT))}"
         unit = self._new("footnote", at, line, text=m.group(2))
         unit.anchor = self._anchor_of(mark)
         self.footnotes.append(unit)
 
     def _anchor_of(self, mark: str) -> Optional[str]:
         """The address of the last unit that printed this footnote mark."""
-        if mark == "*":
+        if mark.startswith("*"):
             return "front"
         pattern = re.compile(rf"(?<![{FOOTNOTE_MARKS}]){re.escape(mark)}(?![{FOOTNOTE_MARKS}])")
         pools = [self.paragraphs, self.headings, self.front]
@@ -334,6 +366,18 @@ class _Builder:
             self._heading(line)
             return True
         return False
+
+    def _decimal_paragraph(self, line: Line, k: int, text: str) -> bool:
+        if not (self.expected_decimal <= k <= self.expected_decimal + 5):
+            return False
+        if k != self.expected_decimal:
+            self.warnings.append(f"paragraph numbers jump from {self.decimal}.{self.expected_decimal - 1} to "
+                                 f"{self.decimal}.{k} (line {self.index + 1})")
+        unit = self._new("paragraph", f"{self.decimal}.{k}", line, text=text)
+        self.paragraphs.append(unit)
+        self.body = unit
+        self.expected_decimal = k + 1
+        return True
 
     def _repeated(self, line: Line, n: int, text: str) -> bool:
         """A resolution printing a number twice ("1. Requests ...;" "1. Urges ...;") keeps both

@@ -131,6 +131,10 @@ class ParsedDocument:
         reproduces (``8/9/op3``) and unnumbered ones (``op2``) are the resolutions' own."""
         return sum(1 for p in self.paragraphs if "op" not in p.at)
 
+    def own_footnote_count(self) -> int:
+        """Numbered footnotes; the starred ones ("*", "**") are notes on the symbol or agenda item."""
+        return sum(1 for f in self.footnotes if not f.at.startswith("fn*"))
+
     def to_dict(self) -> dict:
         return asdict(self)
 

@@ -29,7 +29,7 @@ def document_json(doc: ParsedDocument) -> dict:
         "format": doc.format,
         "document": {k: meta[k] for k in META_KEYS},
         "paragraph_count": doc.own_paragraph_count(),
-        "footnote_count": sum(1 for f in doc.footnotes if f.at != "fn*"),
+        "footnote_count": doc.own_footnote_count(),
         "paragraphs": [_unit(p, pdf) for p in doc.paragraphs],
         "items": [_unit(i, pdf) for i in doc.items],
         "footnotes": [dict(_unit(f, pdf), anchor=f.anchor) for f in doc.footnotes],

@@ -58,7 +58,7 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
             m, id=did, file=doc.file, year=int(m["date"][:4]) if m["date"] else None,
             url=UNDOCS + m["symbol"] if m["symbol"] else None, format=doc.format, pages=doc.pages,
             sha256=doc.sha256, paragraph_count=doc.own_paragraph_count(),
-            footnote_count=sum(1 for f in doc.footnotes if f.at != "fn*"),
+            footnote_count=doc.own_footnote_count(),
             warnings="\n".join(doc.warnings) or None))
         body = sorted(doc.paragraphs + doc.items, key=lambda u: (u.start, u.kind != "paragraph"))
         for seq, u in enumerate(body):

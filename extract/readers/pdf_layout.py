@@ -100,12 +100,15 @@ def printed_lines(segments: list[Segment]) -> list[dict]:
         if s.run >= 0:
             by_run[s.run] = home
     for m in marks:  # raised: its bottom sits above the baseline of its line, within a line height
-        home = min((r for r in rows if r[0].bottom - r[0].size * 1.2 <= m.bottom <= r[0].bottom + 0.5),
+        home = min((r for r in rows if r[0].bottom - r[0].size * 1.2 <= m.bottom <= r[0].bottom - r[0].size * 0.1),
                    key=lambda r: abs(r[0].bottom - m.bottom), default=None)
-        if home is None:
-            rows.append([m])
-        else:
-            home.append(m)
+        if home is None:  # not raised above any line: a small number of its own (a chart's label)
+            m.only_mark, m.text = False, m.text.translate(_PLAIN)
+            home = next((r for r in rows if abs(r[0].bottom - m.bottom) <= max(1.5, 0.15 * m.size)), None)
+            if home is None:
+                rows.append([m])
+                continue
+        home.append(m)
     out = []
     for row in sorted(rows, key=lambda r: min(s.bottom for s in r if not s.only_mark) if any(
             not s.only_mark for s in r) else r[0].bottom):
@@ -137,14 +140,18 @@ def layout(pages: Iterable[PrintedPage]) -> tuple[list[Line], Optional[str], int
     """The document's lines, the symbol its running header prints, and its page count."""
     pages = list(pages)
     body = body_size(pages)
+    # A document that draws (or prints) its footnote rule does so on every page with footnotes:
+    # small print low on a page without one is a table, not footnotes.
+    ruled = any(p.rule_top is not None or any(_RULE_TEXT.match(s.text) for s in p.segments) for p in pages)
     lines: list[Line] = []
     header_symbol = None
     for page in pages:
         h, number = page.height, page.number
-        rule = page.rule_top
+        page_lines = printed_lines(page.segments)
+        rule = _checked_rule(page.rule_top, page_lines)
         blocks: list[Line] = []
         prev: Optional[dict] = None
-        for pl in printed_lines(page.segments):
+        for pl in page_lines:
             t = pl["text"]
             if pl["bottom"] < h * HEADER_BAND:
                 m = _SYMBOL.match(t)
@@ -157,7 +164,8 @@ def layout(pages: Iterable[PrintedPage]) -> tuple[list[Line], Optional[str], int
                 rule = pl["top"] if rule is None or pl["top"] < rule else rule
                 continue
             zone = (rule is not None and pl["top"] > rule) or (
-                rule is None and pl["size"] < body * 0.9 and pl["top"] > h * 0.6)
+                rule is None and not ruled and pl["size"] < body * 0.9 and pl["top"] > h * 0.6
+                and (_zone_started(blocks) or _NUMBER.match(t) or t.startswith("*")))
             if pl["top"] > h * (1 - FOOTER_BAND) and _FOOTER.match(t) and not (zone and re.match(r"^\d{1,3}\s\S", t)):
                 continue
             if zone and not _zone_started(blocks):
@@ -191,6 +199,7 @@ def layout(pages: Iterable[PrintedPage]) -> tuple[list[Line], Optional[str], int
 
 _PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _NUMBER = re.compile(r"^([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s")
+_FOOTNOTE_START = re.compile(r"^(?:[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}|\*{1,3})\s*[A-Za-z“\"(]")  # "4 726" is a table's figure
 
 
 def _footnote_number(t: str) -> str:
@@ -210,6 +219,16 @@ def _side_by_side(t: str) -> list[str]:
             pieces.append(t[pos:cut.start()])
             pos, n = cut.start() + len(cut.group(0)) - len(cut.group(0).lstrip()), n + 1
     return pieces + [t[pos:]]
+
+
+def _checked_rule(rule: Optional[float], lines: list[dict]) -> Optional[float]:
+    """A drawn stroke is the footnote rule only if a footnote follows it (a chart's axis or a
+    table's border is not): a line under it opens with a number or a star and then words (the
+    first line may end a footnote begun on the page before)."""
+    if rule is None:
+        return None
+    below = [pl for pl in lines if pl["top"] > rule]
+    return rule if any(_FOOTNOTE_START.match(pl["text"]) for pl in below) else None
 
 
 def _zone_started(blocks: list[Line]) -> bool:

@@ -99,7 +99,9 @@ def _segments(p: _Page, a: int, b: int, number: int, run: int) -> list[Segment]:
     marks = [(s, e) for s, e in marks if s != a]
     normal = [i for i in (a, b - 1) if not any(s <= i < e for s, e in marks)] or [a]
     size = max(p.size(i) for i in normal)
-    sup = [(s, e) for s, e in marks if p.size(s) < size * MARK_RATIO]
+    # A mark is smaller than the character it follows (not than the run: "A/C.2/80/L.23" opens
+    # with a large initial "A", and its "23" is no mark).
+    sup = [(s, e) for s, e in marks if _raised_mark(p, s, s - 1 if text[s - 1] != " " else s - 2)]
     cuts = _column_cuts(p, a, b, size) if (b - a) > 3 else []
     out = []
     for s, e in zip([a] + cuts, cuts + [b]):
@@ -110,6 +112,15 @@ def _segments(p: _Page, a: int, b: int, number: int, run: int) -> list[Segment]:
         if s < e:
             out.append(_segment(p, s, e, size, [m for m in sup if s <= m[0] < e], number, run))
     return out
+
+
+def _raised_mark(p: _Page, i: int, before: int) -> bool:
+    """A footnote mark: smaller than the character before it and raised above its baseline (a
+    table's figures in a smaller font sit on the baseline)."""
+    size = p.size(before)
+    if p.size(i) >= size * MARK_RATIO:
+        return False
+    return p.box(i)[3] < p.box(before)[3] - 0.25 * size
 
 
 def _column_cuts(p: _Page, a: int, b: int, size: float) -> list[int]:
@@ -137,7 +148,7 @@ def _segment(p: _Page, s: int, e: int, size: float, sup: list[tuple[int, int]], 
         pieces.append(text[ms:me].translate(SUPERSCRIPT))
         pos = me
     pieces.append(text[pos:e])
-    line = re.sub(r"\s+", " ", "".join(pieces).replace("\ufffe", "").replace("\x02", "-")).strip()
+    line = re.sub(r"\s+", " ", "".join(pieces).replace("\ufffe", "-").replace("\x02", "-")).strip()
     first = s
     last = e - 1
     while sup and any(ms <= last < me for ms, me in sup) and last > first:
