@@ -212,8 +212,8 @@ class _Reader:
             self.stopped = kind != "contents" or self.header_seen
             return
         pending, self.agenda_pending = self.agenda_pending, False
-        if pending and kind in ("doc_type", "doc_type_suffix"):  # "Proposed programme budget for 2027" as an item's title
-            kind = "free"
+        if pending and self.second_item and kind in ("doc_type", "doc_type_suffix"):
+            kind = "free"  # "Items 138 and 139": their titles follow, even one that reads like a type
         if pending and kind == "free" and self.page.meta.agenda_title is not None:
             return  # the second item's title ("Items 138 and 139"): agenda_title is the first item's
         if kind == "free":
