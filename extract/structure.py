@@ -160,6 +160,9 @@ class _Builder:
         if m and not line.heading and self._footnote_in_sequence(m.group(1)):
             self._footnote(line, m)
             return
+        if line.footnote_zone and self.footnotes and (adjacent or line.page_break or self._zone_top(line)):
+            self._extend(self.footnotes[-1], line)  # a footnote going on (on the next page, under its rule)
+            return
         if self.in_front:
             if self._starts_body(line):
                 self.in_front = False
@@ -245,8 +248,15 @@ class _Builder:
     def _preamble(self, line: Line, adjacent: bool) -> None:
         """Unnumbered paragraphs between the issuer line and operative paragraph 1."""
         cur = self.current if self.current is not None and self.current.kind == "preamble" else None
+        last = self.preamble[-1] if self.preamble and self.preamble[-1].resolution == self.res.key else None
+        if cur is None and last is not None and not adjacent:
+            cur = last  # across a page break (footnotes between): the paragraph may go on
         ended = re.sub(rf"(?:\s*\[\d+\]|\s+\d{{1,2}}|[{FOOTNOTE_MARKS}]+)+$", "", cur.text.rstrip()) if cur else ""
-        new = cur is None or not adjacent or (res_model.starts_preamble(line.text) and ended.endswith((",", ";", ":")))
+        goes_on = not ended.endswith((",", ";", ":", ".")) or line.text[:1].islower()
+        if adjacent:
+            new = cur is None or (res_model.starts_preamble(line.text) and ended.endswith((",", ";", ":")))
+        else:
+            new = cur is None or not goes_on
         if new:
             self.preamble.append(self._new("preamble", self._pp_address(), line))
         else:
@@ -263,6 +273,11 @@ class _Builder:
             self._extend(self.current, line)
         else:
             self.front.append(self._new("front", "front", line))
+
+    def _zone_top(self, line: Line) -> bool:
+        """The first line under a page's footnote rule: a footnote begun on the page before goes on."""
+        before = self.lines[self.index - 1] if self.index else None
+        return before is not None and before.rule
 
     def _footnote_in_sequence(self, mark: str) -> bool:
         """Footnotes are numbered in order through the document: a number far past the next one
