@@ -40,7 +40,6 @@ _ADJECTIVE = re.compile(r"requesting and requested|requested and requesting|requ
                         r"|\b(?:in|with|of|under|for|per|following|by|to|along|from)\s+(?:the\s+)?established\s+[a-z]"
                         r"|\bestablished\s+(?!(?:the|a|an|its|their|this|these|that|those|and|by|in|to|on|at|under|with|for)\b)"
                         r"[a-z]+[.,;)]")
-_AGENT = re.compile(r"[A-Z]|\b(?:secretariat|institutions|parties|authorities|donors|organizations|meetings?|providers)\b")
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +61,16 @@ def rules():
         "proposal": re.compile(data["proposal"]),
         "evidence": re.compile(data["evidence_section"]),
         "operative": data["operative"],
+        "coordinated": {k.lower(): v for k, v in data["operative"].items()} | data["coordinated_phrases"],
+        "coordinated_re": re.compile(
+            r"(?:,|;|\band\b)\s+(?:(?:" + data["coordinated_adverbs"] + r"),?\s+)*(?P<verb>"
+            + "|".join(sorted([re.escape(k.lower()) for k in data["operative"]] + [re.escape(k) for k in data["coordinated_phrases"]],
+                              key=len, reverse=True)) + r")\b"),
+        "agent": re.compile(data["agent_words"]),
+        "to_is_preposition_after": set(data["to_is_preposition_after"]),
+        "determiners": set(data["determiners"]),
+        "aside": re.compile(data["aside"]),
+        "not_an_agent": re.compile(data["not_an_agent"]),
         "operative_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("
                                    + "|".join(sorted(list(data["operative"]) + [k.lower() for k in data["operative"]],
                                                      key=len, reverse=True)) + r")\b"),
@@ -180,7 +189,10 @@ def _parse_object(verb_lemma: str, obj: str) -> tuple[Optional[str], str]:
                  obj, re.S)
     if m:  # "recommends to the General Assembly the adoption of ..."
         return m.group("who"), m.group("act").strip()
-    if obj.startswith("to "):
+    if obj.startswith("to "):  # "reiterates its request to the Department ... to prepare ..."
+        who_act = _addressee_then_infinitive(obj[3:])
+        if who_act and re.match(r"(?:the |all )?[A-Z]", who_act[0]):
+            return who_act
         return None, obj[3:].strip()
     m = re.match(r"^(?P<who>[^,]+?)\s+with,?\s+(?:inter alia,\s+)?(?P<act>\w+ing\b.+)$", obj, re.S)
     if m and verb_lemma == "task":
@@ -192,24 +204,38 @@ def _parse_object(verb_lemma: str, obj: str) -> tuple[Optional[str], str]:
 
 
 def _addressee_then_infinitive(obj: str) -> Optional[tuple[str, str]]:
-    """"States parties, consistent with domestic law, to transmit ..." -> (States parties, transmit ...)."""
-    m = re.match(r"^(?P<who>[^,]+?)(?=,| to (?!the (?:United Nations )?Convention\b))", obj)
-    if not m:
-        return None
-    who, rest = m.group("who").strip(), obj[m.end():]
-    passive = re.match(r"^ to be \w+ed\b[^,]*? to (?!(?:the|a|an|its|their)\b)", rest)
-    if passive:  # "the expert group to be convened pursuant to resolution 55/61 to examine ..."
-        who, rest = who + rest[:passive.end() - 4], rest[passive.end() - 4:]
-    if rest.startswith(" to "):
-        act = rest[4:]
-    else:
-        k = rest.find(", to ")
-        if k < 0 or k > 160:
+    """"States parties, consistent with domestic law, to transmit ..." -> (States parties, transmit ...);
+    "the President of the General Assembly, the Secretary-General and UNODC to give ..." -> the list.
+
+    The addressee ends at the first "to" that opens an infinitive: not one after "parties" or
+    "signatories" (the treaty follows), nor one before a determiner or a name ("to those
+    Conventions", "to the Convention")."""
+    r = rules()
+    for aside in (r"[^,]+", r"[^,]+,[^,]+"):  # the nearest ", to" first
+        m = re.match(rf"^(?P<who>(?:(?! to )[^,])+?), (?P<aside>{aside}), to (?=[a-z])", obj[:600])
+        if m and r["aside"].match(m.group("aside")) and r["agent"].search(m.group("who")) \
+                and not r["not_an_agent"].match(m.group("who")):
+            return m.group("who").strip(), obj[m.end():].strip()  # "States parties, without prejudice to ..., to endeavour"
+    for k in re.finditer(r" to (?=(\S+))", obj[:600]):
+        before = obj[:k.start()].rstrip(" ,")
+        word_before = before.split()[-1].lower() if before.split() else ""
+        after = k.group(1).strip(",;")
+        if after.lower() in r["determiners"] or not after[:1].islower():
+            continue
+        if word_before in r["to_is_preposition_after"] and re.search(r"-|(?:al|ary|ic|ous)$", after):
+            continue  # "parties to information-exchange agreements", "signatories to bilateral ... agreements"
+        who, act = before, obj[k.end():]
+        passive = re.match(r"^be \w+ed\b[^,]*? to (?!(?:the|a|an|its|their)\b)", act)
+        if passive:  # "the expert group to be convened pursuant to resolution 55/61 to examine ..."
+            who, act = f"{who} to {act[:passive.end() - 4]}", act[passive.end() - 3:].lstrip()
+        parts = who.split(", ")
+        if len(parts) > 1 and r["aside"].match(parts[1]):
+            who = parts[0]  # "States parties, consistent with domestic law, to ..."
+        if len(who.split()) > 30 or not r["agent"].search(who) or r["not_an_agent"].match(who) or re.search(
+                r"\b(?:the need|importance|with a view)\b", who):
             return None
-        act = rest[k + 5:]
-    if len(who.split()) > 16 or not _AGENT.search(who) or re.search(r"\b(?:the need|importance|with a view)\b", who):
-        return None
-    return who, act.strip()
+        return who.strip(), act.strip()
+    return None
 
 
 def _resolution(doc: ParsedDocument, unit: Unit, sent_start: int, verb_pos: int) -> tuple[Optional[str], list[str]]:
@@ -267,14 +293,25 @@ def _resolution_of(doc: ParsedDocument, unit: Unit):
 
 def _operative(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
     """A resolution's own operative paragraph: "Requests the United Nations Office ... to assist",
-    "Also decides that ...: (a) ...; (b) ..." (one mandate per item)."""
+    "Also decides that ...: (a) ...; (b) ..." (one mandate per item), and every verb coordinated
+    after the first ("Recognizes that ... and therefore encourages Member States to ...,
+    in this regard invites ...", "reiterates its request to ... to ...")."""
     r = rules()
     res = _resolution_of(doc, unit)
-    m = r["operative_re"].match(unit.text) if res is not None and unit.kind == "paragraph" else None
-    if not m or res.body not in r["body_names"]:
+    if res is None or unit.kind != "paragraph" or res.body not in r["body_names"]:
         return []
-    lemma, strength = r["operative"][m.group(1)[0].upper() + m.group(1)[1:]]
-    return _own_clause(doc, unit, res, m, lemma, strength)
+    text = unit.text if _ITEM_START.search(unit.text) else unit.text.split(";")[0]
+    later = [c for c in r["coordinated_re"].finditer(text) if c.start() > 0]
+    m = r["operative_re"].match(unit.text)
+    out = []
+    if m:
+        lemma, strength = r["operative"][m.group(1)[0].upper() + m.group(1)[1:]]
+        out += _own_clause(doc, unit, res, m, lemma, strength, stop=later[0].start() if later else None)
+    for k, c in enumerate(later):
+        stop = later[k + 1].start() if k + 1 < len(later) else len(text)
+        lemma, strength = r["coordinated"][c.group("verb").lower()]
+        out += _own_clause(doc, unit, res, c, lemma, strength, stop=stop, verb_group="verb", items=False)
+    return out
 
 
 def _preamble_mandates(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
@@ -293,15 +330,23 @@ def _preamble_mandates(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
     return out + _unit_mandates(doc, unit, previous_body=res.body)
 
 
-def _own_clause(doc: ParsedDocument, unit: Unit, res, m: re.Match, lemma: str, strength: str) -> list[Mandate]:
+def _own_clause(doc: ParsedDocument, unit: Unit, res, m: re.Match, lemma: str, strength: str,
+                stop: Optional[int] = None, verb_group: int | str = 1, items: bool = True) -> list[Mandate]:
+    """The mandate of one verb of the issuer's own: its object runs to ``stop`` (the next
+    coordinated verb) or the end of the paragraph's first clause."""
     r = rules()
     sentence = unit.text if _ITEM_START.search(unit.text) else unit.text.split(";")[0]
-    obj = sentence[m.end():].strip().rstrip(".;:,")
+    obj = sentence[m.end():stop].strip()
+    obj = re.sub(r"(?:,?\s*(?:and|as well as))?[\s,;:.]*$", "", obj) if stop is not None else obj.rstrip(".;:,")
     if strength == "observation" and not r["observation"].match(obj):
         return []
     addressee, action = _parse_object(lemma, obj)
-    v = _Verb(m.group(1), 0, m.end(), res.body)
+    if not action:
+        return []
+    v = _Verb(m.group(verb_group), m.start(verb_group), m.end(), res.body)
     own = res.id
+    if not items:
+        action = _ITEM_START.split(action)[0].strip().rstrip(":")
     return _with_items(doc, unit, 0, sentence, v, lemma, strength, addressee, action, own, [own] if own else [])
 
 
@@ -327,7 +372,7 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str]
             if not obj or re.match(r"^(?:the|its|their) (?:study|results|initiative|role|usefulness)\b", obj):
                 continue
             addressee, action = _parse_object(lemma, obj)
-            if (not re.search(r"\bto\b|\bthat\b|\bwith\b", obj) and len(obj.split()) <= 6 and _AGENT.search(obj)
+            if (not re.search(r"\bto\b|\bthat\b|\bwith\b", obj) and len(obj.split()) <= 6 and rules()["agent"].search(obj)
                     and nxt and nxt.body == v.body):
                 # "requested UNODC, and invited the StAR Initiative, to continue ...": one action, two addressees
                 addressee = obj

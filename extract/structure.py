@@ -160,8 +160,8 @@ class _Builder:
         if m and not line.heading and self._footnote_in_sequence(m.group(1)):
             self._footnote(line, m)
             return
-        if line.footnote_zone and self.footnotes and (adjacent or line.page_break or self._zone_top(line)):
-            self._extend(self.footnotes[-1], line)  # a footnote going on (on the next page, under its rule)
+        if line.footnote_zone and self.footnotes:
+            self._extend(self.footnotes[-1], line)  # a footnote going on (its next line, or under the next page's rule)
             return
         if self.in_front:
             if self._starts_body(line):
@@ -273,11 +273,6 @@ class _Builder:
             self._extend(self.current, line)
         else:
             self.front.append(self._new("front", "front", line))
-
-    def _zone_top(self, line: Line) -> bool:
-        """The first line under a page's footnote rule: a footnote begun on the page before goes on."""
-        before = self.lines[self.index - 1] if self.index else None
-        return before is not None and before.rule
 
     def _footnote_in_sequence(self, mark: str) -> bool:
         """Footnotes are numbered in order through the document: a number far past the next one

@@ -148,7 +148,7 @@ def layout(pages: Iterable[PrintedPage]) -> tuple[list[Line], Optional[str], int
     for page in pages:
         h, number = page.height, page.number
         page_lines = printed_lines(page.segments)
-        rule = _checked_rule(page.rule_top, page_lines)
+        rule = _checked_rule(page.rule_top, page_lines, body)
         blocks: list[Line] = []
         prev: Optional[dict] = None
         for pl in page_lines:
@@ -221,14 +221,17 @@ def _side_by_side(t: str) -> list[str]:
     return pieces + [t[pos:]]
 
 
-def _checked_rule(rule: Optional[float], lines: list[dict]) -> Optional[float]:
+def _checked_rule(rule: Optional[float], lines: list[dict], body: float) -> Optional[float]:
     """A drawn stroke is the footnote rule only if a footnote follows it (a chart's axis or a
     table's border is not): a line under it opens with a number or a star and then words (the
     first line may end a footnote begun on the page before)."""
     if rule is None:
         return None
     below = [pl for pl in lines if pl["top"] > rule]
-    return rule if any(_FOOTNOTE_START.match(pl["text"]) for pl in below) else None
+    if any(_FOOTNOTE_START.match(pl["text"]) for pl in below):
+        return rule
+    small = below and all(pl["size"] < body * 0.95 for pl in below) and len(below) <= 8
+    return rule if small and not below[0]["text"][:1].isdigit() else None  # only the end of a footnote
 
 
 def _zone_started(blocks: list[Line]) -> bool:
