@@ -140,6 +140,8 @@ def _exact(row: Row, ok: bool) -> None:
 
 
 def score_references(report: Report, gold: dict, out: dict, label: str) -> None:
+    if "references" not in gold:
+        return  # an answer key that does not list references does not score them
     addressed = any("at" in r for r in gold.get("references", []))
     kinds = [k for k in SCORED_REFERENCE_KINDS
              if any(r["kind"] == k for r in gold.get("references", []) + out["references"])]

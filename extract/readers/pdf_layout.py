@@ -223,11 +223,13 @@ def _side_by_side(t: str) -> list[str]:
 
 def _checked_rule(rule: Optional[float], lines: list[dict], body: float) -> Optional[float]:
     """A drawn stroke is the footnote rule only if a footnote follows it (a chart's axis or a
-    table's border is not): a line under it opens with a number or a star and then words (the
-    first line may end a footnote begun on the page before)."""
+    table's border is not): nothing under it is in the body's size, and a line under it opens
+    with a number or a star and then words (the first may end a footnote begun on the page before)."""
     if rule is None:
         return None
-    below = [pl for pl in lines if pl["top"] > rule]
+    below = [pl for pl in lines if pl["top"] > rule and not _FOOTER.match(pl["text"])]
+    if any(pl["size"] >= body * 0.95 for pl in below):
+        return None  # body text goes on under it: a table's border, not the footnote rule
     if any(_FOOTNOTE_START.match(pl["text"]) for pl in below):
         return rule
     small = below and all(pl["size"] < body * 0.95 for pl in below) and len(below) <= 8
