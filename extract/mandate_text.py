@@ -120,11 +120,10 @@ def _addressee_then_infinitive(obj: str) -> Optional[tuple[str, str]]:
     "signatories" (the treaty follows), nor one before a determiner or a name ("to those
     Conventions", "to the Convention")."""
     r = rules()
-    for aside in (r"[^,]+", r"[^,]+,[^,]+"):  # the nearest ", to" first
-        m = re.match(rf"^(?P<who>(?:(?! to )[^,])+?), (?P<aside>{aside}), to (?=[a-z])", obj[:600])
-        if m and r["aside"].match(m.group("aside")) and r["agent"].search(m.group("who")) \
-                and not r["not_an_agent"].match(m.group("who")):
-            return m.group("who").strip(), obj[m.end():].strip()  # "States parties, without prejudice to ..., to endeavour"
+    m = re.match(r"^(?P<who>(?:(?! to )[^,])+?), (?P<aside>.+?), to (?=[a-z])", obj[:900])  # the nearest ", to"
+    if m and r["aside"].match(m.group("aside")) and r["agent"].search(m.group("who")) \
+            and not r["not_an_agent"].match(m.group("who")):
+        return m.group("who").strip(), obj[m.end():].strip()  # "States parties, without prejudice to ..., to endeavour"
     for k in re.finditer(r" to (?=(\S+))", obj[:600]):
         before = obj[:k.start()].rstrip(" ,")
         word_before = before.split()[-1].lower() if before.split() else ""

@@ -134,13 +134,18 @@ def extract_mandates(doc: ParsedDocument) -> tuple[list[Mandate], list[Proposal]
         elif declaration and unit.kind == "paragraph" and unit.resolution is None and unit.start >= declaration[0]:
             found = declaration_mandates(doc, unit, declaration[1])
         else:
-            found = operative(doc, unit) or _unit_mandates(doc, unit)
+            found = operative(doc, unit)
+            if found:  # "Recalls resolution 47/24, in which the Council decided ...": a sighting of 47/24
+                found += [m for m in _unit_mandates(doc, unit, past_only=True) if m.resolution not in (None, found[0].resolution)]
+            else:
+                found = _unit_mandates(doc, unit)
         mandates += found
         block += [m.at for m in found]
     return mandates, proposals, evidence
 
 
-def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str] = None) -> list[Mandate]:
+def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str] = None,
+                   past_only: bool = False) -> list[Mandate]:
     """Mandates a text reports ("In its resolution 7/1, the Conference requested ..."); in a
     preamble, ``previous_body`` is the issuer, whom "in which it requested" points back to."""
     r = rules()
@@ -154,6 +159,8 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str]
             previous_body = v.body
             if v.form not in r["verbs"]:  # "condemned", "adopted": a verb of the body, not a mandate
                 continue
+            if past_only and not v.form.split()[0].endswith("ed"):
+                continue  # in an operative paragraph, only what was asked before is reported
             lemma, strength = r["verbs"][v.form]
             nxt = verbs[i + 1] if i + 1 < len(verbs) else None
             obj = _object(sentence, v, nxt)

@@ -27,7 +27,7 @@ from extract.readers.markup import SUPERSCRIPT
 from extract.resources import load_yaml
 from models.source import Line
 
-_FOOTER = re.compile(r"^(?:V\.\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})*(?:\s+\*\d{7}\*)?|\d{1,3}/\d{1,3}|\*\d{7}\*|"
+_FOOTER = re.compile(r"^(?:(?:V|GE|NY)\.\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})*(?:\s+\*\d{7}\*)?|\d{1,3}/\d{1,3}|\*\d{7}\*|"
                      r"\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})*(?:\s+\*\d{7}\*)?|\(?[A-Z]\)?(?:\s+\*\d{7}\*)?|"
                      r"V\.\d{2}-\d{5}\s+\d{1,3}/\d{1,3}|\d{1,3}/\d{1,3}\s+V\.\d{2}-\d{5}|[\d/]+\s*\*?\d{7}\*?|"
                      r"Please recycle|\d{1,3})$")
@@ -127,7 +127,9 @@ def _line(group: list[Segment]) -> dict:
     parts = []
     for s in group:
         lead_mark = len(parts) == 1 and group[0].only_mark  # "⁴" + "Ibid., vol. 1582": a footnote's number
-        glue = "" if not parts or (s.only_mark or parts[-1].endswith("-") and s.text[:1].islower()) and not lead_mark else " "
+        mark_first = s.text[:1] in "⁰¹²³⁴⁵⁶⁷⁸⁹"  # "decision 1/CMA.5," + "¹⁸ and calls upon": the mark is glued
+        glue = "" if not parts or (s.only_mark or mark_first or parts[-1].endswith("-") and s.text[:1].islower()) \
+            and not lead_mark else " "
         parts.append(glue + s.text)
     text = re.sub(r"\s+", " ", "".join(parts)).strip()
     normal = [s for s in group if not s.only_mark] or group

@@ -25,7 +25,8 @@ from extract.errors import ReadError
 from extract.readers.markup import SUPERSCRIPT
 from extract.readers.pdf_layout import PrintedPage, Segment
 
-_MARK = re.compile(r"(?<=[A-Za-z,;:)\]”’\".])\d{1,3}(?=[\s,.;:)]|$)|(?<=\s)\d{1,3}$|(?<=[A-Za-z,;:)\]”’\".])\*(?=\s|$)")
+_MARK = re.compile(r"(?<=[A-Za-z,;:)\]”’\".])\d{1,3}(?=[\s,.;:)]|$)|(?<=\s)\d{1,3}$|(?<=[A-Za-z,;:)\]”’\".])\*(?=\s|$)"
+                   r"|^\d{1,3}(?=\s+[a-z])", re.M)
 COLUMN_GAP = 4.0  # em-spaces between two columns of one baseline
 MARK_RATIO = 0.8  # a footnote mark's font is under this fraction of its line's
 
@@ -96,12 +97,12 @@ def _segments(p: _Page, a: int, b: int, number: int, run: int) -> list[Segment]:
         return []
     marks = [(m.start(), m.end()) for m in _MARK.finditer(text, a, b)] if any(
         ch.isdigit() or ch == "*" for ch in text[a:b]) else []
-    marks = [(s, e) for s, e in marks if s != a]
     normal = [i for i in (a, b - 1) if not any(s <= i < e for s, e in marks)] or [a]
     size = max(p.size(i) for i in normal)
     # A mark is smaller than the character it follows (not than the run: "A/C.2/80/L.23" opens
-    # with a large initial "A", and its "23" is no mark).
-    sup = [(s, e) for s, e in marks if _raised_mark(p, s, s - 1 if text[s - 1] != " " else s - 2)]
+    # with a large initial "A", and its "23" is no mark); one that opens a run (PDFium breaks its
+    # text at a raised mark) is compared with the character after it.
+    sup = [(s, e) for s, e in marks if _raised_mark(p, s, _neighbour(text, s, e, a, b))]
     cuts = _column_cuts(p, a, b, size) if (b - a) > 3 else []
     out = []
     for s, e in zip([a] + cuts, cuts + [b]):
@@ -112,6 +113,15 @@ def _segments(p: _Page, a: int, b: int, number: int, run: int) -> list[Segment]:
         if s < e:
             out.append(_segment(p, s, e, size, [m for m in sup if s <= m[0] < e], number, run))
     return out
+
+
+def _neighbour(text: str, s: int, e: int, a: int, b: int) -> int:
+    if s > a:
+        return s - 1 if text[s - 1] != " " else max(a, s - 2)
+    k = e
+    while k < b - 1 and text[k] == " ":
+        k += 1
+    return k
 
 
 def _raised_mark(p: _Page, i: int, before: int) -> bool:
@@ -150,6 +160,10 @@ def _segment(p: _Page, s: int, e: int, size: float, sup: list[tuple[int, int]], 
     pieces.append(text[pos:e])
     line = re.sub(r"\s+", " ", "".join(pieces).replace("\ufffe", "-").replace("\x02", "-")).strip()
     first = s
+    while sup and any(ms <= first < me for ms, me in sup) and first < e - 1:
+        first += 1  # a mark opening the run is raised: the baseline is its neighbour's
+    while text[first] == " " and first < e - 1:
+        first += 1
     last = e - 1
     while sup and any(ms <= last < me for ms, me in sup) and last > first:
         last -= 1
