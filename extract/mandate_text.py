@@ -53,6 +53,12 @@ def rules():
         "preamble": data["preamble"],
         "preamble_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("
                                   + "|".join(sorted(data["preamble"], key=len, reverse=True)) + r")\b"),
+        "coordinated_participles": {v: data["preamble"][v[0].upper() + v[1:]] for v in data["coordinated_participles"]},
+        "coordinated_pp_re": re.compile(  # after a comma: "on promoting and encouraging the ..." is a title's gerund
+            r"[,;]\s+(?:and\s+)?(?:(?:" + data["coordinated_adverbs"] + r"),?\s+)*(?P<verb>"
+            + "|".join(sorted(data["coordinated_participles"], key=len, reverse=True)) + r")\b"),
+        "resolution_subjects": re.compile(data["resolution_subjects"]),
+        "resolution_bodies": data["resolution_bodies"],
         "declaration_speaker": re.compile(data["declaration"]["speaker"]),
         "declaration_verb": re.compile(data["declaration"]["verb"]),
         "declaration_verbs": data["declaration"]["verbs"],
@@ -139,16 +145,22 @@ def _addressee_then_infinitive(obj: str) -> Optional[tuple[str, str]]:
         parts = who.split(", ")
         if len(parts) > 1 and r["aside"].match(parts[1]):
             who = parts[0]  # "States parties, consistent with domestic law, to ..."
-        if len(who.split()) > 30 or not r["agent"].search(who) or r["not_an_agent"].match(who) or re.search(
+        if len(who.split()) > 45 or not r["agent"].search(who) or r["not_an_agent"].match(who) or re.search(
                 r"\b(?:the need|importance|with a view)\b", who):
             return None
         return who.strip(), act.strip()
     return None
 
 
-def resolution_named(doc: ParsedDocument, unit: Unit, sent_start: int, verb_pos: int) -> tuple[Optional[str], list[str]]:
+def resolution_named(doc: ParsedDocument, unit: Unit, sent_start: int, verb_pos: int,
+                     any_body: bool = False) -> tuple[Optional[str], list[str]]:
+    """The resolution a clause is under: the last one named before its verb (or pointed back to).
+    Only the Conference's and the Assembly's count, unless the subject is another body's
+    ("in which the Council decided"): ``any_body``."""
+    kinds = RESOLUTION_KINDS + (("other_resolution",) if any_body else ())
     lo, hi = unit.doc_offset(sent_start), unit.doc_offset(sent_start + verb_pos)
-    named = [r for r in doc.references if r.kind in RESOLUTION_KINDS and lo <= r.start < hi]
+    named = [r for r in doc.references if r.kind in kinds and lo <= r.start < hi
+             and not r.at.startswith("fn")]  # a footnote printed inside the paragraph's span is not its text
     back = [s for s, _ in anaphora_spans(unit.text[sent_start:sent_start + verb_pos])]
     if back:
         anchor = unit.doc_offset(sent_start + back[-1])
@@ -199,3 +211,12 @@ def with_items(doc, unit, s_off, sentence, v, lemma, strength, addressee, action
             out.append(make(at, text, start, end, sentence))
         return out
     return [make(doc.address_at(unit, s_off + v.start), action, start, end, sentence)]
+
+
+def body_of_resolution(rid: Optional[str]) -> Optional[str]:
+    """The body that issued a resolution, told by its canonical id ("HRC 47/24", "A/RES/77/276", "7/1")."""
+    if not rid:
+        return None
+    if re.fullmatch(r"\d+/\d+", rid):
+        return "Conference"
+    return next((body for prefix, body in rules()["resolution_bodies"].items() if rid.startswith(prefix)), None)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from extract.mandate_text import Verb, parse_object, resolution_named, rules, with_items
+from extract.mandate_text import Verb, body_of_resolution, parse_object, resolution_named, rules, with_items
 from extract.resolution_mandates import declaration_mandates, declaration_of, operative, preamble_mandates
 from extract.sentences import sentences
 from models.document import ParsedDocument, Unit
@@ -50,6 +50,9 @@ def _last_named(segment: str) -> tuple[Optional[str], int, str]:
             spans.append(m.span())
             if m.start() > best[1]:
                 best = (name, m.start(), "body")
+    for m in r["resolution_subjects"].finditer(segment):  # "in which the Commission": the named resolution's issuer
+        if m.start() > best[1]:
+            best = ("@resolution", m.start(), "body")
     inside = lambda m: any(a <= m.start() < b for a, b in spans)  # noqa: E731  "States" in "States Parties"
     for m in r["actors"].finditer(segment):
         if m.start() > best[1] and not inside(m):
@@ -174,7 +177,12 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str]
                 # "requested UNODC, and invited the StAR Initiative, to continue ...": one action, two addressees
                 addressee = obj
                 action = parse_object(r["verbs"][nxt.form][0], _object(sentence, nxt, None))[1]
-            resolution, rlist = resolution_named(doc, unit, s_off, v.start)
+            resolution, rlist = resolution_named(doc, unit, s_off, v.start,
+                                                 any_body=v.body not in ("Conference", "General Assembly"))
+            if v.body == "@resolution":
+                v.body = body_of_resolution(resolution)
+                if v.body not in r["body_names"]:
+                    continue
             if resolution is None and v.body in carried:
                 resolution, rlist = carried[v.body]
             carried[v.body] = (resolution, rlist)

@@ -49,10 +49,16 @@ def preamble_mandates(doc: ParsedDocument, unit: Unit,
     if res is None or res.body not in r["body_names"]:
         return []
     out = []
+    text = unit.text.split(";")[0]
+    later = [c for c in r["coordinated_pp_re"].finditer(text) if c.start() > 0]
     m = r["preamble_re"].match(unit.text)
     if m:
         lemma, strength = r["preamble"][m.group(1)]
-        out += _own_clause(doc, unit, res, m, lemma, strength)
+        out += _own_clause(doc, unit, res, m, lemma, strength, stop=later[0].start() if later else None)
+    for k, c in enumerate(later):  # "..., and urging the Group of 20 to continue ..."
+        stop = later[k + 1].start() if k + 1 < len(later) else len(text)
+        lemma, strength = r["coordinated_participles"][c.group("verb")]
+        out += _own_clause(doc, unit, res, c, lemma, strength, stop=stop, verb_group="verb", items=False)
     return out + reported(doc, unit, previous_body=res.body)
 
 
