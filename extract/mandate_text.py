@@ -51,8 +51,9 @@ def rules():
                                    + "|".join(sorted(list(data["operative"]) + [k.lower() for k in data["operative"]],
                                                      key=len, reverse=True)) + r")\b"),
         "preamble": data["preamble"],
-        "preamble_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("
-                                  + "|".join(sorted(data["preamble"], key=len, reverse=True)) + r")\b"),
+        "preamble_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("  # "Also encouraging ..."
+                                  + "|".join(sorted(list(data["preamble"]) + [k.lower() for k in data["preamble"]],
+                                                    key=len, reverse=True)) + r")\b"),
         "coordinated_participles": {v: data["preamble"][v[0].upper() + v[1:]] for v in data["coordinated_participles"]},
         "coordinated_pp_re": re.compile(  # after a comma: "on promoting and encouraging the ..." is a title's gerund
             r"[,;]\s+(?:and\s+)?(?:(?:" + data["coordinated_adverbs"] + r"),?\s+)*(?P<verb>"
@@ -83,6 +84,10 @@ def parse_object(verb_lemma: str, obj: str) -> tuple[Optional[str], str]:
     m = re.match(r"^that\s+(.*)$", obj, re.S)
     if m:
         clause = m.group(1)
+        s = re.match(r"^(?P<who>(?:the |all )?[A-Z][^,]{0,80}?), (?P<aside>[^,]+?), (?P<act>[a-z]+\b.*)$", clause, re.S)
+        if s and r["aside"].match(s.group("aside")) and r["agent"].search(s.group("who")) and not re.search(
+                r"\b(?:should|shall|must|would|could|may|will|need|is|are)\b", s.group("who")):
+            return s.group("who"), s.group("act").strip()  # "that Member States, as appropriate ..., adopt ..."
         s = re.match(r"^(?P<who>.+?)\s+(?:should|shall|must|would|could|may|need to|needed to)\s+(?P<act>.+)$", clause, re.S)
         if s and r["addressees"].match(s.group("who").strip()):
             return s.group("who").strip(), s.group("act").strip()

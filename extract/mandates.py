@@ -35,6 +35,7 @@ _ADJECTIVE = re.compile(r"requesting and requested|requested and requesting|requ
                         r"|directed (?:against|at|towards)\b"
                         r"|(?:\ban?|\bthe|newly|recently|already|well-)\s+established\b"
                         r"|\b(?:in|with|of|under|for|per|following|by|to|along|from)\s+(?:the\s+)?established\s+[a-z]"
+                        r"|\bestablished\s+(?:pursuant to|in accordance with|by|under|through)\b"
                         r"|\bestablished\s+(?!(?:the|a|an|its|their|this|these|that|those|and|by|in|to|on|at|under|with|for)\b)"
                         r"[a-z]+[.,;)]")
 
@@ -84,7 +85,7 @@ def _verbs(sentence: str, previous_body: Optional[str]) -> list[Verb]:
     last_body = previous_body
     for m in r["verb_re"].finditer(sentence):
         v = Verb(m.group(1), m.start(), m.end())
-        if _is_passive(sentence, v) or _ADJECTIVE.search(sentence[max(0, v.start - 24):v.end + 12]):
+        if _is_passive(sentence, v) or _ADJECTIVE.search(sentence[max(0, v.start - 24):v.end + 24]):
             continue
         segment = sentence[clause_start:v.start]
         coord = re.search(r"(?:,\s*|\s)and\s+(?:" + r["adverbs"] + r")?(?:in [^,]*? )?(?:it\s+)?$", segment)

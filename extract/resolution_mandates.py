@@ -53,7 +53,7 @@ def preamble_mandates(doc: ParsedDocument, unit: Unit,
     later = [c for c in r["coordinated_pp_re"].finditer(text) if c.start() > 0]
     m = r["preamble_re"].match(unit.text)
     if m:
-        lemma, strength = r["preamble"][m.group(1)]
+        lemma, strength = r["preamble"][m.group(1)[0].upper() + m.group(1)[1:]]
         out += _own_clause(doc, unit, res, m, lemma, strength, stop=later[0].start() if later else None)
     for k, c in enumerate(later):  # "..., and urging the Group of 20 to continue ..."
         stop = later[k + 1].start() if k + 1 < len(later) else len(text)
