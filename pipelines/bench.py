@@ -34,13 +34,17 @@ def _task_startup(_):
     return time.perf_counter() - start
 
 
-def _task_pipeline(files):
+def _task_pipeline(files, pdf_reader: str = "pdfium"):
     """The whole pipeline (read, structure, metadata, extractors) on text or PDF files."""
     parse_bytes = _warm_pipeline()
     start = time.perf_counter()
     for f in files:
-        parse_bytes(Path(f).read_bytes(), f)
+        parse_bytes(Path(f).read_bytes(), f, pdf_reader)
     return time.perf_counter() - start
+
+
+def _task_pipeline_plumber(files):
+    return _task_pipeline(files, "pdfplumber")
 
 
 def _task_text_decode(files):
@@ -165,10 +169,20 @@ def _pdf_pages(files: list[str]) -> int:
     return total
 
 
+REAL_PDFS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real-pdfs"
+
+
 def make_seed_pdfs(folder: Path) -> list[str]:
-    """The bundled corpus rendered as UN-layout PDFs (the generator the tests use)."""
+    """The bundled corpus rendered as UN-layout PDFs by the tests' generator (a source checkout only:
+    the generator is test tooling, not part of the installed package)."""
+    import sys
+
     from pipelines.ingest import BUNDLED, ingest
-    from pipelines.pdf_fixture import render_pdf
+
+    root = str(Path(__file__).resolve().parent.parent)
+    if (Path(root) / "tests" / "pdf_fixture.py").exists() and root not in sys.path:
+        sys.path.insert(0, root)
+    from tests.pdf_fixture import render_pdf
 
     out = []
     for doc in ingest([BUNDLED]).documents:
@@ -179,7 +193,7 @@ def make_seed_pdfs(folder: Path) -> list[str]:
 
 
 def _rate(label: str, amount: float, unit: str, seconds: float, peak: float | None = None) -> str:
-    line = f"{label + ':':22}{amount / seconds:8.2f} {unit}  {seconds:7.3f} s"
+    line = f"{label + ':':34}{amount / seconds:8.2f} {unit}  {seconds:7.3f} s"
     return line + (f"  peak {peak:6.0f} MB" if peak is not None else "")
 
 
@@ -195,11 +209,15 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
     ratios: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        generated: list[str] = []
         if not paths:
+            pdfs = [str(p) for p in sorted(REAL_PDFS.glob("*.pdf"))]
+            if not pdfs:
+                echo(f"{REAL_PDFS} is absent: the PDF figures use generated PDFs only")
             try:
-                pdfs = make_seed_pdfs(tmp)
+                generated = make_seed_pdfs(tmp)
             except ImportError:
-                echo("reportlab is not installed: PDF figures skipped (pip install -e '.[pdf-fixtures]')")
+                echo("the PDF generator needs a source checkout and reportlab: generated-PDF figures skipped")
         t_start, m_start = measure(_task_startup, None, repeat)
         lines.append(f"pipeline start-up:    {t_start:7.3f} s  peak {m_start:6.0f} MB  (imports, spaCy blank English)")
         if texts:
@@ -229,13 +247,24 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
             ratios.append(f"first build / forced rebuild from parse cache: {t_first / t_cached:.1f}x")
         if pdfs:
             pages = _pdf_pages(pdfs)
-            echo(f"pdf: {len(pdfs)} files, {pages} pages")
+            echo(f"pdf: {len(pdfs)} files, {pages} pages (one process: figures are per core)")
             t_pipe, m_pipe = measure(_task_pipeline, pdfs, repeat)
+            t_pipe_pl, m_pipe_pl = measure(_task_pipeline_plumber, pdfs, 1)
             t_plumb, m_plumb = measure(_task_pdfplumber, pdfs, repeat)
             t_ium, m_ium = measure(_task_pypdfium2, pdfs, repeat)
+            largest = max(pdfs, key=lambda f: Path(f).stat().st_size)
+            _, m_largest = measure(_task_pipeline, [largest], 1)
             lines += [_rate("pdf pipeline", pages, "pages/s", t_pipe, m_pipe),
-                      _rate("raw pdfplumber", pages, "pages/s", t_plumb, m_plumb),
-                      _rate("raw pypdfium2", pages, "pages/s", t_ium, m_ium)]
-            ratios += [f"pdf pipeline / raw pdfplumber: {t_pipe / t_plumb:.2f}x",
-                       f"pdf pipeline / raw pypdfium2: {t_pipe / t_ium:.2f}x"]
+                      _rate("pdf pipeline, pdfplumber reader", pages, "pages/s", t_pipe_pl, m_pipe_pl),
+                      _rate("raw pdfplumber text", pages, "pages/s", t_plumb, m_plumb),
+                      _rate("raw pypdfium2 text", pages, "pages/s", t_ium, m_ium),
+                      f"pdf peak memory, largest PDF ({Path(largest).name}, {_pdf_pages([largest])} pages): "
+                      f"{m_largest:.0f} MB"]
+            ratios += [f"pdf pipeline / raw pypdfium2 text: {t_pipe / t_ium:.2f}x",
+                       f"pdf pipeline / raw pdfplumber text: {t_pipe / t_plumb:.2f}x",
+                       f"pdf pipeline, pdfplumber reader / pypdfium2 reader: {t_pipe_pl / t_pipe:.2f}x"]
+        if generated:
+            pages = _pdf_pages(generated)
+            t_gen, m_gen = measure(_task_pipeline, generated, repeat)
+            lines.append(_rate("pdf pipeline, generated", pages, "pages/s", t_gen, m_gen) + "  (the seeds as PDFs)")
     return lines + [""] + ratios

@@ -58,14 +58,15 @@ def _remove_stale_temps(target: Path) -> None:
 
 
 def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_dir: Optional[Path] = None,
-          progress: Optional[Callable[[Path], None]] = None, force: bool = False) -> BuildResult:
+          progress: Optional[Callable[[Path], None]] = None, force: bool = False,
+          pdf_reader: str = "pdfium") -> BuildResult:
     """Build the database; with unchanged code and inputs an existing database is left as it is."""
     started = dt.datetime.now(dt.timezone.utc)
     target = Path(db_path).resolve()
     paths = list(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(target)
-    fingerprint = inputs_fingerprint(_input_digests(paths))
+    fingerprint = inputs_fingerprint(_input_digests(paths) + [("pdf_reader", pdf_reader.encode())])
     if not force and _built_from(target) == fingerprint:
         return BuildResult(target, Corpus(), (dt.datetime.now(dt.timezone.utc) - started).total_seconds(), True)
     tmp = target.parent / f".{target.name}.building-{os.getpid()}"  # stale ones were removed above
@@ -73,7 +74,7 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
     try:
         db = sqlite_utils.Database(tmp)
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
-        corpus = ingest(paths, cache_dir=cache_dir, progress=progress)
+        corpus = ingest(paths, cache_dir=cache_dir, progress=progress, pdf_reader=pdf_reader)
         write.write_corpus(db, corpus, started, fingerprint)
         db.conn.commit()
         db.conn.execute("PRAGMA optimize")

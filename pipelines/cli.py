@@ -7,7 +7,11 @@ from pathlib import Path
 
 import click
 
+from extract.readers.pdf import ENGINES
 from pipelines.ingest import BUNDLED, default_cache_dir
+
+PDF_READER = click.option("--pdf-reader", type=click.Choice(ENGINES), default="pdfium", show_default=True,
+                          help="PDF engine: pypdfium2 (fast, bounded memory) or pdfplumber (the parity reference).")
 
 
 def _progress(label: str, total: int):
@@ -31,12 +35,13 @@ def cli():
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one object per file, keyed as the gold files.")
-def parse(files, as_json):
+@PDF_READER
+def parse(files, as_json, pdf_reader):
     """Parse FILES and print their structure (symbols are inferred across the files given)."""
     from pipelines.ingest import ingest
     from pipelines.serialize import document_json
 
-    corpus = ingest(files, cache_dir=None)
+    corpus = ingest(files, cache_dir=None, pdf_reader=pdf_reader)
     _report_errors(corpus.errors)
     for doc in corpus.documents:
         if as_json:
@@ -63,7 +68,8 @@ def parse(files, as_json):
 @click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
 @click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing cached results.")
 @click.option("--force", is_flag=True, help="Rebuild even when the code and the inputs are unchanged.")
-def build(paths, db_path, no_cache, force):
+@PDF_READER
+def build(paths, db_path, no_cache, force, pdf_reader):
     """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically."""
     from pipelines.build import build as run_build, install_sigterm_cleanup
     from pipelines.ingest import collect
@@ -73,7 +79,7 @@ def build(paths, db_path, no_cache, force):
     files = collect(paths)
     with _progress("parsing", len(files)) as bar:
         result = run_build(paths, db_path, cache_dir=None if no_cache else default_cache_dir(),
-                           progress=lambda p: bar.update(1, p), force=force or no_cache)
+                           progress=lambda p: bar.update(1, p), force=force or no_cache, pdf_reader=pdf_reader)
     if result.up_to_date:
         click.echo(f"{result.db} is up to date (same code, same inputs); --force rebuilds it")
         return
@@ -86,17 +92,29 @@ def build(paths, db_path, no_cache, force):
 
 @cli.command(name="eval")
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of gold JSON files (default: ../shared/gold/seeds, else tests/gold).")
+              help="Folder of gold JSON files (default: the suite's).")
 @click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder holding the files the gold names (default: the bundled corpus).")
-def evaluate(gold_dir, corpus_dir):
+              help="Folder holding the files the gold names (default: the suite's).")
+@click.option("--suite", type=click.Choice(["seeds", "real", "resolutions", "pdfs", "all"]), default="seeds",
+              show_default=True, help="Answer keys to score: the seeds, the real excerpts in ../shared, the typed "
+                                      "resolution texts, the keys for the real PDFs in ../shared, or all of them.")
+@PDF_READER
+def evaluate(gold_dir, corpus_dir, suite, pdf_reader):
     """Score the parser against hand-made answer keys; prints a table and the overall F1."""
-    from pipelines.evaluate import default_gold_dir, evaluate as run_eval, format_table
+    from pipelines.evaluate import evaluate as run_eval, format_table, suites
 
-    gold_dir = gold_dir or default_gold_dir()
-    corpus_dir = corpus_dir or BUNDLED
-    report = run_eval(gold_dir, corpus_dir)
-    click.echo(format_table(report))
+    if gold_dir or corpus_dir:
+        chosen = {"given": (gold_dir or suites()["seeds"][0], corpus_dir or BUNDLED)}
+    else:
+        chosen = suites() if suite == "all" else {suite: suites()[suite]}
+    for name, (gold, corpus) in chosen.items():
+        if not gold.is_dir() or not corpus.is_dir():
+            click.echo(f"{name}: skipped ({gold if not gold.is_dir() else corpus} is absent: put ../shared beside "
+                       "the repository to score it)", err=True)
+            continue
+        if len(chosen) > 1:
+            click.echo(f"\n== {name}: {gold} on {corpus}")
+        click.echo(format_table(run_eval(gold, corpus, pdf_reader)))
 
 
 @cli.command()

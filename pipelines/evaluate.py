@@ -38,6 +38,22 @@ def default_gold_dir() -> Path:
     return SHARED_GOLD if SHARED_GOLD.is_dir() else PROJECT_GOLD
 
 
+SHARED = SHARED_GOLD.parent.parent
+
+
+def suites() -> dict[str, tuple[Path, Path]]:
+    """Named answer-key sets, each (gold folder, corpus folder): the seeds, the real excerpts kept
+    in ../shared, the project's typed resolution texts, and its keys for the real PDFs in ../shared."""
+    from pipelines.ingest import BUNDLED
+
+    return {
+        "seeds": (default_gold_dir(), BUNDLED),
+        "real": (SHARED / "gold" / "real", SHARED / "corpus" / "real-excerpts"),
+        "resolutions": (PROJECT_GOLD / "resolutions", PROJECT_GOLD / "resolutions"),
+        "pdfs": (PROJECT_GOLD / "pdfs", SHARED / "corpus" / "real-pdfs"),
+    }
+
+
 @dataclass
 class Row:
     field: str
@@ -248,14 +264,14 @@ def register(scorer: Callable[[Report, dict, dict, str], None]) -> None:
         SCORERS.append(scorer)
 
 
-def evaluate(gold_dir: Path, corpus_dir: Path) -> Report:
+def evaluate(gold_dir: Path, corpus_dir: Path, pdf_reader: str = "pdfium") -> Report:
     golds = {}
     for f in sorted(Path(gold_dir).glob("*.json")):
         data = json.loads(f.read_text(encoding="utf-8"))
         if "file" in data and "document" in data:
             golds[data["file"]] = data
     files = [Path(corpus_dir) / name for name in golds if (Path(corpus_dir) / name).exists()]
-    corpus = ingest(files)
+    corpus = ingest(files, pdf_reader=pdf_reader)
     outputs = {d.file: document_json(d) for d in corpus.documents}
     report = Report()
     report.misses += [f"{e.file}: {e.severity}: {e.message}" for e in corpus.errors if e.severity == "error"]

@@ -75,7 +75,8 @@ def read_manifest(paths: Iterable[Path]) -> dict[str, str]:
     return found
 
 
-def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDocument], Optional[IngestError], bool]:
+def parse_one(path: Path, cache_dir: Optional[Path],
+              pdf_reader: str = "pdfium") -> tuple[Optional[ParsedDocument], Optional[IngestError], bool]:
     """Parse a file (or load it from the cache). Returns (document, error, cache_hit)."""
     try:
         size = path.stat().st_size
@@ -88,7 +89,7 @@ def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDoc
     except OSError as exc:
         return None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
                                  "check the path and its permissions"), False
-    key = hashlib.sha256(data + code_fingerprint().encode()).hexdigest()
+    key = hashlib.sha256(data + code_fingerprint().encode() + pdf_reader.encode()).hexdigest()
     cached = cache_dir / f"{key}.pickle" if cache_dir else None
     if cached is not None and cached.exists():
         try:
@@ -101,7 +102,7 @@ def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDoc
     from pipelines.parse import parse_bytes  # spaCy loads only when something must be parsed
 
     try:
-        doc = parse_bytes(data, str(path))
+        doc = parse_bytes(data, str(path), pdf_reader)
     except ReadError as exc:
         return None, IngestError(str(path), "read", exc.message, exc.hint), False
     except Exception as exc:  # a parser bug must not stop the corpus
@@ -120,13 +121,13 @@ def parse_one(path: Path, cache_dir: Optional[Path]) -> tuple[Optional[ParsedDoc
 
 
 def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
-           progress: Optional[Callable[[Path], None]] = None) -> Corpus:
+           progress: Optional[Callable[[Path], None]] = None, pdf_reader: str = "pdfium") -> Corpus:
     files = collect(paths)
     corpus = Corpus()
     for path in files:
         if progress:
             progress(path)
-        doc, error, hit = parse_one(path, cache_dir)
+        doc, error, hit = parse_one(path, cache_dir, pdf_reader)
         corpus.cache_hits += hit
         if error:
             corpus.errors.append(error)

@@ -16,8 +16,8 @@ from models.document import ParsedDocument
 
 
 
-def parse_bytes(data: bytes, name: str) -> ParsedDocument:
-    source = read_bytes(data, name)
+def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDocument:
+    source = read_bytes(data, name, pdf_reader)
     b = parse_structure(source)
     text = source.text
     front = read_front_page(b.front, b.footnotes, text, Path(name).name)
@@ -46,5 +46,5 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
     return doc
 
 
-def parse_path(path: str | Path) -> ParsedDocument:
-    return parse_bytes(Path(path).read_bytes(), str(path))
+def parse_path(path: str | Path, pdf_reader: str = "pdfium") -> ParsedDocument:
+    return parse_bytes(Path(path).read_bytes(), str(path), pdf_reader)

@@ -30,7 +30,7 @@ def seed_pdfs(seeds, tmp_path_factory):
     """Each seed rendered as a UN-layout PDF, then parsed back."""
     pytest.importorskip("reportlab")
     from pipelines.parse import parse_bytes
-    from pipelines.pdf_fixture import render_pdf
+    from tests.pdf_fixture import render_pdf
 
     out = {}
     folder = tmp_path_factory.mktemp("pdfs")

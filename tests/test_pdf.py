@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from pipelines.parse import parse_bytes
 from tests.conftest import SEED_FILES
 
 
@@ -54,3 +55,59 @@ def test_pdf_guideline_paragraphs_match_text(seeds, seed_pdfs):
         text_g = [(p.at, _norm(p.text)) for g in seeds[name].guidelines for p in g.paragraphs]
         pdf_g = [(p.at, _norm(p.text)) for g in seed_pdfs[name][1].guidelines for p in g.paragraphs]
         assert pdf_g == text_g
+
+
+def _canvas_pdf(draw, pagesize=(595.0, 842.0), **kw) -> bytes:
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=pagesize, **kw)
+    draw(c)
+    c.save()
+    return buf.getvalue()
+
+
+def _front(c):
+    c.setFont("Times-Roman", 10)
+    c.drawString(72, 760, "1. The Conference requested the Secretariat to report on the implementation of resolution 8/9.")
+    c.showPage()
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_password_protected_pdf_is_named_as_such(engine):
+    from extract.errors import ReadError
+    from extract.readers.pdf import read_pdf
+
+    with pytest.raises(ReadError) as err:
+        read_pdf(_canvas_pdf(_front, encrypt="secret"), "locked.pdf", engine)
+    assert "password-protected" in err.value.message and "unprotected copy" in err.value.hint
+
+
+def test_a_scanned_page_among_text_pages_is_named_and_the_rest_is_read():
+    def draw(c):
+        _front(c)
+        c.rect(100, 100, 300, 300, fill=1)  # a page that is only an image
+        c.showPage()
+    doc = parse_bytes(_canvas_pdf(draw), "mixed.pdf")
+    assert any("page(s) 2 have no text layer" in w and "OCR" in w for w in doc.warnings)
+    assert [p.at for p in doc.paragraphs] == ["1"]
+
+
+def test_a_landscape_page_is_flagged_as_a_table():
+    def draw(c):
+        c.setFont("Times-Roman", 10)
+        c.drawString(72, 500, "Table 1 Contributions received in 2025 by donor and purpose")
+        c.showPage()
+    doc = parse_bytes(_canvas_pdf(draw, pagesize=(842.0, 595.0)), "annex.pdf")
+    assert any("page(s) 1 are landscape" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_the_pdfplumber_engine_reads_the_generated_pdfs_as_pypdfium2_does(seed_pdfs, name):
+    """pdfplumber is the parity reference of the default engine, on every generated PDF."""
+    path, pdfium_doc = seed_pdfs[name]
+    plumber_doc = parse_bytes(path.read_bytes(), path.name, "pdfplumber")
+    assert [(p.at, _norm(p.text)) for p in plumber_doc.paragraphs] == [(p.at, _norm(p.text)) for p in pdfium_doc.paragraphs]
+    assert [(f.at, _norm(f.text)) for f in plumber_doc.footnotes] == [(f.at, _norm(f.text)) for f in pdfium_doc.footnotes]

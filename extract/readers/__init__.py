@@ -9,12 +9,13 @@ from models.source import Source
 PDF_MAGIC = b"%PDF"
 
 
-def read_bytes(data: bytes, name: str) -> Source:
-    """Pick the reader from the content, not the file name (UN exports are often misnamed)."""
+def read_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> Source:
+    """Pick the reader from the content, not the file name (UN exports are often misnamed);
+    ``pdf_reader`` picks the PDF engine (pdfium, or pdfplumber as the parity reference)."""
     if data.lstrip()[:4] == PDF_MAGIC:
-        from extract.readers.pdf import read_pdf  # pdfplumber is only imported when needed
+        from extract.readers.pdf import read_pdf  # the PDF engines are only imported when needed
 
-        return read_pdf(data, name)
+        return read_pdf(data, name, pdf_reader)
     if name.lower().endswith(".pdf"):
         raise ReadError("the file is named .pdf but is not a PDF", "re-download or re-export the PDF")
     from extract.readers.text import read_text

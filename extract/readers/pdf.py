@@ -40,6 +40,11 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> Source:
         shown = ", ".join(map(str, empty[:10])) + (" ..." if len(empty) > 10 else "")
         warnings.append(f"page(s) {shown} have no text layer (scanned images?): their text is missing; "
                         "run OCR on the PDF to read them")
+    landscape = [p.number for p in pages if p.width > p.height * 1.1 and p.segments]
+    if landscape:
+        shown = ", ".join(map(str, landscape[:10])) + (" ..." if len(landscape) > 10 else "")
+        warnings.append(f"page(s) {shown} are landscape (a table, most likely): their cells are read as lines of text; "
+                        "check figures quoted from them against the PDF")
     lines, header_symbol, count = layout(pages)
     return Source(file=name, format="pdf", sha256=hashlib.sha256(data).hexdigest(), lines=assign_offsets(lines),
                   pages=count, printed_symbol=header_symbol, warnings=warnings)

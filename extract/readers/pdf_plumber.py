@@ -49,6 +49,19 @@ def _segments(chars: list[dict], number: int) -> list[Segment]:
             continue
         key = next((k for k in reversed(list(rows)) if abs(k - c["bottom"]) <= 1.5), None)
         rows.setdefault(c["bottom"] if key is None else key, []).append(c)
+    # A row of small digits raised above a line holds that line's footnote marks: put each mark
+    # among the line's characters (by x), so "parties.³ On the basis" reads as printed.
+    keys = sorted(rows)
+    for k in list(keys):
+        cs = rows[k]
+        texts = [c["text"].strip() for c in cs if c["text"].strip()]
+        if not texts or not all(t in "0123456789*" for t in texts) or max(c["size"] for c in cs) >= body * 0.8:
+            continue
+        home = next((h for h in keys if h != k and k < h <= k + body * 1.2 and h in rows
+                     and any(c["size"] >= body * 0.8 for c in rows[h])), None)
+        if home is not None:
+            rows[home].extend(dict(c, text=c["text"].translate(SUPERSCRIPT), _mark=True) for c in cs)
+            del rows[k]
     out: list[Segment] = []
     run = 0
     for baseline, cs in rows.items():
@@ -62,6 +75,8 @@ def _segments(chars: list[dict], number: int) -> list[Segment]:
             seg = _segment(piece, size, number, run)
             if seg is not None:
                 seg.only_mark = marks_only
+                if marks_only:
+                    seg.text = seg.text.translate(SUPERSCRIPT)
                 out.append(seg)
         run += 1
     return out
@@ -84,7 +99,10 @@ def _segment(cs: list[dict], size: float, number: int, run: int):
     for c in cs:
         t = c["text"]
         small = t.strip() and c["size"] < size * 0.8
-        if small and t.strip() in "0123456789*" and parts:
+        if c.get("_mark"):
+            if parts and parts[-1] == " ":
+                parts.pop()
+        elif small and t.strip() in "0123456789*" and parts:
             t = t.translate(SUPERSCRIPT)
             if parts and parts[-1] == " " and (prev is None or not prev.get("_mark")):
                 parts.pop()
