@@ -35,6 +35,7 @@ _ISSUERS = [(re.compile(rf"\b{i['pattern']}\b"), i) for i in R["issuers"]]
 _RX = {k: re.compile(R[k].replace("{para}", R["para"])) for k in ("uncac_after", "other_after", "other_before", "chapter_not_uncac_after",
                                       "pinpoint_after", "pinpoint_before", "article_detail_after", "title_after",
                                       "anaphora")}
+_ISSUER_AFTER = re.compile(R["issuer_after"])
 _SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-Z(“\"])")
 _FATF_CONTEXT = re.compile(r"Financial Action Task Force|FATF|International Standards on Combating Money Laundering")
 RESOLUTION_KINDS = ("cosp_resolution", "ga_resolution")
@@ -56,16 +57,27 @@ def _sentence_before(text: str, pos: int) -> str:
     return text[starts[-1] if starts else 0:pos]
 
 
-def _issuer(text: str, pos: int) -> Optional[dict]:
-    """The body named with the reference; "its resolution" is the speaker's own, whatever was
-    named earlier in the sentence ("... Human Rights Council resolutions 23/9 ..., and its resolution 73/191")."""
+def _issuer(text: str, pos: int, end: Optional[int] = None) -> Optional[dict]:
+    """The body named with the reference: printed after it ("resolution 11/4 of 21 October 2022
+    of the Conference of the Parties to ..."), else the nearest named before it in the sentence,
+    close enough to be its issuer (a body named a clause earlier is not: "... the Commission on
+    Crime Prevention ..., as set forth in resolutions 70/299"). "its resolution" is the speaker's
+    own, whatever was named earlier ("... Human Rights Council resolutions 23/9 ..., and its
+    resolution 73/191")."""
     if re.search(r"\b(?:its|their)\s+(?:own\s+)?$", text[max(0, pos - 12):pos]):
         return None
+    if end is not None:
+        m = _ISSUER_AFTER.match(text, end)
+        if m:
+            for rx, info in _ISSUERS:
+                if rx.match(text, m.end()):
+                    return info
     prefix = _sentence_before(text, pos)
+    near = len(prefix) - R["issuer_window"]
     best, where = None, -1
     for rx, info in _ISSUERS:
         for m in rx.finditer(prefix):
-            if m.start() > where:
+            if m.start() > where and m.end() >= near:
                 best, where = info, m.start()
     return best
 
@@ -103,8 +115,8 @@ def _trim(text: str, start: int, end: int) -> int:
 def _resolutions(ctx: _Context, start: int, end: int) -> None:
     text = ctx.text
     after, before = text[end:end + 300], text[max(0, start - 120):start]
-    issuer = _issuer(text, start)
     ids = list(re.finditer(r"\b(\d{1,3})/(\d{1,4})\b", text[start:end]))
+    issuer = _issuer(text, start, start + ids[-1].end() if ids else end)
     detail = None
     m = _RX["pinpoint_after"].match(after)
     if m and m.group(1):

@@ -207,6 +207,28 @@ def test_titles_are_kept():
      [("other_resolution", "S/RES/2462 (2019)")]),
     ("The Conference, in its decision 4/1, decided on the venue of its sixth session.", None,
      [("cosp_decision", "4/1")]),
+    # A/RES/78/229: the issuer printed after the number and its date decides.
+    ("Welcoming Commission on Crime Prevention and Criminal Justice resolution 27/5 of 18 May 2018 and resolution "
+     "11/4 of 21 October 2022 of the Conference of the Parties to the United Nations Convention against "
+     "Transnational Organized Crime,", "General Assembly", [("other_resolution", "CCPCJ 27/5"), ("other_resolution", "UNTOC 11/4")]),
+    ("Welcoming resolution 12/4 of 18 October 2024 of the Conference of the Parties to the United Nations Convention "
+     "against Transnational Organized Crime, and resolution 8/12 of 20 December 2019 of the Conference of the States "
+     "Parties to the United Nations Convention against Corruption,", "General Assembly",
+     [("other_resolution", "UNTOC 12/4"), (C, "8/12")]),
+    # A/RES/80/229: "Conference of the Parties" is the Organized Crime Convention's.
+    ("as well as Conference of the Parties resolution 12/2 of 18 October 2024, in which States Parties are encouraged",
+     "General Assembly", [("other_resolution", "UNTOC 12/2")]),
+    # A body named a clause earlier is not the issuer: the Assembly's own resolutions.
+    ("and to discharge its functions as the secretariat of the conferences of the parties to the conventions, the "
+     "Commission on Crime Prevention and Criminal Justice and the Commission on Narcotic Drugs, as well as the United "
+     "Nations congresses on crime prevention and criminal justice, in accordance with its mandate, and requests the "
+     "Secretariat to continue to provide support to the Commissions within their respective mandates, enabling them to "
+     "actively contribute, as appropriate, to the global follow-up and the thematic review of progress made by Member "
+     "States in the achievement of the Sustainable Development Goals as set forth in resolutions 70/299, and 72/305 of "
+     "23 July 2018 and its resolution 78/225 on enhancing the contributions of the Commission", "General Assembly",
+     [(GA, "A/RES/70/299"), (GA, "A/RES/72/305"), (GA, "A/RES/78/225")]),
+    ("as well as Commission on Narcotic Drugs resolution 65/2, entitled “Strengthening international cooperation”;",
+     "General Assembly", [("other_resolution", "CND 65/2")]),
 ])
 def test_the_issuer_decides_the_kind(sentence, body, expected):
     assert [(r.kind, r.id) for r in references_in(sentence, body=body)] == expected
