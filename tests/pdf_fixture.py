@@ -5,6 +5,10 @@ seed texts, laid out as the Secretariat prints them: A4, the symbol in a running
 job number and ``page/pages`` in the footer, a barcode line on the first page,
 paragraphs numbered at the margin, bold headings, footnotes in a smaller font under a
 short rule at the bottom of the page whose text carries their raised marks.
+
+``real_traits=True`` prints what real ODS PDFs do and the first generator did not, where the
+old reader failed: justified lines whose words are placed one by one with wide gaps and no
+space characters, front-page lines far apart, and footnotes well above the page bottom.
 """
 from __future__ import annotations
 
@@ -90,8 +94,10 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 class _Writer:
-    def __init__(self, canvas, symbol: str, job: str, total_pages: int):
+    def __init__(self, canvas, symbol: str, job: str, total_pages: int, real_traits: bool = False):
         self.c, self.symbol, self.job, self.total = canvas, symbol, job, total_pages
+        self.real = real_traits
+        self.notes_lift = 36.0 if real_traits else 0.0  # white space under the footnotes
         self.page = 0
         self.notes_here: list[tuple[str, str]] = []
         self.placed: set[str] = set()
@@ -111,7 +117,7 @@ class _Writer:
 
     def _notes_height(self, notes) -> float:
         lines = sum(len(_wrap(t, "Times-Roman", NOTE, PAGE_W - LEFT - RIGHT - 12)) for _, t in notes)
-        return (lines * NOTE_LEAD + 14) if notes else 0.0
+        return (lines * NOTE_LEAD + 14 + self.notes_lift) if notes else 0.0
 
     def _finish_page(self) -> None:
         c = self.c
@@ -135,8 +141,10 @@ class _Writer:
             c.drawRightString(PAGE_W - RIGHT, 40, f"{self.page}/{self.total}")
         c.showPage()
 
-    def _line(self, text: str, font: str, x: float) -> None:
+    def _line(self, text: str, font: str, x: float, justify: float = 0.0) -> None:
         c = self.c
+        if justify:
+            return self._justified(text, font, x, justify)
         for part in re.split(f"([{MARKS}]+)", text):
             if not part:
                 continue
@@ -150,6 +158,15 @@ class _Writer:
                 from reportlab.pdfbase.pdfmetrics import stringWidth
 
                 x += stringWidth(part, font, BODY)
+
+    def _justified(self, text: str, font: str, x: float, width: float) -> None:
+        """Word by word, the gaps stretched to fill the line: no space characters at all."""
+        words = text.split()
+        natural = sum(_width(w, font, BODY) for w in words)
+        gap = (width - natural) / max(1, len(words) - 1)
+        for w in words:
+            self._line(w, font, x)
+            x += _width(w, font, BODY) + gap
 
     def block(self, block: Block, notes: dict[str, str]) -> None:
         font = "Times-Bold" if block.bold else "Times-Roman"
@@ -166,12 +183,14 @@ class _Writer:
             if self.y - LEAD < BOTTOM + need:
                 self._new_page()
                 need = self._notes_height(new)
-            self._line(line, font, LEFT + block.indent)
+            last = line is printed[-1]
+            stretch = width if self.real and not last and not block.keep_lines and len(line.split()) > 4 else 0.0
+            self._line(line, font, LEFT + block.indent, stretch)
             self.y -= LEAD
             for m, t in new:
                 self.placed.add(m)
                 self.notes_here.append((m, t))
-        self.y -= GAP
+        self.y -= GAP * (3 if self.real and block.keep_lines else 1)  # front-page fields far apart
 
     def close(self, notes: dict[str, str]) -> None:
         left = [(m, t) for m, t in notes.items() if m not in self.placed]
@@ -179,7 +198,8 @@ class _Writer:
         self._finish_page()
 
 
-def render_pdf(doc: ParsedDocument, symbol: str | None = None, job: str = "V.18-02212") -> bytes:
+def render_pdf(doc: ParsedDocument, symbol: str | None = None, job: str = "V.18-02212",
+               real_traits: bool = False) -> bytes:
     """The document as PDF bytes (two passes: the first counts pages for the footer)."""
     from reportlab.pdfgen.canvas import Canvas
 
@@ -189,7 +209,7 @@ def render_pdf(doc: ParsedDocument, symbol: str | None = None, job: str = "V.18-
     for _ in range(2):
         buf = io.BytesIO()
         canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
-        writer = _Writer(canvas, symbol, job, total)
+        writer = _Writer(canvas, symbol, job, total, real_traits)
         for b in blocks:
             writer.block(b, notes)
         writer.close(notes)

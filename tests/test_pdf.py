@@ -111,3 +111,22 @@ def test_the_pdfplumber_engine_reads_the_generated_pdfs_as_pypdfium2_does(seed_p
     plumber_doc = parse_bytes(path.read_bytes(), path.name, "pdfplumber")
     assert [(p.at, _norm(p.text)) for p in plumber_doc.paragraphs] == [(p.at, _norm(p.text)) for p in pdfium_doc.paragraphs]
     assert [(f.at, _norm(f.text)) for f in plumber_doc.footnotes] == [(f.at, _norm(f.text)) for f in pdfium_doc.footnotes]
+
+
+@pytest.fixture(scope="module")
+def real_trait_pdfs(seeds):
+    from tests.pdf_fixture import render_pdf
+
+    return {name: parse_bytes(render_pdf(doc, real_traits=True), name.replace(".txt", ".pdf"))
+            for name, doc in seeds.items()}
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_pdfs_with_real_traits_read_as_the_text(seeds, real_trait_pdfs, name):
+    """Justified lines without space characters, front-page lines far apart, footnotes above the
+    page bottom: the paragraphs, footnotes and metadata of the text, still."""
+    pdf, text = real_trait_pdfs[name], seeds[name]
+    assert [(p.at, _norm(p.text)) for p in pdf.paragraphs] == [(p.at, _norm(p.text)) for p in text.paragraphs]
+    assert [(f.at, _norm(f.text)) for f in pdf.footnotes] == [(f.at, _norm(f.text)) for f in text.footnotes]
+    for field in ("date", "body", "title", "doc_type", "agenda_item", "meeting_place"):
+        assert getattr(pdf.meta, field) == getattr(text.meta, field), field
