@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urlencode
 
+from datasette.utils import tilde_encode
+
 REPEATS = 20
 GOAL_MS = 100.0
 
@@ -39,7 +41,7 @@ def _urls(db, db_path: Path) -> list[str]:
     thread = db.execute("select thread from mandates group by thread order by count(*) desc limit 1").fetchone()[0]
     versions = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
     urls = [f"/{name}", f"/{name}/paragraphs", f"/{name}/mandates", f"/{name}/references?kind=cosp_resolution",
-            f"/-/cosp/document/{quote(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
+            f"/-/cosp/document/{tilde_encode(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
             f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure"]
     for q in database_metadata()["queries"]:
         params = dict(EXAMPLE_PARAMS[q])

@@ -7,10 +7,13 @@ the previous database exactly as it was.  The published file is made read-only.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import os
+import re
 import signal
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -46,25 +49,90 @@ def _built_from(target: Path) -> str | None:
 
 
 def _remove_stale_temps(target: Path) -> None:
-    """Temp files of builds that were killed (their process is gone) are removed."""
+    """Temp files of builds that were killed (their process is gone) are removed: the database
+    ``.cosp.db.building-<pid>`` and SQLite's ``-journal``/``-wal``/``-shm`` beside it. Called
+    under the build lock, so no running build's files are touched."""
     for tmp in target.parent.glob(f".{target.name}.building-*"):
+        m = re.match(rf"^\.{re.escape(target.name)}\.building-(\d+)(?:-journal|-wal|-shm)?$", tmp.name)
+        if not m:
+            continue
         try:
-            pid = int(tmp.name.rsplit("-", 1)[1])
-            os.kill(pid, 0)
-        except (ValueError, ProcessLookupError):
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
             tmp.unlink(missing_ok=True)
         except PermissionError:
             pass
 
 
+class BuildError(Exception):
+    """A build that cannot go on or must not replace the database; ``hint`` says what to do."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@contextmanager
+def _lock(target: Path):
+    """One build at a time per target: a second one is told which process holds it."""
+    path = target.parent / f".{target.name}.lock"
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise BuildError(f"another build (pid {holder}) is writing {target}",
+                             "wait for it to finish, or build into another --db") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def _check_target(target: Path) -> None:
+    """Refuse a target that is a folder, or a file that is not a database we built."""
+    if target.is_dir():
+        raise BuildError(f"{target} is a folder", "give --db a file name, e.g. --db cosp.db")
+    if target.exists():
+        with open(target, "rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise BuildError(f"{target} exists and is not a SQLite database: it would be overwritten",
+                             "move it away, or choose another --db")
+        if head and _built_from(target) is None and not _is_ours(target):
+            raise BuildError(f"{target} is a SQLite database that cosp did not build: it would be overwritten",
+                             "move it away, or choose another --db")
+
+
+def _is_ours(target: Path) -> bool:
+    try:
+        db = sqlite_utils.Database(target)
+        ours = "build_info" in db.table_names() or not db.table_names()
+        db.close()
+        return ours
+    except Exception:
+        return False
+
+
 def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_dir: Optional[Path] = None,
           progress: Optional[Callable[[Path], None]] = None, force: bool = False,
-          pdf_reader: str = "pdfium") -> BuildResult:
+          pdf_reader: str = "pdfium", follow_links: bool = False) -> BuildResult:
     """Build the database; with unchanged code and inputs an existing database is left as it is."""
     started = dt.datetime.now(dt.timezone.utc)
     target = Path(db_path).resolve()
     paths = list(paths)
+    _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(target):
+        return _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started)
+
+
+def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started) -> BuildResult:
     _remove_stale_temps(target)
     fingerprint = inputs_fingerprint(_input_digests(paths) + [("pdf_reader", pdf_reader.encode())])
     if not force and _built_from(target) == fingerprint:
@@ -74,7 +142,12 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
     try:
         db = sqlite_utils.Database(tmp)
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
-        corpus = ingest(paths, cache_dir=cache_dir, progress=progress, pdf_reader=pdf_reader)
+        corpus = ingest(paths, cache_dir=cache_dir, progress=progress, pdf_reader=pdf_reader,
+                        follow_links=follow_links)
+        if not corpus.documents and _had_documents(target):
+            failed = sum(1 for e in corpus.errors if e.severity == "error")
+            raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",
+                             "fix the files named above and build again")
         write.write_corpus(db, corpus, started, fingerprint)
         db.conn.commit()
         db.conn.execute("PRAGMA optimize")
@@ -82,10 +155,23 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
         raise
     seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
     return BuildResult(target, corpus, seconds)
+
+
+def _had_documents(target: Path) -> bool:
+    if not target.exists():
+        return False
+    try:
+        db = sqlite_utils.Database(target)
+        n = db.execute("select count(*) from documents").fetchone()[0]
+        db.close()
+        return n > 0
+    except Exception:
+        return False
 
 
 def _input_digests(paths: list) -> list[tuple[str, bytes]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,6 +25,38 @@ def _report_errors(errors) -> None:
     for e in errors:
         click.secho(f"{e.severity}: {e.file}: {e.message}. {e.hint}.", fg="red" if e.severity == "error" else "yellow",
                     err=True)
+
+
+@contextmanager
+def _one_line_errors(db_path: Path):
+    """What goes wrong around a build, as one line saying what to do (the previous database is
+    left as it was in every case): the target, the disk, the environment."""
+    import errno
+    import sqlite3
+
+    from extract.errors import ReadError
+    from pipelines.build import BuildError
+
+    where = db_path.resolve().parent
+    try:
+        yield
+    except BuildError as exc:
+        raise click.ClickException(f"{exc.message}. {exc.hint}.")
+    except ReadError as exc:
+        raise click.ClickException(f"{exc.message}. {exc.hint}.")
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        if "full" in text:
+            raise click.ClickException(f"the disk holding {where} is full ({text}). Free some space and build again.")
+        raise click.ClickException(f"SQLite could not write the database in {where} ({text}). "
+                                   "Check the disk and its permissions, or build into another --db.")
+    except OSError as exc:
+        hint = {errno.ENOSPC: "free some space and build again",
+                errno.EROFS: "the file system is read-only: choose another --db",
+                errno.EACCES: "you may not write there: choose another --db or fix the folder's permissions",
+                errno.EPERM: "you may not write there: choose another --db or fix the folder's permissions",
+                errno.EISDIR: "give --db a file name, e.g. --db cosp.db"}.get(exc.errno, "check the path and build again")
+        raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or where}. {hint[0].upper() + hint[1:]}.")
 
 
 @click.group()
@@ -68,8 +101,9 @@ def parse(files, as_json, pdf_reader):
 @click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
 @click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing cached results.")
 @click.option("--force", is_flag=True, help="Rebuild even when the code and the inputs are unchanged.")
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links that point out of the corpus folders.")
 @PDF_READER
-def build(paths, db_path, no_cache, force, pdf_reader):
+def build(paths, db_path, no_cache, force, follow_links, pdf_reader):
     """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically."""
     from pipelines.build import build as run_build, install_sigterm_cleanup
     from pipelines.ingest import collect
@@ -77,9 +111,10 @@ def build(paths, db_path, no_cache, force, pdf_reader):
     install_sigterm_cleanup()
     paths = paths or (BUNDLED,)
     files = collect(paths)
-    with _progress("parsing", len(files)) as bar:
+    with _progress("parsing", len(files)) as bar, _one_line_errors(db_path):
         result = run_build(paths, db_path, cache_dir=None if no_cache else default_cache_dir(),
-                           progress=lambda p: bar.update(1, p), force=force or no_cache, pdf_reader=pdf_reader)
+                           progress=lambda p: bar.update(1, p), force=force or no_cache, pdf_reader=pdf_reader,
+                           follow_links=follow_links)
     if result.up_to_date:
         click.echo(f"{result.db} is up to date (same code, same inputs); --force rebuilds it")
         return
@@ -88,6 +123,9 @@ def build(paths, db_path, no_cache, force, pdf_reader):
     n_err = sum(1 for e in c.errors if e.severity == "error")
     click.echo(f"built {result.db}: {len(c.documents)} documents, {n_err} files left out, "
                f"{c.cache_hits} from cache, {result.seconds:.2f} s")
+    click.echo("a `cosp serve` already running keeps the file it opened: restart it to serve this build", err=True)
+    if not c.documents:
+        raise click.ClickException("no document could be read: the database is empty. Fix the files named above.")
 
 
 @cli.command(name="eval")

@@ -1,7 +1,7 @@
 """Turn paths into parsed documents, one file at a time, never letting one bad file stop the rest.
 
-Parse results are cached by content hash (and the code's fingerprint), so a rebuild with
-unchanged inputs only reads, hashes and unpickles.  Corpus-level decisions (symbols
+Parse results are cached by content hash (and the code's fingerprint) as JSON data
+(``pipelines/cache.py``), so a rebuild with unchanged inputs only reads, hashes and loads.  Corpus-level decisions (symbols
 from a manifest or inferred from citations, duplicate symbols) are made here, after
 every file is parsed, because they need the whole corpus.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import pickle
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -20,6 +20,7 @@ from extract.references import without_self_references
 from extract.symbols import infer_symbols
 from models.document import IngestError, ParsedDocument
 from models.resolutions import Resolution
+from pipelines import cache
 from pipelines.fingerprint import code_fingerprint
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
@@ -35,24 +36,43 @@ class Corpus:
     cache_hits: int = 0
 
 
-def collect(paths: Iterable[str | Path]) -> list[Path]:
-    """Files under the given paths (folders are walked), sorted, manifests left out."""
+def collect(paths: Iterable[str | Path], skipped: Optional[list[IngestError]] = None,
+            follow_links: bool = False) -> list[Path]:
+    """Files under the given paths (folders are walked), sorted, manifests left out.
+
+    A symbolic link inside a folder that points out of it is not followed unless
+    ``follow_links`` (a link to /etc/passwd is no document of the corpus): it goes to ``skipped``.
+    Files named on the command line are taken as given (``parse_one`` reads regular files only).
+    """
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and f.name not in MANIFEST_NAMES))
-        else:
+        if not p.is_dir():
             out.append(p)
+            continue
+        root = p.resolve()
+        for f in sorted(p.rglob("*")):
+            if f.suffix.lower() not in SUFFIXES or f.name in MANIFEST_NAMES or not f.is_file():
+                continue
+            if f.is_symlink() and not follow_links:
+                target = f.resolve()
+                if root not in target.parents:
+                    if skipped is not None:
+                        skipped.append(IngestError(str(f), "read", f"a symbolic link to {target}, outside {p}: not followed",
+                                                   "copy the file into the corpus folder, or build with --follow-links",
+                                                   severity="warning"))
+                    continue
+            out.append(f)
     return out
 
 
 def _limits_from_env() -> None:
-    if os.environ.get("COSP_MAX_MB"):
-        MAX_MB["text"] = MAX_MB["pdf"] = float(os.environ["COSP_MAX_MB"])
-
-
-_limits_from_env()
+    value = os.environ.get("COSP_MAX_MB")
+    if value:
+        try:
+            MAX_MB["text"] = MAX_MB["pdf"] = float(value)
+        except ValueError:
+            raise ReadError(f"COSP_MAX_MB={value!r} is not a number of megabytes",
+                            "set it to a number, e.g. COSP_MAX_MB=50, or unset it") from None
 
 
 def default_cache_dir() -> Path:
@@ -79,26 +99,31 @@ def parse_one(path: Path, cache_dir: Optional[Path],
               pdf_reader: str = "pdfium") -> tuple[Optional[ParsedDocument], Optional[IngestError], bool]:
     """Parse a file (or load it from the cache). Returns (document, error, cache_hit)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+            return None, IngestError(str(path), "read", f"not a regular file ({what})",
+                                     "give the documents' files, or a folder holding them"), False
+        size = info.st_size
         limit = MAX_MB["pdf" if path.suffix.lower() == ".pdf" else "text"]
         if size > limit * 1024 * 1024:
             return None, IngestError(
-                str(path), "read", f"the file is {size / 2**20:.0f} MB, over the {limit} MB limit for one document",
+                str(path), "read", f"the file is {size / 2**20:.0f} MB, over the {limit:g} MB limit for one document",
                 "split it into one file per document, or set COSP_MAX_MB to raise the limit"), False
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(int(limit * 1024 * 1024) + 1)  # a file that grows while read is still bounded
     except OSError as exc:
         return None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
                                  "check the path and its permissions"), False
     key = hashlib.sha256(data + code_fingerprint().encode() + pdf_reader.encode()).hexdigest()
-    cached = cache_dir / f"{key}.pickle" if cache_dir else None
-    if cached is not None and cached.exists():
+    cached = cache_dir / f"{key}.json" if cache_dir else None
+    if cached is not None and cached.is_file():
         try:
-            with open(cached, "rb") as fh:
-                doc = pickle.load(fh)
+            doc = cache.loads(cached.read_bytes())
             doc.file = path.name
             return doc, None, True
-        except Exception:  # a stale or damaged cache entry is simply re-parsed
-            pass
+        except (OSError, ValueError, TypeError):  # a damaged or foreign entry is discarded and re-parsed
+            cached.unlink(missing_ok=True)
     from pipelines.parse import parse_bytes  # spaCy loads only when something must be parsed
 
     try:
@@ -111,9 +136,8 @@ def parse_one(path: Path, cache_dir: Optional[Path],
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp = cached.with_suffix(f".tmp-{os.getpid()}")
+            tmp.write_bytes(cache.dumps(doc))
             os.replace(tmp, cached)
         except OSError:
             pass
@@ -121,17 +145,28 @@ def parse_one(path: Path, cache_dir: Optional[Path],
 
 
 def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
-           progress: Optional[Callable[[Path], None]] = None, pdf_reader: str = "pdfium") -> Corpus:
-    files = collect(paths)
+           progress: Optional[Callable[[Path], None]] = None, pdf_reader: str = "pdfium",
+           follow_links: bool = False) -> Corpus:
+    _limits_from_env()
     corpus = Corpus()
+    files = collect(paths, corpus.errors, follow_links)
+    names: dict[str, Path] = {}  # a document's id is its file name: one file per name
     for path in files:
         if progress:
             progress(path)
+        if path.name in names and names[path.name].resolve() == path.resolve():
+            continue  # the same file, named twice
+        if path.name in names:
+            corpus.errors.append(IngestError(
+                str(path), "read", f"another file named {path.name} was read from {names[path.name].parent}: "
+                "documents are known by their file name", "rename one of the two files and build again"))
+            continue
         doc, error, hit = parse_one(path, cache_dir, pdf_reader)
         corpus.cache_hits += hit
         if error:
             corpus.errors.append(error)
         else:
+            names[path.name] = path
             corpus.documents.append(doc)
             corpus.errors.extend(IngestError(str(path), "read", w, "the file was built; check the repaired text",
                                              severity="warning") for w in doc.input_warnings)

@@ -32,7 +32,21 @@ def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
 
 
 def document_url(doc_id: str, at: Optional[str] = None) -> str:
-    return f"/-/cosp/document/{quote(doc_id)}" + (f"#p-{quote(at)}" if at else "")
+    key = doc_id if re.fullmatch(r"[\w.-]+", doc_id, re.A) else tilde_encode(doc_id)  # "a b.txt" -> "a~20b~2Etxt"
+    return f"/-/cosp/document/{key}" + (f"#p-{quote(at)}" if at else "")
+
+
+def document_id(path_part: str) -> str:
+    """The id in a document page's path: tilde-encoded, as Datasette encodes keys ("a b.txt" is
+    "a~20b.txt"); a percent-encoded or plain name is read too."""
+    from urllib.parse import unquote
+
+    from datasette.utils import tilde_decode
+
+    try:
+        return tilde_decode(unquote(path_part))
+    except Exception:
+        return unquote(path_part)
 
 
 def mandate_url(thread: str) -> str:
@@ -65,7 +79,7 @@ def render_cell(value, column: str, table: Optional[str]) -> Optional[Markup]:
         return Markup(f'<a href="{resolution_url(value)}">{html.escape(value)}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
-    if column == "document" and table not in ("documents",) and re.match(r"^[\w.-]+$", value):
+    if column == "document" and table not in ("documents",):
         return Markup(f'<a href="{document_url(value)}">{html.escape(value)}</a>')
     if column == "thread" and table in ("mandates", "mandate_threads"):
         return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
@@ -175,3 +189,46 @@ def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_versi
             t, left=left, right=right)
     return {"from_label": labels[from_version], "to_label": labels[to_version], "versions": versions,
             "guidelines": [groups[k] for k in sorted(groups)]}
+
+
+SQLITE_MAX_LENGTH = 8_000_000  # bytes in one string or blob a query may build: zeroblob(100000000) is refused
+
+
+def bound_connection(conn: sqlite3.Connection) -> None:
+    """SQLite's own limits on every connection the site opens: a query cannot build a value of
+    100 MB (``select zeroblob(100000000)``) in the server's memory, whatever the SQL time limit."""
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+
+
+def error_response(datasette, request, exception):
+    """Datasette's error page without its console traceback: a 404 is an ordinary answer (one
+    log line, no 160 lines of locals), and any other error one line naming the path."""
+    import sys
+
+    from datasette.utils import add_cors_headers
+    from datasette.utils.asgi import Base400, Response
+
+    async def inner():
+        status = getattr(exception, "status", 500) if isinstance(exception, Base400) else getattr(exception, "status", 500)
+        message = exception.args[0] if exception.args else str(exception)
+        if hasattr(exception, "message"):
+            message = exception.message
+        if not isinstance(status, int):
+            status = 500
+        print(f"cosp-tracker: {status} {request.path}: {type(exception).__name__}: {str(message)[:200]}",
+              file=sys.stderr, flush=True)
+        if status >= 500:
+            message = "Something went wrong on this page; the error is in the server's log."
+        info = {"ok": False, "error": str(message), "status": status, "title": None}
+        headers = {}
+        if datasette.cors:
+            add_cors_headers(headers)
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json(info, status=status, headers=headers)
+        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+        html = await template.render_async(dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(),
+                                                menu_links=lambda: [], base_url=datasette.setting("base_url"),
+                                                show_logout=False, crumb_items=lambda **kw: []))
+        return Response.html(html, status=status, headers=headers)
+
+    return inner

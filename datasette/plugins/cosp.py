@@ -14,6 +14,28 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
+def prepare_connection(conn):
+    site.bound_connection(conn)
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return site.error_response(datasette, request, exception)
+
+
+def _replace_default_error_handler():
+    """Datasette runs every handle_exception hook; its own prints a traceback with locals through
+    rich for each 404 (and fails on some, answering 500), so ours replaces it."""
+    from datasette.plugins import pm
+
+    if pm.get_plugin("datasette.handle_exception") is not None:
+        pm.unregister(name="datasette.handle_exception")
+
+
+_replace_default_error_handler()
+
+
+@hookimpl
 def render_cell(value, column, table, database, datasette):
     return site.render_cell(value, column, table)
 
@@ -31,7 +53,8 @@ async def _page(datasette, request, template, fn, *args):
 
 
 async def document(datasette, request):
-    return await _page(datasette, request, "cosp_document.html", site.document_page, request.url_vars["id"])
+    return await _page(datasette, request, "cosp_document.html", site.document_page,
+                       site.document_id(request.url_vars["id"]))
 
 
 async def mandate(datasette, request):

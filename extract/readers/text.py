@@ -1,6 +1,7 @@
 """Read plain text and Markdown files: decode bytes safely, then clean into lines."""
 from __future__ import annotations
 
+import codecs
 import hashlib
 import unicodedata
 
@@ -12,11 +13,39 @@ from models.source import Source, assign_offsets
 _CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16, by byte-order mark, or (no mark) by NUL bytes at every second or fourth place."""
+    if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        return "utf-32"
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 16:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     """Bytes to str, saying what was done: NULs dropped, a legacy encoding used."""
     warnings: list[str] = []
     if not data.strip():
         raise ReadError("the file is empty", "export the document's text again, or remove the file")
+    wide = _wide_encoding(data)
+    if wide:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError:
+            raise ReadError(f"the file looks {wide.upper()} but does not decode as such",
+                            "save the document's text again as UTF-8") from None
+        warnings.append(f"decoded as {wide.upper()}" + ("" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+                                                        or data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+                                                        else " (no byte-order mark: told by its NUL bytes)"))
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+        return unicodedata.normalize("NFC", text), warnings
     sample = data[:65536]
     controls = sum(1 for b in sample if b in _CONTROL and b != 0)
     if controls > max(8, len(sample) // 50):

@@ -1,0 +1,73 @@
+"""The parse cache's format: JSON, with each record tagged by its class.
+
+A cache entry is data, never code: loading one can only build the plain record classes of
+``models/`` (an allow-list), so whoever can write the cache folder cannot run code as the
+builder (a pickle could).  A damaged, foreign or outdated entry fails to load and the file is
+simply parsed again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+from typing import Any
+
+from models.document import ParsedDocument
+
+_MODULES = ("models.document", "models.resolutions", "models.references", "models.mandates", "models.entities",
+            "models.guidelines", "models.source")
+FORMAT = 1
+
+
+def _encode(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {"__type__": f"{type(obj).__module__}.{type(obj).__name__}", **fields}
+    if isinstance(obj, (list, tuple)):
+        return [_encode(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): _encode(v) for k, v in obj.items()}
+    return obj
+
+
+def _class(tag: str) -> type:
+    module, _, name = tag.rpartition(".")
+    if module not in _MODULES:
+        raise ValueError(f"cache entry names a class outside models/: {tag}")
+    cls = getattr(importlib.import_module(module), name, None)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise ValueError(f"cache entry names no record class: {tag}")
+    return cls
+
+
+def _decode(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        if "__type__" in obj:
+            cls = _class(obj["__type__"])
+            names = {f.name for f in dataclasses.fields(cls)}
+            record = cls(**{k: _decode(v) for k, v in obj.items() if k in names})
+            if isinstance(getattr(record, "segments", None), list):  # (start, end) pairs are tuples
+                record.segments = [tuple(s) for s in record.segments]
+            return record
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(x) for x in obj]
+    return obj
+
+
+def dumps(doc: ParsedDocument) -> bytes:
+    return json.dumps({"format": FORMAT, "document": _encode(doc)}, ensure_ascii=False).encode("utf-8")
+
+
+def loads(data: bytes) -> ParsedDocument:
+    """The cached document; ValueError when the entry is not one (then parse the file again)."""
+    try:
+        wrapped = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a cache entry: {exc}") from exc
+    if not isinstance(wrapped, dict) or wrapped.get("format") != FORMAT:
+        raise ValueError("cache entry of another format")
+    doc = _decode(wrapped.get("document"))
+    if not isinstance(doc, ParsedDocument):
+        raise ValueError("cache entry holds no parsed document")
+    return doc

@@ -1,0 +1,178 @@
+"""Hostile input and faults: nothing merged silently, nothing let in, the previous database kept.
+Every case here is a defect a hostile run found; inputs are generated, nothing large is checked in."""
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import shutil
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from pipelines.build import BuildError, _lock, _remove_stale_temps, build
+from pipelines.cli import cli
+from pipelines.ingest import BUNDLED, ingest
+from tests.conftest import SEED_FILES
+
+SEED = BUNDLED / SEED_FILES[0]
+
+
+def test_two_files_with_one_name_in_two_folders_are_not_merged(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(SEED, tmp_path / "a" / "report.txt")
+    shutil.copy(BUNDLED / SEED_FILES[1], tmp_path / "b" / "report.txt")
+    corpus = ingest([tmp_path])
+    assert [d.file for d in corpus.documents] == ["report.txt"]
+    err = next(e for e in corpus.errors if e.file.endswith("b/report.txt"))
+    assert "another file named report.txt" in err.message and "rename" in err.hint and err.severity == "error"
+
+
+def test_a_second_build_to_the_same_database_is_told_who_holds_it(tmp_path):
+    db = tmp_path / "cosp.db"
+    with _lock(db.resolve()):
+        with pytest.raises(BuildError) as err:
+            build([SEED], db)
+    assert f"pid {os.getpid()}" in err.value.message and "another --db" in err.value.hint
+
+
+def test_stale_temp_cleanup_leaves_a_running_builds_journal_alone(tmp_path):
+    db = tmp_path / "cosp.db"
+    alive = tmp_path / f".cosp.db.building-{os.getpid()}-journal"
+    dead = tmp_path / ".cosp.db.building-999999999-journal"
+    for f in (alive, dead):
+        f.write_bytes(b"x")
+    _remove_stale_temps(db)
+    assert alive.exists() and not dead.exists()
+
+
+def test_a_build_where_every_input_fails_keeps_the_good_database(tmp_path):
+    db = tmp_path / "cosp.db"
+    build([SEED], db)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["build", str(bad), "--db", str(db)])
+    assert result.exit_code != 0 and "keeps its documents" in result.output
+    assert sqlite_utils.Database(db)["documents"].count == 1
+
+
+def test_a_symbolic_link_out_of_the_corpus_folder_is_not_followed(tmp_path):
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    shutil.copy(SEED, corpus_dir / "good.txt")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (corpus_dir / "passwd.txt").symlink_to(secret)
+    corpus = ingest([corpus_dir])
+    assert [d.file for d in corpus.documents] == ["good.txt"]
+    assert any("symbolic link" in e.message and "--follow-links" in e.hint for e in corpus.errors)
+    assert [d.file for d in ingest([corpus_dir], follow_links=True).documents] == ["good.txt", "passwd.txt"]
+
+
+def test_the_parse_cache_holds_data_and_a_foreign_entry_is_parsed_again(tmp_path):
+    cache = tmp_path / "cache"
+    first = ingest([SEED], cache_dir=cache)
+    [entry] = list(cache.glob("*.json"))
+    json.loads(entry.read_text(encoding="utf-8"))  # data, not code
+    entry.write_text(json.dumps({"format": 1, "document": {"__type__": "os.system", "command": "touch pwned"}}))
+    again = ingest([SEED], cache_dir=cache)
+    assert again.cache_hits == 0 and again.documents[0].meta == first.documents[0].meta
+    assert not (tmp_path / "pwned").exists() and not list(cache.glob("*.pickle"))
+    assert ingest([SEED], cache_dir=cache).cache_hits == 1  # the bad entry was replaced
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_utf16_and_utf32_are_detected_and_read_like_utf8(tmp_path, encoding):
+    from pipelines.parse import parse_bytes
+
+    text = SEED.read_text(encoding="utf-8")
+    plain, wide = parse_bytes(text.encode("utf-8"), "a.txt"), parse_bytes(text.encode(encoding), "a.txt")
+    assert [f.text for f in wide.footnotes] == [f.text for f in plain.footnotes]
+    assert [p.text for p in wide.paragraphs] == [p.text for p in plain.paragraphs]
+    assert any(f"decoded as {encoding.upper()}" in w for w in wide.warnings)
+    assert not any("removed" in w or "Windows-1252" in w for w in wide.warnings)
+
+
+def test_only_regular_files_are_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    corpus = ingest([fifo, "/dev/zero"])  # neither hangs nor reads forever
+    assert not corpus.documents
+    assert all("not a regular file" in e.message for e in corpus.errors) and len(corpus.errors) == 2
+
+
+@pytest.mark.parametrize("setup, says", [
+    (lambda p: p.mkdir(), "is a folder"),
+    (lambda p: p.write_text("my notes, not a database"), "is not a SQLite database"),
+])
+def test_the_target_is_checked_before_anything_is_written(tmp_path, setup, says):
+    target = tmp_path / "cosp.db"
+    setup(target)
+    result = CliRunner().invoke(cli, ["build", str(SEED), "--db", str(target)])
+    assert result.exit_code != 0 and says in result.output and "Traceback" not in result.output
+    if target.is_file():
+        assert target.read_text() == "my notes, not a database"
+
+
+def test_a_bad_size_limit_in_the_environment_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("COSP_MAX_MB", "10MB")
+    result = CliRunner().invoke(cli, ["build", str(SEED), "--db", str(tmp_path / "c.db")])
+    assert result.exit_code != 0 and "COSP_MAX_MB='10MB' is not a number" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders: run as a user to test this")
+def test_a_read_only_target_folder_is_one_line_and_the_old_database_stays(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    build([SEED], folder / "cosp.db")
+    before = (folder / "cosp.db").read_bytes()
+    folder.chmod(0o555)
+    try:
+        result = CliRunner().invoke(cli, ["build", str(SEED), "--db", str(folder / "cosp.db"), "--force"])
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert (folder / "cosp.db").read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def odd_site(tmp_path_factory):
+    from pipelines.serve import datasette_instance
+
+    folder = tmp_path_factory.mktemp("odd")
+    shutil.copy(SEED, folder / "a report (2019) é.txt")
+    db = folder / "cosp.db"
+    build([folder], db)
+    return datasette_instance(db)
+
+
+def _get(ds, url):
+    return asyncio.run(ds.client.get(url))
+
+
+def test_a_document_with_spaces_and_accents_in_its_name_has_its_page(odd_site):
+    from pipelines.site import document_url
+
+    link = document_url("a report (2019) é.txt")
+    assert "~28" in link and " " not in link  # tilde-encoded, as Datasette encodes keys
+    page = _get(odd_site, link)
+    assert page.status_code == 200 and "a report (2019) é.txt" in page.text
+    assert _get(odd_site, "/-/cosp/document/a%20report%20(2019)%20%C3%A9.txt").status_code == 200
+
+
+def test_a_query_cannot_build_a_huge_value_in_the_server(odd_site):
+    page = _get(odd_site, "/cosp.json?sql=select+zeroblob(100000000)")
+    assert page.status_code == 400 and "too big" in page.text
+
+
+def test_an_unknown_page_is_a_404_with_one_log_line(odd_site, capsys):
+    for url in ("/-/cosp/document/CAC/COSP/WG.2/2018/5", "/nope", "/-/cosp/mandate?thread=nope"):
+        page = _get(odd_site, url)
+        assert page.status_code == 404, url
+    err = capsys.readouterr().err
+    assert err.count("\n") == 3 and "Traceback" not in err
