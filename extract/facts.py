@@ -8,6 +8,7 @@ else the document's date, so the same subject across documents becomes a time se
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from functools import lru_cache
@@ -32,8 +33,10 @@ def network_facts(doc: ParsedDocument, mentions: list[Mention]) -> list[Fact]:
     facts, _, _ = _patterns()
     out: list[Fact] = []
     networks = sorted((m for m in mentions if m.entity_type == "network"), key=lambda m: m.start)
+    starts = [m.start for m in networks]
     for unit in doc.units():
-        mine = [m for m in networks if unit.start <= m.start < unit.end + 1]
+        lo, hi = bisect.bisect_left(starts, unit.start), bisect.bisect_left(starts, unit.end + 1)
+        mine = networks[lo:hi]  # by bisection: linear in the document, not units x mentions
         if not mine:
             continue
         current: Optional[str] = None

@@ -27,6 +27,7 @@ _LAYOUT = load_yaml("layout.yaml")
 FOOTNOTE_MARKS = _LAYOUT["footnote_marks"]
 _TO_DIGIT = str.maketrans(FOOTNOTE_MARKS, "0123456789")
 
+ANCHOR_LOOKBACK = 200  # units searched back for a footnote's mark
 _FOOTNOTE = re.compile(rf"^([{FOOTNOTE_MARKS}]+|\*{{1,3}})\s*(\S.*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 _GUIDE_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
@@ -300,9 +301,14 @@ class _Builder:
             pools.insert(0, self.guideline.paragraphs)
         best: Optional[Unit] = None
         for pool in pools:
-            for unit in pool:
-                if pattern.search(unit.text) and (best is None or unit.start > best.start):
+            # The last unit of each pool that prints the mark: search from the end (a footnote's
+            # mark is near it), which keeps a long document linear, not units x footnotes.
+            for unit in reversed(pool[-ANCHOR_LOOKBACK:]):
+                if best is not None and unit.start <= best.start:
+                    break
+                if pattern.search(unit.text):
                     best = unit
+                    break
         return best.at if best else None
 
     def _explicit_heading(self, line: Line) -> bool:

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from pipelines import schema, write
+from pipelines import schema, workers, write
 from pipelines.fingerprint import inputs_fingerprint
 from pipelines.ingest import MANIFEST_NAMES, Corpus, collect, ingest
 
@@ -79,8 +79,8 @@ def _lock(target: Path):
     fh = open(path, "a+")
     try:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a POSIX lock: forked workers do not inherit it
+        except (BlockingIOError, PermissionError):
             fh.seek(0)
             holder = fh.read().strip() or "another process"
             raise BuildError(f"another build (pid {holder}) is writing {target}",
@@ -121,7 +121,7 @@ def _is_ours(target: Path) -> bool:
 
 def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_dir: Optional[Path] = None,
           progress: Optional[Callable[[Path], None]] = None, force: bool = False,
-          pdf_reader: str = "pdfium", follow_links: bool = False) -> BuildResult:
+          pdf_reader: str = "pdfium", follow_links: bool = False, jobs: Optional[int] = None) -> BuildResult:
     """Build the database; with unchanged code and inputs an existing database is left as it is."""
     started = dt.datetime.now(dt.timezone.utc)
     target = Path(db_path).resolve()
@@ -129,10 +129,12 @@ def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_d
     _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target):
-        return _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started)
+        return _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started,
+                             jobs if jobs is not None else workers.default_jobs())
 
 
-def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started) -> BuildResult:
+def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started,
+                  jobs) -> BuildResult:
     _remove_stale_temps(target)
     fingerprint = inputs_fingerprint(_input_digests(paths) + [("pdf_reader", pdf_reader.encode())])
     if not force and _built_from(target) == fingerprint:
@@ -143,7 +145,7 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
         db = sqlite_utils.Database(tmp)
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
         corpus = ingest(paths, cache_dir=cache_dir, progress=progress, pdf_reader=pdf_reader,
-                        follow_links=follow_links)
+                        follow_links=follow_links, jobs=jobs)
         if not corpus.documents and _had_documents(target):
             failed = sum(1 for e in corpus.errors if e.severity == "error")
             raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",

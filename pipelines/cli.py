@@ -102,8 +102,11 @@ def parse(files, as_json, pdf_reader):
 @click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing cached results.")
 @click.option("--force", is_flag=True, help="Rebuild even when the code and the inputs are unchanged.")
 @click.option("--follow-links", is_flag=True, help="Follow symbolic links that point out of the corpus folders.")
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes parsing files (default: COSP_JOBS, else every core). Each document is "
+                   "parsed under COSP_DOC_TIMEOUT seconds and COSP_DOC_MAX_MB_RAM megabytes.")
 @PDF_READER
-def build(paths, db_path, no_cache, force, follow_links, pdf_reader):
+def build(paths, db_path, no_cache, force, follow_links, jobs, pdf_reader):
     """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically."""
     from pipelines.build import build as run_build, install_sigterm_cleanup
     from pipelines.ingest import collect
@@ -114,7 +117,7 @@ def build(paths, db_path, no_cache, force, follow_links, pdf_reader):
     with _progress("parsing", len(files)) as bar, _one_line_errors(db_path):
         result = run_build(paths, db_path, cache_dir=None if no_cache else default_cache_dir(),
                            progress=lambda p: bar.update(1, p), force=force or no_cache, pdf_reader=pdf_reader,
-                           follow_links=follow_links)
+                           follow_links=follow_links, jobs=jobs)
     if result.up_to_date:
         click.echo(f"{result.db} is up to date (same code, same inputs); --force rebuilds it")
         return

@@ -130,6 +130,8 @@ def parse_one(path: Path, cache_dir: Optional[Path],
         doc = parse_bytes(data, str(path), pdf_reader)
     except ReadError as exc:
         return None, IngestError(str(path), "read", exc.message, exc.hint), False
+    except MemoryError:
+        raise  # a worker reports it with the memory bound
     except Exception as exc:  # a parser bug must not stop the corpus
         return None, IngestError(str(path), "parse", f"the parser failed: {type(exc).__name__}: {exc}",
                                  "report this file to the maintainers; the other files were still built"), False
@@ -146,33 +148,64 @@ def parse_one(path: Path, cache_dir: Optional[Path],
 
 def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
            progress: Optional[Callable[[Path], None]] = None, pdf_reader: str = "pdfium",
-           follow_links: bool = False) -> Corpus:
+           follow_links: bool = False, jobs: int = 1, timeout: Optional[float] = None) -> Corpus:
+    """Parse every file. With ``jobs`` > 1 (several files) or a ``timeout``, files are parsed in
+    worker processes (``pipelines/workers.py``), each under the time limit and the memory bound."""
     _limits_from_env()
     corpus = Corpus()
     files = collect(paths, corpus.errors, follow_links)
     names: dict[str, Path] = {}  # a document's id is its file name: one file per name
+    todo: list[Path] = []
     for path in files:
-        if progress:
-            progress(path)
         if path.name in names and names[path.name].resolve() == path.resolve():
             continue  # the same file, named twice
         if path.name in names:
             corpus.errors.append(IngestError(
-                str(path), "read", f"another file named {path.name} was read from {names[path.name].parent}: "
+                str(path), "read", f"another file named {path.name} is read from {names[path.name].parent}: "
                 "documents are known by their file name", "rename one of the two files and build again"))
             continue
-        doc, error, hit = parse_one(path, cache_dir, pdf_reader)
+        names[path.name] = path
+        todo.append(path)
+    results: dict[int, tuple] = {}
+    if timeout is not None or (jobs > 1 and len(todo) > 1):
+        from pipelines import workers
+
+        limit = timeout if timeout is not None else workers.timeout_from_env()
+        memory = workers.memory_from_env()
+        for i, result in workers.run(parse_one, [(p, cache_dir, pdf_reader) for p in todo], jobs, limit, memory,
+                                     on_start=(lambda i: progress(todo[i])) if progress else None):
+            if isinstance(result, BaseException):
+                result = (None, _stopped(todo[i], result, limit, memory), False)
+            results[i] = result
+    else:
+        for i, path in enumerate(todo):
+            if progress:
+                progress(path)
+            results[i] = parse_one(path, cache_dir, pdf_reader)
+    for i, path in enumerate(todo):
+        doc, error, hit = results[i]
         corpus.cache_hits += hit
         if error:
             corpus.errors.append(error)
         else:
-            names[path.name] = path
             corpus.documents.append(doc)
             corpus.errors.extend(IngestError(str(path), "read", w, "the file was built; check the repaired text",
                                              severity="warning") for w in doc.input_warnings)
     resolve_symbols(corpus, read_manifest(files))
     flag_resolution_texts(corpus)
     return corpus
+
+
+def _stopped(path: Path, exc: BaseException, limit: float, memory: int) -> IngestError:
+    size = f"{path.stat().st_size / 2**20:.1f} MB" if path.exists() else "size unknown"
+    if isinstance(exc, TimeoutError):
+        return IngestError(str(path), "parse", f"stopped: {exc} ({size})",
+                           f"split it into one file per document, or raise COSP_DOC_TIMEOUT (now {limit:g} s)")
+    if isinstance(exc, MemoryError):
+        return IngestError(str(path), "parse", f"stopped: {exc} ({size})",
+                           f"split it, or raise COSP_DOC_MAX_MB_RAM (now {memory} MB)")
+    return IngestError(str(path), "parse", f"stopped: {exc} ({size})",
+                       "report this file to the maintainers; the other files were still built")
 
 
 def flag_resolution_texts(corpus: Corpus) -> None:

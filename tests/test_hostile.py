@@ -12,7 +12,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from pipelines.build import BuildError, _lock, _remove_stale_temps, build
+from pipelines.build import BuildError, _remove_stale_temps, build
 from pipelines.cli import cli
 from pipelines.ingest import BUNDLED, ingest
 from tests.conftest import SEED_FILES
@@ -32,11 +32,24 @@ def test_two_files_with_one_name_in_two_folders_are_not_merged(tmp_path):
 
 
 def test_a_second_build_to_the_same_database_is_told_who_holds_it(tmp_path):
-    db = tmp_path / "cosp.db"
-    with _lock(db.resolve()):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = (tmp_path / "cosp.db").resolve()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from pipelines.build import _lock\n"
+         f"with _lock(Path({str(db)!r})):\n    print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    try:
+        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(BuildError) as err:
             build([SEED], db)
-    assert f"pid {os.getpid()}" in err.value.message and "another --db" in err.value.hint
+    finally:
+        holder.kill()
+        holder.wait()
+    assert f"pid {holder.pid}" in err.value.message and "another --db" in err.value.hint
+    build([SEED], db)  # the lock goes with its holder
 
 
 def test_stale_temp_cleanup_leaves_a_running_builds_journal_alone(tmp_path):
@@ -176,3 +189,52 @@ def test_an_unknown_page_is_a_404_with_one_log_line(odd_site, capsys):
         assert page.status_code == 404, url
     err = capsys.readouterr().err
     assert err.count("\n") == 3 and "Traceback" not in err
+
+
+def test_a_document_past_its_time_limit_is_stopped_and_the_others_are_built(tmp_path, monkeypatch):
+    import time
+
+    import pipelines.parse as parse
+
+    real = parse.parse_bytes
+
+    def slow(data, name, pdf_reader="pdfium"):
+        if "slow" in name:
+            time.sleep(30)
+        return real(data, name, pdf_reader)
+
+    monkeypatch.setattr(parse, "parse_bytes", slow)  # the forked workers see it
+    shutil.copy(SEED, tmp_path / "good.txt")
+    shutil.copy(BUNDLED / SEED_FILES[1], tmp_path / "slow.txt")
+    start = time.monotonic()
+    corpus = ingest([tmp_path], jobs=2, timeout=2)
+    assert time.monotonic() - start < 20
+    assert [d.file for d in corpus.documents] == ["good.txt"]
+    err = next(e for e in corpus.errors if e.file.endswith("slow.txt"))
+    assert "still parsing after 2 s" in err.message and "MB" in err.message and "COSP_DOC_TIMEOUT" in err.hint
+
+
+def test_a_document_past_the_memory_bound_is_stopped_and_the_others_are_built(tmp_path, monkeypatch):
+    import pipelines.parse as parse
+
+    real = parse.parse_bytes
+
+    def greedy(data, name, pdf_reader="pdfium"):
+        if "greedy" in name:
+            bytearray(4 * 2**30)
+        return real(data, name, pdf_reader)
+
+    monkeypatch.setattr(parse, "parse_bytes", greedy)
+    monkeypatch.setenv("COSP_DOC_MAX_MB_RAM", "2048")
+    shutil.copy(SEED, tmp_path / "good.txt")
+    shutil.copy(BUNDLED / SEED_FILES[1], tmp_path / "greedy.txt")
+    corpus = ingest([tmp_path], jobs=2)
+    assert [d.file for d in corpus.documents] == ["good.txt"]
+    err = next(e for e in corpus.errors if e.file.endswith("greedy.txt"))
+    assert "ran out of memory" in err.message and "COSP_DOC_MAX_MB_RAM" in err.hint
+
+
+def test_parsing_in_workers_gives_the_same_corpus():
+    one, two = ingest([BUNDLED]), ingest([BUNDLED], jobs=2)
+    assert [(d.file, d.meta, len(d.mandates)) for d in one.documents] == [(d.file, d.meta, len(d.mandates))
+                                                                        for d in two.documents]

@@ -1,0 +1,126 @@
+"""Parse files in worker processes: all cores, a time limit and a memory bound per document.
+
+One bad file cannot take a build down: a document that runs past its time limit is stopped
+(its worker killed and replaced), one that exceeds the memory bound fails inside its worker,
+and either is recorded with what to do; the other files go on.  Workers are forked, so they
+start with the parent's imports; each loads spaCy once, on its first document.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import time
+from multiprocessing.connection import wait
+from typing import Callable, Iterator, Optional
+
+DEFAULT_TIMEOUT_S = 120.0  # the slowest real document parses in under 5 s (cosp bench --hostile)
+DEFAULT_MEMORY_MB = 2048
+
+
+def timeout_from_env() -> float:
+    return float(os.environ.get("COSP_DOC_TIMEOUT") or DEFAULT_TIMEOUT_S)
+
+
+def memory_from_env() -> int:
+    return int(os.environ.get("COSP_DOC_MAX_MB_RAM") or DEFAULT_MEMORY_MB)
+
+
+def default_jobs() -> int:
+    return int(os.environ.get("COSP_JOBS") or os.cpu_count() or 1)
+
+
+def _die_with_parent() -> None:
+    """A build killed with -9 takes its workers with it (Linux), rather than leaving them parsing."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker(conn, task: Callable, memory_mb: int) -> None:
+    _die_with_parent()
+    try:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if job is None:
+            return
+        index, args = job
+        try:
+            result = task(*args)
+        except MemoryError:
+            result = MemoryError(f"ran out of memory (the bound is {memory_mb} MB per document)")
+        conn.send((index, result))
+
+
+class _Slot:
+    def __init__(self, ctx, task, memory_mb):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, task, memory_mb), daemon=True)
+        self.proc.start()
+        child.close()
+        self.job: Optional[int] = None
+        self.started = 0.0
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.join()
+
+
+def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, memory_mb: int,
+        on_start: Optional[Callable[[int], None]] = None) -> Iterator[tuple[int, object]]:
+    """Yield (index, result) for each argument tuple, in completion order; a job past its time
+    limit yields ``TimeoutError``, a worker that died yields ``RuntimeError``."""
+    ctx = mp.get_context("fork")
+    pending = list(range(len(jobs_args)))[::-1]
+    slots = [_Slot(ctx, task, memory_mb) for _ in range(max(1, min(workers, len(jobs_args))))]
+    try:
+        while pending or any(s.job is not None for s in slots):
+            for s in slots:
+                if s.job is None and pending:
+                    s.job, s.started = pending.pop(), time.monotonic()
+                    if on_start:
+                        on_start(s.job)
+                    s.conn.send((s.job, jobs_args[s.job]))
+            busy = [s for s in slots if s.job is not None]
+            ready = wait([s.conn for s in busy], timeout=0.5)
+            now = time.monotonic()
+            for s in busy:
+                if s.conn in ready:
+                    try:
+                        index, result = s.conn.recv()
+                    except (EOFError, OSError):
+                        index, result = s.job, RuntimeError("the worker parsing it died")
+                        s.stop()
+                        slots[slots.index(s)] = s = _Slot(ctx, task, memory_mb)
+                    s.job = None
+                    yield index, result
+                elif not s.proc.is_alive():
+                    index = s.job
+                    slots[slots.index(s)] = _Slot(ctx, task, memory_mb)
+                    yield index, RuntimeError(f"the worker parsing it died (exit code {s.proc.exitcode})")
+                elif now - s.started > timeout:
+                    index = s.job
+                    s.stop()
+                    slots[slots.index(s)] = _Slot(ctx, task, memory_mb)
+                    yield index, TimeoutError(f"still parsing after {timeout:g} s")
+    finally:
+        for s in slots:
+            try:
+                s.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+            s.proc.join(timeout=2)
+            if s.proc.is_alive():
+                s.stop()
+
