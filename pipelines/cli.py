@@ -164,9 +164,16 @@ def evaluate(gold_dir, corpus_dir, suite, pdf_reader):
 @click.option("--serve", "serve_bench", is_flag=True,
               help="Instead: p50/p95 latency of every canned query and page, on the seeds and a corpus 100x larger.")
 @click.option("--copies", default=100, show_default=True, help="With --serve: size of the synthetic corpus.")
-def bench(paths, repeat, serve_bench, copies):
+@click.option("--hostile", is_flag=True,
+              help="Instead: the large hostile inputs (10 MB on one line, 19 MB, a 1,500-page PDF) with time and "
+                   "peak memory each, and a load test of the server (2,000 requests, 20 clients).")
+def bench(paths, repeat, serve_bench, copies, hostile):
     """Throughput and peak memory of the pipeline, next to baselines measured in the same run."""
-    if serve_bench:
+    if hostile:
+        from pipelines.bench_hostile import run_hostile_bench
+
+        lines = run_hostile_bench(echo=lambda s: click.echo(s, err=True))
+    elif serve_bench:
         from pipelines.bench_serve import run_serve_bench
 
         lines = run_serve_bench(echo=lambda s: click.echo(s, err=True), copies=copies)

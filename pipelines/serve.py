@@ -79,7 +79,7 @@ def datasette_instance(db_path: Path):
     return Datasette([], immutables=[str(db_path)], metadata=metadata_for(db_path),
                      template_dir=str(DATASETTE_DIR / "templates"), plugins_dir=str(DATASETTE_DIR / "plugins"),
                      settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "default_page_size": 50,
-                               "suggest_facets": False, "facet_time_limit_ms": 200})
+                               "suggest_facets": False, "facet_time_limit_ms": 200, "num_sql_threads": 6})
 
 
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
