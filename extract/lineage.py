@@ -150,7 +150,6 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
     out = Lineage()
     ordered = sorted(sightings, key=lambda s: (s.part is None, s.date or "", s.document, s.at))
     norm = {s.key: _norm(s.action) for s in ordered}
-    position = {s.key: i for i, s in enumerate(ordered)}
     by_key = {s.key: s for s in ordered}
     same = _Union()
     for s in ordered:
@@ -181,7 +180,7 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
                         break
                 else:
                     kept.append(cluster)
-            clusters = kept + [sorted(merged, key=lambda s: position[s.key])]
+            clusters = kept + [merged]  # order inside a cluster is irrelevant: roots come from `ordered`
     first: dict[str, str] = {}  # component root -> its earliest sighting
     for s in ordered:
         first.setdefault(same.find(s.key), s.key)
@@ -191,19 +190,29 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
     mandates = {k: by_key[k] for k in set(out.mandate_of.values())}
     thread = _Union()
     ids = sorted(mandates, key=lambda k: (_session(mandates[k].resolution), mandates[k].date or ""))
-    for i, a_id in enumerate(ids):
-        thread.find(a_id)
-        a = mandates[a_id]
-        for b_id in ids[i + 1:]:
-            b = mandates[b_id]
-            if a.body != b.body or not a.resolution or not b.resolution or a.resolution == b.resolution:
-                continue
-            if min(len(norm[a_id].split()), len(norm[b_id].split())) < MIN_WORDS or not _same_party(a, b):
-                continue
-            score = fuzz.token_set_ratio(norm[a_id], norm[b_id])
-            if score >= THREAD:
-                thread.union(a_id, b_id)
-                out.links.append(LinkRecord(a_id, b_id, "thread", round(score, 1), "successive resolutions+action"))
+    # Only mandates under a resolution, with enough words, can thread; they are compared within
+    # their body's block: the pairs checked grow with those, not with every mandate squared.
+    blocks: dict[str, list[str]] = {}
+    for k in ids:
+        thread.find(k)
+        m = mandates[k]
+        if m.resolution and len(norm[k].split()) >= MIN_WORDS:
+            blocks.setdefault(m.body, []).append(k)
+    for block in blocks.values():
+        for i, a_id in enumerate(block):
+            a = mandates[a_id]
+            for b_id in block[i + 1:]:
+                b = mandates[b_id]
+                if a.resolution == b.resolution or not _same_party(a, b):
+                    continue
+                _thread_pair(out, thread, norm, a_id, b_id)
     for k in ids:
         out.thread_of[k] = thread.find(k)
     return out
+
+
+def _thread_pair(out: Lineage, thread: _Union, norm: dict[str, str], a_id: str, b_id: str) -> None:
+    score = fuzz.token_set_ratio(norm[a_id], norm[b_id])
+    if score >= THREAD:
+        thread.union(a_id, b_id)
+        out.links.append(LinkRecord(a_id, b_id, "thread", round(score, 1), "successive resolutions+action"))

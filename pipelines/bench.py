@@ -115,6 +115,30 @@ def _task_pypdfium2(files):
     return time.perf_counter() - start
 
 
+def _task_lineage(n_docs: int):
+    """Lineage over a synthetic corpus: the seeds' mandates in ``n_docs / 5`` copies, each copy in
+    other documents and years, one word of each action dropped at random (varied wording)."""
+    import random
+
+    from extract.lineage import Sighting, build_lineage
+    from pipelines.ingest import BUNDLED, ingest
+    from pipelines.write import mandate_sightings
+
+    base = [s for _, _, s in mandate_sightings(ingest([BUNDLED]))]
+    rng = random.Random(1)
+    sightings = []
+    for i in range(n_docs // 5):
+        for s in base:
+            words = s.action.split()
+            if len(words) > 4:
+                del words[rng.randrange(len(words))]
+            sightings.append(Sighting(f"d{i}_{s.key}", f"d{i}_{s.document}", f"20{10 + i % 15:02d}-01-01", s.at,
+                                      s.body, s.resolution, s.verb, " ".join(words), s.addressee, None))
+    start = time.perf_counter()
+    build_lineage(sightings)
+    return time.perf_counter() - start
+
+
 def _task_build(args):
     """One `cosp build` in a fresh process; module imports are not timed, parsing (and spaCy's load) is."""
     from pipelines.build import build
@@ -243,6 +267,9 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
             lines += [f"build, first run:     {t_first:7.3f} s  peak {m_first:6.0f} MB",
                       f"build, unchanged:     {t_again:7.3f} s  (inputs and code unchanged: database kept)",
                       f"build --force, cached:{t_cached:7.3f} s  peak {m_cached:6.0f} MB  (parse results from cache)"]
+            for n in (250, 1000):
+                t_lin, m_lin = measure(_task_lineage, n, 1)
+                lines.append(f"lineage, {n} documents:{t_lin:7.1f} s  peak {m_lin:6.0f} MB  (synthetic, from the seeds)")
             ratios.append(f"first build / unchanged rebuild: {t_first / t_again:.1f}x")
             ratios.append(f"first build / forced rebuild from parse cache: {t_first / t_cached:.1f}x")
         if pdfs:

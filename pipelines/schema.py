@@ -134,7 +134,7 @@ VIEWS = {
 # Lookup columns (a tuple is one index over several), and every column metadata.yml offers as a facet: a facet is a GROUP BY
 # on each table page, an index scan instead of a table scan plus a sort (tests check this).
 INDEXES = {
-    "documents": ["doc_type", "body", "year", "symbol_source", "format"],
+    "documents": ["doc_type", "body", "year", "symbol_source", "format", "symbol"],  # symbol: citation_graph joins on it
     "paragraphs": ["at", "kind"],
     "headings": ["kind", "level"],
     "references": ["ref_id", "kind"],
