@@ -26,17 +26,7 @@ def operative(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
     if res is None or unit.kind != "paragraph" or res.body not in r["body_names"]:
         return []
     text = unit.text if ITEM_START.search(unit.text) else unit.text.split(";")[0]
-    later = [c for c in r["coordinated_re"].finditer(text) if c.start() > 0]
-    m = r["operative_re"].match(unit.text)
-    out = []
-    if m:
-        lemma, strength = r["operative"][m.group(1)[0].upper() + m.group(1)[1:]]
-        out += _own_clause(doc, unit, res, m, lemma, strength, stop=later[0].start() if later else None)
-    for k, c in enumerate(later):
-        stop = later[k + 1].start() if k + 1 < len(later) else len(text)
-        lemma, strength = r["coordinated"][c.group("verb").lower()]
-        out += _own_clause(doc, unit, res, c, lemma, strength, stop=stop, verb_group="verb", items=False)
-    return out
+    return _own_verbs(doc, unit, res, text, r["operative_re"], r["operative"], r["coordinated_re"], r["coordinated"])
 
 
 def preamble_mandates(doc: ParsedDocument, unit: Unit,
@@ -48,18 +38,27 @@ def preamble_mandates(doc: ParsedDocument, unit: Unit,
     res = _resolution_of(doc, unit)
     if res is None or res.body not in r["body_names"]:
         return []
-    out = []
-    text = unit.text.split(";")[0]
-    later = [c for c in r["coordinated_pp_re"].finditer(text) if c.start() > 0]
-    m = r["preamble_re"].match(unit.text)
-    if m:
-        lemma, strength = r["preamble"][m.group(1)[0].upper() + m.group(1)[1:]]
-        out += _own_clause(doc, unit, res, m, lemma, strength, stop=later[0].start() if later else None)
-    for k, c in enumerate(later):  # "..., and urging the Group of 20 to continue ..."
-        stop = later[k + 1].start() if k + 1 < len(later) else len(text)
-        lemma, strength = r["coordinated_participles"][c.group("verb")]
-        out += _own_clause(doc, unit, res, c, lemma, strength, stop=stop, verb_group="verb", items=False)
+    out = _own_verbs(doc, unit, res, unit.text.split(";")[0], r["preamble_re"], r["preamble"],
+                     r["coordinated_pp_re"], r["coordinated_participles"])  # "..., and urging the Group of 20 ..."
     return out + reported(doc, unit, previous_body=res.body)
+
+
+def _own_verbs(doc: ParsedDocument, unit: Unit, res, text: str, opening_re: re.Pattern, opening: dict,
+               later_re: re.Pattern, later: dict) -> list[Mandate]:
+    """The issuer's own verbs in a paragraph: the one it opens with (``opening``, keyed by the
+    capitalised form) and each coordinated after it in ``text`` (``later``, keyed in lower case),
+    each verb's object running to the next verb."""
+    found = [c for c in later_re.finditer(text) if c.start() > 0]
+    out = []
+    m = opening_re.match(unit.text)
+    if m:
+        lemma, strength = opening[m.group(1)[0].upper() + m.group(1)[1:]]
+        out += _own_clause(doc, unit, res, m, lemma, strength, stop=found[0].start() if found else None)
+    for k, c in enumerate(found):
+        stop = found[k + 1].start() if k + 1 < len(found) else len(text)
+        lemma, strength = later[c.group("verb").lower()]
+        out += _own_clause(doc, unit, res, c, lemma, strength, stop=stop, verb_group="verb", items=False)
+    return out
 
 
 def _own_clause(doc: ParsedDocument, unit: Unit, res, m: re.Match, lemma: str, strength: str,

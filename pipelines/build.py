@@ -104,12 +104,13 @@ def _check_target(target: Path) -> None:
         if head and head != b"SQLite format 3\x00":
             raise BuildError(f"{target} exists and is not a SQLite database: it would be overwritten",
                              "move it away, or choose another --db")
-        if head and _built_from(target) is None and not _is_ours(target):
+        if head and not _is_ours(target):
             raise BuildError(f"{target} is a SQLite database that cosp did not build: it would be overwritten",
                              "move it away, or choose another --db")
 
 
 def _is_ours(target: Path) -> bool:
+    """A database `cosp` built (it has build_info), or an empty one."""
     try:
         db = sqlite_utils.Database(target)
         ours = "build_info" in db.table_names() or not db.table_names()

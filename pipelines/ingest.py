@@ -20,7 +20,7 @@ from extract.references import without_self_references
 from extract.symbols import infer_symbols
 from models.document import IngestError, ParsedDocument
 from models.resolutions import Resolution
-from pipelines import cache
+from pipelines import cache, workers
 from pipelines.fingerprint import code_fingerprint
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
@@ -66,13 +66,8 @@ def collect(paths: Iterable[str | Path], skipped: Optional[list[IngestError]] = 
 
 
 def _limits_from_env() -> None:
-    value = os.environ.get("COSP_MAX_MB")
-    if value:
-        try:
-            MAX_MB["text"] = MAX_MB["pdf"] = float(value)
-        except ValueError:
-            raise ReadError(f"COSP_MAX_MB={value!r} is not a number of megabytes",
-                            "set it to a number, e.g. COSP_MAX_MB=50, or unset it") from None
+    if os.environ.get("COSP_MAX_MB"):
+        MAX_MB["text"] = MAX_MB["pdf"] = workers.env_number("COSP_MAX_MB", 50, "megabytes")
 
 
 def default_cache_dir() -> Path:
@@ -168,8 +163,6 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
         todo.append(path)
     results: dict[int, tuple] = {}
     if timeout is not None or (jobs > 1 and len(todo) > 1):
-        from pipelines import workers
-
         limit = timeout if timeout is not None else workers.timeout_from_env()
         memory = workers.memory_from_env()
         for i, result in workers.run(parse_one, [(p, cache_dir, pdf_reader) for p in todo], jobs, limit, memory,

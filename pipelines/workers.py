@@ -14,20 +14,34 @@ import time
 from multiprocessing.connection import wait
 from typing import Callable, Iterator, Optional
 
+from extract.errors import ReadError
+
 DEFAULT_TIMEOUT_S = 120.0  # the slowest real document parses in under 5 s (cosp bench --hostile)
 DEFAULT_MEMORY_MB = 2048
 
 
+def env_number(name: str, default: float, unit: str, cast: Callable = float):
+    """A number from the environment; a bad value is a one-line error saying what to set."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return cast(value)
+    except ValueError:
+        raise ReadError(f"{name}={value!r} is not a number of {unit}",
+                        f"set it to a number, e.g. {name}={default:g}, or unset it") from None
+
+
 def timeout_from_env() -> float:
-    return float(os.environ.get("COSP_DOC_TIMEOUT") or DEFAULT_TIMEOUT_S)
+    return env_number("COSP_DOC_TIMEOUT", DEFAULT_TIMEOUT_S, "seconds")
 
 
 def memory_from_env() -> int:
-    return int(os.environ.get("COSP_DOC_MAX_MB_RAM") or DEFAULT_MEMORY_MB)
+    return env_number("COSP_DOC_MAX_MB_RAM", DEFAULT_MEMORY_MB, "megabytes", int)
 
 
 def default_jobs() -> int:
-    return int(os.environ.get("COSP_JOBS") or os.cpu_count() or 1)
+    return env_number("COSP_JOBS", os.cpu_count() or 1, "worker processes", int)
 
 
 def _die_with_parent() -> None:

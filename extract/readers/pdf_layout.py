@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from extract.readers.markup import SUPERSCRIPT
+from extract.readers.markup import PLAIN, SUPERSCRIPT
 from extract.resources import load_yaml
 from models.source import Line
 
@@ -103,7 +103,7 @@ def printed_lines(segments: list[Segment]) -> list[dict]:
         home = min((r for r in rows if r[0].bottom - r[0].size * 1.2 <= m.bottom <= r[0].bottom - r[0].size * 0.1),
                    key=lambda r: abs(r[0].bottom - m.bottom), default=None)
         if home is None:  # not raised above any line: a small number of its own (a chart's label)
-            m.only_mark, m.text = False, m.text.translate(_PLAIN)
+            m.only_mark, m.text = False, m.text.translate(PLAIN)
             home = next((r for r in rows if abs(r[0].bottom - m.bottom) <= max(1.5, 0.15 * m.size)), None)
             if home is None:
                 rows.append([m])
@@ -199,7 +199,6 @@ def layout(pages: Iterable[PrintedPage]) -> tuple[list[Line], Optional[str], int
     return lines, header_symbol, len(pages)
 
 
-_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _NUMBER = re.compile(r"^([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s")
 _FOOTNOTE_START = re.compile(r"^(?:[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}|\*{1,3})\s*[A-Za-z“\"(]")  # "4 726" is a table's figure
 
@@ -215,9 +214,9 @@ def _side_by_side(t: str) -> list[str]:
     m = _NUMBER.match(t)
     if not m:
         return [t]
-    pieces, n, pos = [], int(m.group(1).translate(_PLAIN)), 0
+    pieces, n, pos = [], int(m.group(1).translate(PLAIN)), 0
     for cut in re.finditer(r"(?<=\.)\s+([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s+(?=\S)", t):
-        if int(cut.group(1).translate(_PLAIN)) == n + 1:
+        if int(cut.group(1).translate(PLAIN)) == n + 1:
             pieces.append(t[pos:cut.start()])
             pos, n = cut.start() + len(cut.group(0)) - len(cut.group(0).lstrip()), n + 1
     return pieces + [t[pos:]]
