@@ -174,7 +174,11 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
         for i, path in enumerate(todo):
             if progress:
                 progress(path)
-            results[i] = parse_one(path, cache_dir, pdf_reader)
+            try:
+                results[i] = parse_one(path, cache_dir, pdf_reader)
+            except MemoryError as exc:  # without workers there is no bound but the machine's
+                results[i] = (None, _stopped(path, MemoryError(f"ran out of memory ({exc})"), 0, workers.memory_from_env()),
+                              False)
     for i, path in enumerate(todo):
         doc, error, hit = results[i]
         corpus.cache_hits += hit

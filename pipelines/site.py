@@ -206,15 +206,13 @@ def error_response(datasette, request, exception):
     import sys
 
     from datasette.utils import add_cors_headers
-    from datasette.utils.asgi import Base400, Response
+    from datasette.utils.asgi import Response
 
     async def inner():
-        status = getattr(exception, "status", 500) if isinstance(exception, Base400) else getattr(exception, "status", 500)
-        message = exception.args[0] if exception.args else str(exception)
-        if hasattr(exception, "message"):
-            message = exception.message
+        status = getattr(exception, "status", 500)  # Base400 and DatasetteError carry theirs
         if not isinstance(status, int):
             status = 500
+        message = getattr(exception, "message", None) or (exception.args[0] if exception.args else str(exception))
         print(f"cosp-tracker: {status} {request.path}: {type(exception).__name__}: {str(message)[:200]}",
               file=sys.stderr, flush=True)
         if status >= 500:
