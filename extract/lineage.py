@@ -24,12 +24,19 @@ from typing import Optional
 
 from rapidfuzz import fuzz
 
+from extract.blocking import OverlapIndex, words
+
 SAME = 85.0
 SOURCE = 75.0
 SOURCE_OTHER_VERB = 85.0
 THREAD = 75.0
 MIN_WORDS = 6  # shorter actions ("technical assistance in this regard") are too generic to thread
 SAME_ADDRESSEE = 60.0
+# Word overlap (of the smaller action) below which no pair reaches SAME / THREAD: the
+# lowest seen over every real mandate pair is 0.67 at SAME and 0.5 at THREAD; the
+# blocks keep a margin below both (extract/blocking.py).
+SAME_OVERLAP = 0.5
+THREAD_OVERLAP = 0.34
 _STOP = set("the a an of to and or in on for with by that this its their be as such inter alia".split())
 
 
@@ -163,24 +170,9 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
     for s in ordered:
         if s.resolution is not None:
             groups.setdefault((s.body, s.verb, s.resolution), []).append(s)
+    score = _Scores(norm)
     for members in groups.values():
-        # Single linkage, as if every pair were compared, but each sighting is linked once to
-        # each cluster it joins (to the first member it matches): a mandate repeated in N
-        # documents costs N links and about N comparisons, not N².
-        clusters: list[list[Sighting]] = []  # each in date order
-        for b in members:
-            merged, kept = [b], []
-            for cluster in clusters:
-                for a in cluster:
-                    score = fuzz.token_set_ratio(norm[a.key], norm[b.key])
-                    if score >= SAME and same.union(a.key, b.key):
-                        out.links.append(LinkRecord(a.key, b.key, "sighting", round(score, 1),
-                                                    "resolution+verb+action"))
-                        merged += cluster
-                        break
-                else:
-                    kept.append(cluster)
-            clusters = kept + [merged]  # order inside a cluster is irrelevant: roots come from `ordered`
+        _sightings(members, norm, same, score, out)
     first: dict[str, str] = {}  # component root -> its earliest sighting
     for s in ordered:
         first.setdefault(same.find(s.key), s.key)
@@ -191,7 +183,7 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
     thread = _Union()
     ids = sorted(mandates, key=lambda k: (_session(mandates[k].resolution), mandates[k].date or ""))
     # Only mandates under a resolution, with enough words, can thread; they are compared within
-    # their body's block: the pairs checked grow with those, not with every mandate squared.
+    # their body's block, and there only with the mandates sharing enough words (extract/blocking.py).
     blocks: dict[str, list[str]] = {}
     for k in ids:
         thread.find(k)
@@ -199,20 +191,65 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
         if m.resolution and len(norm[k].split()) >= MIN_WORDS:
             blocks.setdefault(m.body, []).append(k)
     for block in blocks.values():
-        for i, a_id in enumerate(block):
-            a = mandates[a_id]
-            for b_id in block[i + 1:]:
-                b = mandates[b_id]
-                if a.resolution == b.resolution or not _same_party(a, b):
-                    continue
-                _thread_pair(out, thread, norm, a_id, b_id)
+        index = OverlapIndex(THREAD_OVERLAP, (words(norm[k]) for k in block))
+        found = []
+        for b_id in block:
+            b = mandates[b_id]
+            for a_id in index.candidates(words(norm[b_id])):
+                a = mandates[a_id]
+                if a.resolution != b.resolution and _same_party(a, b):
+                    found.append((a_id, b_id))
+            index.add(b_id, words(norm[b_id]))
+        position = {k: i for i, k in enumerate(block)}
+        for a_id, b_id in sorted(found, key=lambda p: (position[p[0]], position[p[1]])):
+            pair = score(a_id, b_id)
+            if pair >= THREAD:
+                thread.union(a_id, b_id)
+                out.links.append(LinkRecord(a_id, b_id, "thread", round(pair, 1), "successive resolutions+action"))
     for k in ids:
         out.thread_of[k] = thread.find(k)
     return out
 
 
-def _thread_pair(out: Lineage, thread: _Union, norm: dict[str, str], a_id: str, b_id: str) -> None:
-    score = fuzz.token_set_ratio(norm[a_id], norm[b_id])
-    if score >= THREAD:
-        thread.union(a_id, b_id)
-        out.links.append(LinkRecord(a_id, b_id, "thread", round(score, 1), "successive resolutions+action"))
+class _Scores:
+    """Token-set ratio of two sightings' normalised actions, each pair of texts scored once
+    (a mandate quoted verbatim in many documents is one text)."""
+
+    def __init__(self, norm: dict[str, str]):
+        self.norm, self.memo = norm, {}
+
+    def __call__(self, a: str, b: str) -> float:
+        x, y = self.norm[a], self.norm[b]
+        if x == y:
+            return 100.0
+        pair = (x, y) if x < y else (y, x)
+        if pair not in self.memo:
+            self.memo[pair] = fuzz.token_set_ratio(x, y)
+        return self.memo[pair]
+
+
+def _sightings(members: list[Sighting], norm: dict[str, str], same: _Union, score: _Scores, out: Lineage) -> None:
+    """Single linkage within one (body, verb, resolution) group, as if every pair were compared:
+    a sighting is compared with the earlier texts that share enough words (``SAME_OVERLAP``),
+    and linked once to each mandate it joins (to its earliest matching sighting).  Each text
+    keeps one sighting per mandate it belongs to, so a mandate repeated in N documents costs
+    about N comparisons, not N²."""
+    texts: dict[str, list[Sighting]] = {}  # normalised action -> its earliest sighting per mandate
+    index = OverlapIndex(SAME_OVERLAP, {words(norm[s.key]) for s in members})
+    for b in members:
+        text = norm[b.key]
+        for other in index.candidates(words(text)):
+            kept: dict[str, Sighting] = {}
+            for a in texts[other]:
+                kept.setdefault(same.find(a.key), a)
+            texts[other] = list(kept.values())
+            for a in texts[other]:
+                if same.find(a.key) == same.find(b.key):
+                    continue
+                pair = score(a.key, b.key)
+                if pair >= SAME and same.union(a.key, b.key):
+                    out.links.append(LinkRecord(a.key, b.key, "sighting", round(pair, 1), "resolution+verb+action"))
+        if text not in texts:
+            texts[text] = []
+            index.add(text, words(text))
+        texts[text].append(b)

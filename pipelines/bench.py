@@ -139,6 +139,26 @@ def _task_lineage(n_docs: int):
     return time.perf_counter() - start
 
 
+def _task_blocking_check(paths):
+    """Every pair of distinct mandate actions in the given corpora that the fuzzy score accepts
+    (THREAD or more), and how many share fewer words than the lineage blocks assume."""
+    import itertools
+
+    from rapidfuzz import fuzz
+
+    from extract.blocking import overlap, words
+    from extract.lineage import THREAD, THREAD_OVERLAP, _norm
+    from pipelines.ingest import ingest
+
+    texts = sorted({_norm(m.action) for d in ingest(paths, jobs=2).documents for m in d.mandates} - {""})
+    accepted = below = 0
+    for a, b in itertools.combinations(texts, 2):
+        if fuzz.token_set_ratio(a, b) >= THREAD:
+            accepted += 1
+            below += overlap(words(a), words(b)) < THREAD_OVERLAP
+    return accepted, below, len(texts)
+
+
 def _task_build(args):
     """One `cosp build` in a fresh process; module imports are not timed, parsing (and spaCy's load) is."""
     from pipelines.build import build
@@ -267,9 +287,13 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
             lines += [f"build, first run:     {t_first:7.3f} s  peak {m_first:6.0f} MB",
                       f"build, unchanged:     {t_again:7.3f} s  (inputs and code unchanged: database kept)",
                       f"build --force, cached:{t_cached:7.3f} s  peak {m_cached:6.0f} MB  (parse results from cache)"]
-            for n in (250, 1000):
+            for n in (250, 1000, 2000):
                 t_lin, m_lin = measure(_task_lineage, n, 1)
-                lines.append(f"lineage, {n} documents:{t_lin:7.1f} s  peak {m_lin:6.0f} MB  (synthetic, from the seeds)")
+                lines.append(f"lineage, {n} documents: {t_lin:.1f} s  peak {m_lin:.0f} MB  (synthetic, from the seeds)")
+            checked = [p for p in (BUNDLED, REAL_PDFS.parent / "real-excerpts", REAL_PDFS) if p.exists()]
+            accepted, below, n_texts = _task_blocking_check(checked)
+            lines.append(f"lineage blocking: {accepted} pairs of {n_texts} real actions score >= THREAD, "
+                         f"{below} share fewer words than the blocks assume")
             ratios.append(f"first build / unchanged rebuild: {t_first / t_again:.1f}x")
             ratios.append(f"first build / forced rebuild from parse cache: {t_first / t_cached:.1f}x")
         if pdfs:
