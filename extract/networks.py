@@ -164,6 +164,8 @@ def _context_mentions(doc: ParsedDocument, unit) -> list[Mention]:
     low = unit.text.lower()
     for e in registry():
         for ca in e.get("context_aliases", []):
+            if ca["phrase"] not in low:
+                continue
             for m in re.finditer(re.escape(ca["phrase"]), low):
                 if ca["requires"].lower() in sentence_at(unit.text, m.start()).lower():
                     out.append(_mention(doc, unit, "network", e["name"], m.start(), m.end(), "context"))

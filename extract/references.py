@@ -52,6 +52,22 @@ def _matcher() -> Matcher:
     return matcher
 
 
+@lru_cache(maxsize=1)
+def _anchors() -> Optional[tuple[str, ...]]:
+    """Words one of which every pattern requires (its first token's ``LOWER``), read from the
+    patterns: a unit holding none of them cannot match, and most units hold none (about one
+    in five does), so the Matcher is not run on them.  ``None`` if some pattern has no such
+    word: then every unit is matched."""
+    words: set[str] = set()
+    for row in load_jsonl("reference_patterns.jsonl"):
+        first = row["pattern"][0]
+        lower = first.get("LOWER")
+        if "OP" in first or lower is None:
+            return None
+        words.update(lower["IN"] if isinstance(lower, dict) else [lower])
+    return tuple(w for w in words if not any(o != w and o in w for o in words))  # "resolution" covers "resolutions"
+
+
 def _sentence_before(text: str, pos: int) -> str:
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
     return text[starts[-1] if starts else 0:pos]
@@ -243,8 +259,13 @@ def extract_references(doc: ParsedDocument) -> list[Reference]:
     # Inside a resolution's text, "its resolution" is the issuer's, whatever the containing document.
     issuers = {r.key: ("ga" if r.body == "General Assembly" else "cosp") for r in doc.resolutions}
     refs: list[Reference] = []
+    anchors = _anchors()
     for unit, sdoc in unit_docs(doc):
-        found = [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(sdoc)] + _slash_tokens(sdoc)
+        low = unit.text.lower()
+        found = [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(sdoc)] if anchors is None or any(
+            w in low for w in anchors) else []
+        if "/" in unit.text:
+            found += _slash_tokens(sdoc)
         labels = {(s, e): label for label, s, e in found}
         spans = filter_spans([sdoc[s:e] for _, s, e in found])
         ctx = _Context(doc, unit, issuers.get(unit.resolution, default_body))

@@ -24,6 +24,8 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _DOUBLE_ESCAPE = re.compile(r"\\\\([_*\[\]()#+.!-])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+.!|-])")
 _ITALIC = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_BOLD_TAIL = re.compile(r"^(\S[^*]*?\S)\*\*(.+)\*\*\s*$")
+_SPACES = re.compile(r"[ \t]+")
 _HTML_TAG = re.compile(r"</?(?:br|em|strong|i|b|span|p)\b[^>]*>", re.I)
 
 
@@ -32,14 +34,22 @@ def is_markdown(raw: str) -> bool:
 
 
 def _inline(text: str) -> str:
-    text = _SUP.sub(lambda m: m.group(1).translate(SUPERSCRIPT), text)
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = text.replace("**", "")
-    text = _ITALIC.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    text = _DOUBLE_ESCAPE.sub(r"\1", text)
-    text = _ESCAPE.sub(r"\1", text)
+    """Markdown inline marks out; each pass runs only if its mark character is in the line
+    (most lines of a plain conversion have none)."""
+    if "<" in text:
+        text = _SUP.sub(lambda m: m.group(1).translate(SUPERSCRIPT), text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+    if "*" in text:
+        text = text.replace("**", "")
+        text = _ITALIC.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if "\\" in text:
+        text = _DOUBLE_ESCAPE.sub(r"\1", text)
+        text = _ESCAPE.sub(r"\1", text)
     return text
 
 
@@ -52,7 +62,7 @@ def _split_bold_runs(raw: str) -> list[str]:
     if "****" in raw:
         head, tail = raw.split("****", 1)
         return [head + "**", "**" + tail]
-    m = re.match(r"^(\S[^*]*?\S)\*\*(.+)\*\*\s*$", raw)
+    m = _BOLD_TAIL.match(raw) if "**" in raw else None
     if m and not raw.lstrip().startswith("**"):
         return [m.group(1), "**" + m.group(2) + "**"]
     return [raw]
@@ -98,5 +108,5 @@ def _clean_one(part: str, bold_open: bool) -> Line | None:
     stripped = part.strip()
     bold = bold_open or (stripped.startswith("**") and (stripped.endswith("**") or stripped.count("**") == 1))
     text = _inline(stripped)
-    text = re.sub(r"[ \t]+", " ", text).strip()
+    text = _SPACES.sub(" ", text).strip()
     return Line(text=text, heading=heading, bold=bold and bool(text), indent=indent)

@@ -23,6 +23,7 @@ from extract.resources import load_yaml
 _N = load_yaml("noise.yaml")
 _CHROME = [re.compile(p, re.I) for p in _N["chrome_lines"]]
 _INLINE_DROP = [re.compile(p) for p in _N["inline_drop"]]
+_INLINE_ANY = re.compile("|".join(f"(?:{p})" for p in _N["inline_drop"]))  # one pass per line to tell
 _FRONT_SPLIT = [re.compile(p) for p in _N["front_split_before"]]
 _RIGHT_COLUMN = [re.compile(p) for p in _N["right_column"]]
 _DOT_LEADER = re.compile(r"(?:\s?\.){4,}\s*")
@@ -57,7 +58,7 @@ def looks_noisy(raw: str) -> bool:
         return False
     long_runs = sum(1 for ln in lines if len(ln) > 600 and len(re.findall(r"\s\d{1,3}\.\s+[A-Z]", ln)) >= 2)
     front_across = any(_ACROSS.search(ln) for ln in lines[:40])
-    inline_headers = any(p.search(ln) for p in _INLINE_DROP for ln in lines)
+    inline_headers = any(_INLINE_ANY.search(ln) for ln in lines)
     tiny = sum(1 for ln in lines if len(ln.split()) <= 1) / len(lines)
     indented = sum(1 for ln in lines if re.match(r"^\s{8,}\S", ln)) / len(lines)
     columns = sum(1 for ln in lines[:40] if _COLUMN_GAP.search(ln.strip())) >= 2
