@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from extract.readers.pdf import ENGINES
-from pipelines.ingest import BUNDLED, default_cache_dir
+from pipelines.corpus.ingest import BUNDLED, default_cache_dir
 
 PDF_READER = click.option("--pdf-reader", type=click.Choice(ENGINES), default="pdfium", show_default=True,
                           help="PDF engine: pypdfium2 (fast, bounded memory) or pdfplumber (the parity reference).")
@@ -35,7 +35,7 @@ def _one_line_errors(db_path: Path):
     import sqlite3
 
     from extract.errors import ReadError
-    from pipelines.build import BuildError
+    from pipelines.database.build import BuildError
 
     where = db_path.resolve().parent
     try:
@@ -71,8 +71,8 @@ def cli():
 @PDF_READER
 def parse(files, as_json, pdf_reader):
     """Parse FILES and print their structure (symbols are inferred across the files given)."""
-    from pipelines.ingest import ingest
-    from pipelines.serialize import document_json
+    from pipelines.corpus.ingest import ingest
+    from pipelines.corpus.serialize import document_json
 
     corpus = ingest(files, cache_dir=None, pdf_reader=pdf_reader)
     _report_errors(corpus.errors)
@@ -108,8 +108,8 @@ def parse(files, as_json, pdf_reader):
 @PDF_READER
 def build(paths, db_path, no_cache, force, follow_links, jobs, pdf_reader):
     """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically."""
-    from pipelines.build import build as run_build, install_sigterm_cleanup
-    from pipelines.ingest import collect
+    from pipelines.database.build import build as run_build, install_sigterm_cleanup
+    from pipelines.corpus.ingest import collect
 
     install_sigterm_cleanup()
     paths = paths or (BUNDLED,)
@@ -142,7 +142,7 @@ def build(paths, db_path, no_cache, force, follow_links, jobs, pdf_reader):
 @PDF_READER
 def evaluate(gold_dir, corpus_dir, suite, pdf_reader):
     """Score the parser against hand-made answer keys; prints a table and the overall F1."""
-    from pipelines.evaluate import evaluate as run_eval, format_table, suites
+    from pipelines.quality.evaluate import evaluate as run_eval, format_table, suites
 
     if gold_dir or corpus_dir:
         chosen = {"given": (gold_dir or suites()["seeds"][0], corpus_dir or BUNDLED)}
@@ -170,15 +170,15 @@ def evaluate(gold_dir, corpus_dir, suite, pdf_reader):
 def bench(paths, repeat, serve_bench, copies, hostile):
     """Throughput and peak memory of the pipeline, next to baselines measured in the same run."""
     if hostile:
-        from pipelines.bench_hostile import run_hostile_bench
+        from pipelines.quality.bench_hostile import run_hostile_bench
 
         lines = run_hostile_bench(echo=lambda s: click.echo(s, err=True))
     elif serve_bench:
-        from pipelines.bench_serve import run_serve_bench
+        from pipelines.quality.bench_serve import run_serve_bench
 
         lines = run_serve_bench(echo=lambda s: click.echo(s, err=True), copies=copies)
     else:
-        from pipelines.bench import run_bench
+        from pipelines.quality.bench import run_bench
 
         lines = run_bench(paths, repeat=repeat, echo=lambda s: click.echo(s, err=True))
     for line in lines:
@@ -195,7 +195,7 @@ def bench(paths, repeat, serve_bench, copies, hostile):
               help="Write a standalone side-by-side redline report here.")
 def align(old, new, db_path, as_json, html_path):
     """Align the draft guidelines of OLD and NEW (files, or symbols in the database)."""
-    from pipelines.align import comparison_json, load_version
+    from pipelines.guidelines.align import comparison_json, load_version
 
     try:
         a, b = load_version(old, db_path), load_version(new, db_path)
@@ -203,7 +203,7 @@ def align(old, new, db_path, as_json, html_path):
         raise click.ClickException(str(exc))
     result = comparison_json(a, b)
     if html_path:
-        from pipelines.redline import render_redline
+        from pipelines.guidelines.redline import render_redline
 
         html_path.write_text(render_redline(a, b), encoding="utf-8")
         click.echo(f"wrote {html_path}", err=True)
@@ -224,7 +224,7 @@ def align(old, new, db_path, as_json, html_path):
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(db_path, port, host):
     """Serve a built database with Datasette (immutable, read-only)."""
-    from pipelines.serve import serve as run_serve
+    from pipelines.publish.serve import serve as run_serve
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `cosp build --db {db_path}` first")

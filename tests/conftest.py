@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import BUNDLED, ingest
+from pipelines.corpus.ingest import BUNDLED, ingest
 
 TESTS = Path(__file__).parent
 GOLD = TESTS / "gold"
@@ -29,7 +29,7 @@ def seeds():
 def seed_pdfs(seeds, tmp_path_factory):
     """Each seed rendered as a UN-layout PDF, then parsed back."""
     pytest.importorskip("reportlab")
-    from pipelines.parse import parse_bytes
+    from pipelines.corpus.parse import parse_bytes
     from tests.pdf_fixture import render_pdf
 
     out = {}

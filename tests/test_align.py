@@ -9,8 +9,8 @@ from extract.align import align, version_of
 from extract.diff import diff_ops, ops_html
 from extract.obligation import direction, modals
 from models.guidelines import GuidelineParagraph, GuidelineVersion
-from pipelines.align import chains
-from pipelines.redline import render_redline
+from pipelines.guidelines.align import chains
+from pipelines.guidelines.redline import render_redline
 from tests.conftest import GOLD
 
 P = {
@@ -152,7 +152,7 @@ def test_cli_align_json_speaks_the_gold_keys(tmp_path):
     from click.testing import CliRunner
 
     from pipelines.cli import cli
-    from pipelines.ingest import BUNDLED
+    from pipelines.corpus.ingest import BUNDLED
 
     out = tmp_path / "r.html"
     result = CliRunner().invoke(cli, ["align", str(BUNDLED / "000_de38badff640f652.txt"),

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extract.errors import ReadError
-from pipelines.build import build
-from pipelines.ingest import BUNDLED
-from pipelines.parse import parse_bytes
+from pipelines.database.build import build
+from pipelines.corpus.ingest import BUNDLED
+from pipelines.corpus.parse import parse_bytes
 
 SEED = BUNDLED / "000_de38badff640f652.txt"
 

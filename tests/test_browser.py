@@ -18,8 +18,8 @@ from urllib.parse import quote
 import pytest
 import sqlite_utils
 
-from pipelines.build import build
-from pipelines.ingest import BUNDLED
+from pipelines.database.build import build
+from pipelines.corpus.ingest import BUNDLED
 
 OUT = Path(__file__).parent / "output"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

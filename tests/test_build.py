@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines.build import build
-from pipelines.ingest import BUNDLED
+from pipelines.database.build import build
+from pipelines.corpus.ingest import BUNDLED
 
 COSP = [sys.executable, "-m", "pipelines.cli"]
 
@@ -92,7 +92,7 @@ def test_cli_build_reports_counts(tmp_path):
 
 
 def test_schema_and_search_index_can_be_applied_again(tmp_path):
-    from pipelines.schema import apply, index_texts
+    from pipelines.database.schema import apply, index_texts
 
     db_path = tmp_path / "cosp.db"
     build([BUNDLED], db_path)

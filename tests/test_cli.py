@@ -6,7 +6,7 @@ import json
 from click.testing import CliRunner
 
 from pipelines.cli import cli
-from pipelines.ingest import BUNDLED
+from pipelines.corpus.ingest import BUNDLED
 from tests.conftest import GOLD, SEED_FILES, load_gold
 
 

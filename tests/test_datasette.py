@@ -8,9 +8,9 @@ from urllib.parse import quote
 import pytest
 import sqlite_utils
 
-from pipelines.build import build
-from pipelines.ingest import BUNDLED
-from pipelines.serve import EXAMPLE_PARAMS, database_metadata, datasette_instance
+from pipelines.database.build import build
+from pipelines.corpus.ingest import BUNDLED
+from pipelines.publish.serve import EXAMPLE_PARAMS, database_metadata, datasette_instance
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,7 @@ def test_database_is_immutable(site):
 
 
 def test_each_instance_gets_its_own_metadata_and_descriptions_stay_read_only(tmp_path):
-    from pipelines.serve import metadata_for
+    from pipelines.publish.serve import metadata_for
 
     a, b = metadata_for(tmp_path / "a.db"), metadata_for(tmp_path / "b.db")
     a["databases"]["a"]["queries"]["search_paragraphs"]["name"] = "written by Datasette"

@@ -10,7 +10,7 @@ from tests.conftest import SEED_FILES, load_gold
 
 @pytest.mark.parametrize("name", SEED_FILES)
 def test_networks_match_the_gold_names_and_places(seeds, name):
-    from pipelines.evaluate import place
+    from pipelines.quality.evaluate import place
 
     gold = load_gold(name)["networks"]
     mine = {n["name"]: {place(a) for a in n["at"]} for n in network_summary(find_mentions(seeds[name])[0])}
@@ -51,7 +51,7 @@ def test_families_of_networks_are_not_one_network(seeds, name, text):
 
 
 def test_unknown_network_names_are_kept_as_candidates():
-    from pipelines.parse import parse_bytes
+    from pipelines.corpus.parse import parse_bytes
 
     doc = parse_bytes("I. Introduction\n\n1. States cooperate through the Pacific Islands Law Officers' Network "
                       "and the Egmont Group.\n".encode(), "x.txt")

@@ -5,10 +5,10 @@ from dataclasses import asdict
 
 import pytest
 
-from pipelines.parse import parse_bytes
+from pipelines.corpus.parse import parse_bytes
 from tests import renderings
 from tests.conftest import SEED_FILES
-from pipelines.ingest import BUNDLED
+from pipelines.corpus.ingest import BUNDLED
 
 
 def _meta(text: str, name: str = "doc.txt"):

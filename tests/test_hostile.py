@@ -3,7 +3,6 @@ Every case here is a defect a hostile run found; inputs are generated, nothing l
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import os
 import shutil
@@ -12,9 +11,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from pipelines.build import BuildError, _remove_stale_temps, build
+from pipelines.database.build import BuildError, _remove_stale_temps, build
 from pipelines.cli import cli
-from pipelines.ingest import BUNDLED, ingest
+from pipelines.corpus.ingest import BUNDLED, ingest
 from tests.conftest import SEED_FILES
 
 SEED = BUNDLED / SEED_FILES[0]
@@ -38,7 +37,7 @@ def test_a_second_build_to_the_same_database_is_told_who_holds_it(tmp_path):
 
     db = (tmp_path / "cosp.db").resolve()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from pipelines.build import _lock\n"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from pipelines.database.build import _lock\n"
          f"with _lock(Path({str(db)!r})):\n    print('held', flush=True); time.sleep(30)"],
         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
     try:
@@ -100,7 +99,7 @@ def test_the_parse_cache_holds_data_and_a_foreign_entry_is_parsed_again(tmp_path
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
 def test_utf16_and_utf32_are_detected_and_read_like_utf8(tmp_path, encoding):
-    from pipelines.parse import parse_bytes
+    from pipelines.corpus.parse import parse_bytes
 
     text = SEED.read_text(encoding="utf-8")
     plain, wide = parse_bytes(text.encode("utf-8"), "a.txt"), parse_bytes(text.encode(encoding), "a.txt")
@@ -155,7 +154,7 @@ def test_a_read_only_target_folder_is_one_line_and_the_old_database_stays(tmp_pa
 
 @pytest.fixture(scope="module")
 def odd_site(tmp_path_factory):
-    from pipelines.serve import datasette_instance
+    from pipelines.publish.serve import datasette_instance
 
     folder = tmp_path_factory.mktemp("odd")
     shutil.copy(SEED, folder / "a report (2019) é.txt")
@@ -169,7 +168,7 @@ def _get(ds, url):
 
 
 def test_a_document_with_spaces_and_accents_in_its_name_has_its_page(odd_site):
-    from pipelines.site import document_url
+    from pipelines.publish.site import document_url
 
     link = document_url("a report (2019) é.txt")
     assert "~28" in link and " " not in link  # tilde-encoded, as Datasette encodes keys
@@ -194,7 +193,7 @@ def test_an_unknown_page_is_a_404_with_one_log_line(odd_site, capsys):
 def test_a_document_past_its_time_limit_is_stopped_and_the_others_are_built(tmp_path, monkeypatch):
     import time
 
-    import pipelines.parse as parse
+    import pipelines.corpus.parse as parse
 
     real = parse.parse_bytes
 
@@ -215,7 +214,7 @@ def test_a_document_past_its_time_limit_is_stopped_and_the_others_are_built(tmp_
 
 
 def test_a_document_past_the_memory_bound_is_stopped_and_the_others_are_built(tmp_path, monkeypatch):
-    import pipelines.parse as parse
+    import pipelines.corpus.parse as parse
 
     real = parse.parse_bytes
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from pipelines.parse import parse_bytes
+from pipelines.corpus.parse import parse_bytes
 
 WG = "Open-ended Intergovernmental Working Group on Asset Recovery"
 
@@ -241,8 +241,8 @@ def test_funding_and_deliverable_are_recorded():
 def test_the_article_56_guidelines_thread_is_reconstructed(tmp_path):
     import sqlite_utils
 
-    from pipelines.build import build
-    from pipelines.ingest import BUNDLED
+    from pipelines.database.build import build
+    from pipelines.corpus.ingest import BUNDLED
 
     db = sqlite_utils.Database(build([BUNDLED], tmp_path / "t.db").db)
     thread = next(db.query("select thread from mandates where document = '001_2874813f072c823d.txt' and at = '7'"))

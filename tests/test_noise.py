@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.parse import parse_bytes
+from pipelines.corpus.parse import parse_bytes
 
 
 def parse(text: str):

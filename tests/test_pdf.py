@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pipelines.parse import parse_bytes
+from pipelines.corpus.parse import parse_bytes
 from tests.conftest import SEED_FILES
 
 

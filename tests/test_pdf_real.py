@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from pipelines.evaluate import PROJECT_GOLD, evaluate
-from pipelines.parse import parse_path
+from pipelines.quality.evaluate import PROJECT_GOLD, evaluate
+from pipelines.corpus.parse import parse_path
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real-pdfs"
 KEYS = PROJECT_GOLD / "pdfs"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.evaluate import evaluate
-from pipelines.parse import parse_bytes, parse_path
+from pipelines.quality.evaluate import evaluate
+from pipelines.corpus.parse import parse_bytes, parse_path
 
 TYPED = Path(__file__).parent / "gold" / "resolutions"
 
@@ -66,7 +66,7 @@ def typed_db(tmp_path_factory):
     """The typed resolution texts and a progress report on them, built into one database."""
     import sqlite_utils
 
-    from pipelines.build import build
+    from pipelines.database.build import build
 
     folder = tmp_path_factory.mktemp("typed")
     for f in TYPED.glob("*.txt"):
@@ -117,7 +117,7 @@ def test_a_sighting_that_matches_no_operative_paragraph_is_not_forced_onto_one()
 
 
 def test_a_resolution_printed_twice_keeps_both_texts_and_says_which_one_is_described(tmp_path):
-    from pipelines.ingest import ingest
+    from pipelines.corpus.ingest import ingest
 
     chapter = (TYPED / "cosp_report_chapter.txt").read_text(encoding="utf-8")
     page = chapter[chapter.index("Resolution 8/9"):chapter.index("Resolution 8/10")]
@@ -134,7 +134,7 @@ def test_the_resolution_page_shows_its_text_what_each_paragraph_gave_and_who_rep
     import asyncio
     import re
 
-    from pipelines.serve import datasette_instance
+    from pipelines.publish.serve import datasette_instance
 
     ds = datasette_instance(typed_db.conn.execute("pragma database_list").fetchone()[2])
     page = asyncio.run(ds.client.get("/-/cosp/resolution?id=8/9"))

@@ -8,8 +8,8 @@ import pytest
 import sqlite_utils
 from datasette.utils import tilde_encode
 
-from pipelines.build import build
-from pipelines.serve import datasette_instance
+from pipelines.database.build import build
+from pipelines.publish.serve import datasette_instance
 
 HOSTILE = """Distr.: General
 5 April 2018

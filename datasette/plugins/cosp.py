@@ -1,11 +1,11 @@
 """Thin Datasette wiring for cosp-tracker: page routes and cell rendering.
 
-The logic lives in ``pipelines.site``; this file only adapts it to Datasette's hooks.
+The logic lives in ``pipelines.publish.site``; this file only adapts it to Datasette's hooks.
 """
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from pipelines import site
+from pipelines.publish import site
 
 
 @hookimpl

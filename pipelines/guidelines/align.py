@@ -81,7 +81,7 @@ def load_version(key: str, db_path: Optional[Path]) -> GuidelineVersion:
     """A file to parse, or a symbol/label in a built database."""
     path = Path(key)
     if path.exists():
-        from pipelines.ingest import ingest
+        from pipelines.corpus.ingest import ingest
 
         corpus = ingest([path])
         if corpus.errors or not corpus.documents:

@@ -18,8 +18,8 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup
 
 from extract.metadata import SYMBOL
-from pipelines.redline import sides
-from pipelines.schema import UNDOCS
+from pipelines.guidelines.redline import sides
+from pipelines.database.schema import UNDOCS
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 SYMBOL_COLUMNS = {"symbol", "agenda_symbol", "cited", "ref_id"}

@@ -6,7 +6,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+DATASETTE_DIR = Path(__file__).resolve().parents[2] / "datasette"
 SQL_TIME_LIMIT_MS = 2000
 
 

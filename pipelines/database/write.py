@@ -16,8 +16,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines.ingest import Corpus
-from pipelines.schema import UNDOCS, index_texts
+from pipelines.corpus.ingest import Corpus
+from pipelines.database.schema import UNDOCS, index_texts
 
 def doc_id(doc) -> str:
     return doc.file
@@ -161,7 +161,7 @@ def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
     if not any(d.guidelines for d in corpus.documents):
         return
     from extract.align import align, version_of
-    from pipelines.align import chains
+    from pipelines.guidelines.align import chains
 
     docs = {d.file: d for d in corpus.documents if d.guidelines}
     versions, paragraphs, links, titles = [], [], [], []

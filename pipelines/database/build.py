@@ -20,9 +20,10 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from pipelines import schema, workers, write
-from pipelines.fingerprint import inputs_fingerprint
-from pipelines.ingest import MANIFEST_NAMES, Corpus, collect, ingest
+from pipelines.corpus import workers
+from pipelines.database import schema, write
+from pipelines.corpus.fingerprint import inputs_fingerprint
+from pipelines.corpus.ingest import MANIFEST_NAMES, Corpus, collect, ingest
 
 DEFAULT_DB = "cosp.db"
 

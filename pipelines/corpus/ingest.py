@@ -20,12 +20,12 @@ from extract.references import without_self_references
 from extract.symbols import infer_symbols
 from models.document import IngestError, ParsedDocument
 from models.resolutions import Resolution
-from pipelines import cache, workers
-from pipelines.fingerprint import code_fingerprint
+from pipelines.corpus import cache, workers
+from pipelines.corpus.fingerprint import code_fingerprint
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
 MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
-BUNDLED = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "seeds"
 MANIFEST_NAMES = ("manifest.tsv", "MANIFEST.tsv")
 
 
@@ -119,7 +119,7 @@ def parse_one(path: Path, cache_dir: Optional[Path],
             return doc, None, True
         except (OSError, ValueError, TypeError):  # a damaged or foreign entry is discarded and re-parsed
             cached.unlink(missing_ok=True)
-    from pipelines.parse import parse_bytes  # spaCy loads only when something must be parsed
+    from pipelines.corpus.parse import parse_bytes  # spaCy loads only when something must be parsed
 
     try:
         doc = parse_bytes(data, str(path), pdf_reader)

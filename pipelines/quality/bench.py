@@ -28,7 +28,7 @@ def _warm_pipeline():
     two-line document that is not in any corpus): one-time start-up costs, reported on their
     own line, so the throughput lines measure documents, not set-up."""
     from extract.nlp import get_nlp
-    from pipelines.parse import parse_bytes
+    from pipelines.corpus.parse import parse_bytes
 
     get_nlp()
     parse_bytes(_WARM_UP, "warm-up.txt")
@@ -79,7 +79,7 @@ def _task_references(files):
     """Reference extraction alone: documents are parsed first, only the extractor is timed."""
     from extract.nlp import get_nlp
     from extract.references import extract_references
-    from pipelines.parse import parse_bytes
+    from pipelines.corpus.parse import parse_bytes
 
     docs = [parse_bytes(Path(f).read_bytes(), f) for f in files]
     get_nlp()
@@ -93,7 +93,7 @@ def _task_spacy_tokenizer_warm(files):
     """spaCy's blank tokenizer on the same unit texts, model load excluded, as the reference baseline."""
     import spacy
 
-    from pipelines.parse import parse_bytes
+    from pipelines.corpus.parse import parse_bytes
 
     texts = [u.text for f in files for u in parse_bytes(Path(f).read_bytes(), f).units()]
     nlp = spacy.blank("en")
@@ -132,8 +132,8 @@ def _task_lineage(n_docs: int):
     import random
 
     from extract.lineage import Sighting, build_lineage
-    from pipelines.ingest import BUNDLED, ingest
-    from pipelines.write import mandate_sightings
+    from pipelines.corpus.ingest import BUNDLED, ingest
+    from pipelines.database.write import mandate_sightings
 
     base = [s for _, _, s in mandate_sightings(ingest([BUNDLED]))]
     rng = random.Random(1)
@@ -159,7 +159,7 @@ def _task_blocking_check(paths):
 
     from extract.blocking import overlap, words
     from extract.lineage import THREAD, THREAD_OVERLAP, _norm
-    from pipelines.ingest import ingest
+    from pipelines.corpus.ingest import ingest
 
     texts = sorted({_norm(m.action) for d in ingest(paths, jobs=2).documents for m in d.mandates} - {""})
     accepted = below = 0
@@ -172,7 +172,7 @@ def _task_blocking_check(paths):
 
 def _task_build(args):
     """One `cosp build` in a fresh process; module imports are not timed, parsing (and spaCy's load) is."""
-    from pipelines.build import build
+    from pipelines.database.build import build
 
     files, db, cache, force = args
     start = time.perf_counter()
@@ -224,7 +224,7 @@ def _pdf_pages(files: list[str]) -> int:
     return total
 
 
-REAL_PDFS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real-pdfs"
+REAL_PDFS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-pdfs"
 
 
 def make_seed_pdfs(folder: Path) -> list[str]:
@@ -232,9 +232,9 @@ def make_seed_pdfs(folder: Path) -> list[str]:
     the generator is test tooling, not part of the installed package)."""
     import sys
 
-    from pipelines.ingest import BUNDLED, ingest
+    from pipelines.corpus.ingest import BUNDLED, ingest
 
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     if (Path(root) / "tests" / "pdf_fixture.py").exists() and root not in sys.path:
         sys.path.insert(0, root)
     from tests.pdf_fixture import render_pdf
@@ -253,9 +253,9 @@ def _rate(label: str, amount: float, unit: str, seconds: float, peak: float | No
 
 
 def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None] = print) -> list[str]:
-    from pipelines.ingest import collect
+    from pipelines.corpus.ingest import collect
 
-    from pipelines.ingest import BUNDLED
+    from pipelines.corpus.ingest import BUNDLED
 
     files = [str(p) for p in collect(paths or [BUNDLED])]
     texts = [f for f in files if not f.lower().endswith(".pdf")]

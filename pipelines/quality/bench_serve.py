@@ -21,7 +21,7 @@ GOAL_MS = 100.0
 
 
 def synthetic_corpus(folder: Path, copies: int = 100) -> Path:
-    from pipelines.ingest import BUNDLED
+    from pipelines.corpus.ingest import BUNDLED
 
     out = folder / "synthetic"
     out.mkdir()
@@ -34,7 +34,7 @@ def synthetic_corpus(folder: Path, copies: int = 100) -> Path:
 
 
 def _urls(db, db_path: Path) -> list[str]:
-    from pipelines.serve import EXAMPLE_PARAMS, database_metadata
+    from pipelines.publish.serve import EXAMPLE_PARAMS, database_metadata
 
     name = Path(db_path).stem
     doc = db.execute("select id from documents order by id limit 1").fetchone()[0]
@@ -54,7 +54,7 @@ def _urls(db, db_path: Path) -> list[str]:
 def latencies(db_path: Path) -> list[tuple[str, float, float, int]]:
     import sqlite_utils
 
-    from pipelines.serve import datasette_instance
+    from pipelines.publish.serve import datasette_instance
 
     ds = datasette_instance(db_path)
     db = sqlite_utils.Database(db_path)
@@ -79,8 +79,8 @@ def latencies(db_path: Path) -> list[tuple[str, float, float, int]]:
 
 
 def run_serve_bench(echo: Callable[[str], None] = print, copies: int = 100) -> list[str]:
-    from pipelines.build import build
-    from pipelines.ingest import BUNDLED
+    from pipelines.database.build import build
+    from pipelines.corpus.ingest import BUNDLED
 
     lines = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from extract.align import align
-from pipelines.align import obligation_text
+from pipelines.guidelines.align import obligation_text
 from models.guidelines import GuidelineVersion
 
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),

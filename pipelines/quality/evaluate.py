@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from pipelines.ingest import ingest
-from pipelines.serialize import META_KEYS, document_json
+from pipelines.corpus.ingest import ingest
+from pipelines.corpus.serialize import META_KEYS, document_json
 
-SHARED_GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "gold" / "seeds"
-PROJECT_GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold"
+SHARED_GOLD = Path(__file__).resolve().parents[3] / "shared" / "gold" / "seeds"
+PROJECT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
 # The reference kinds spec/identifiers.md scores; others (decisions, treaty articles, FATF
 # recommendations, other bodies' resolutions) are recognised and stored but not scored.
 SCORED_REFERENCE_KINDS = ("cosp_resolution", "ga_resolution", "document", "uncac_article", "uncac_chapter",
@@ -44,7 +44,7 @@ SHARED = SHARED_GOLD.parent.parent
 def suites() -> dict[str, tuple[Path, Path]]:
     """Named answer-key sets, each (gold folder, corpus folder): the seeds, the real excerpts kept
     in ../shared, the project's typed resolution texts, and its keys for the real PDFs in ../shared."""
-    from pipelines.ingest import BUNDLED
+    from pipelines.corpus.ingest import BUNDLED
 
     return {
         "seeds": (default_gold_dir(), BUNDLED),
@@ -296,7 +296,7 @@ def score_lineage(report: Report, golds: dict, corpus) -> None:
     if not wanted:
         return
     from extract.lineage import build_lineage
-    from pipelines.write import mandate_sightings
+    from pipelines.database.write import mandate_sightings
 
     found = mandate_sightings(corpus)
     lineage = build_lineage([s for _, _, s in found])
@@ -321,7 +321,7 @@ def _extra_scorers(report: Report, gold_dir: Path, corpus, golds: dict) -> None:
     guidelines = gold_dir / "guidelines.json"
     if guidelines.exists():
         try:
-            from pipelines.align_eval import score_guidelines
+            from pipelines.quality.align_eval import score_guidelines
         except ImportError:
             return
         score_guidelines(report, json.loads(guidelines.read_text(encoding="utf-8")), corpus)

@@ -2,7 +2,7 @@
 
 Tables are created with explicit columns, keys, foreign keys and indexes, views and
 full-text indexes (porter stemming) are declared here, so an empty corpus still gives a
-complete, documented database.  ``pipelines.write`` fills the tables.
+complete, documented database.  ``pipelines.database.write`` fills the tables.
 """
 from __future__ import annotations
 

@@ -18,11 +18,11 @@ import urllib.request
 from pathlib import Path
 from typing import Callable
 
-from pipelines.bench import REAL_PDFS, measure
+from pipelines.quality.bench import REAL_PDFS, measure
 
 
 def _task_parse_one(path: str):
-    from pipelines.ingest import parse_one
+    from pipelines.corpus.ingest import parse_one
 
     start = time.perf_counter()
     doc, error, _ = parse_one(Path(path), None)
@@ -32,7 +32,7 @@ def _task_parse_one(path: str):
 
 
 def _seed_text() -> str:
-    from pipelines.ingest import BUNDLED
+    from pipelines.corpus.ingest import BUNDLED
 
     return (BUNDLED / "002_95027576749d3358.txt").read_text(encoding="utf-8")
 
@@ -73,7 +73,7 @@ def _load_test(db_path: Path, requests: int = 2000, clients: int = 20) -> str:
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db_path), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              cwd=Path(__file__).resolve().parent.parent)
+                              cwd=Path(__file__).resolve().parents[2])
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -117,8 +117,8 @@ def _load_test(db_path: Path, requests: int = 2000, clients: int = 20) -> str:
 
 
 def run_hostile_bench(echo: Callable[[str], None] = print) -> list[str]:
-    from pipelines.build import build
-    from pipelines.ingest import BUNDLED
+    from pipelines.database.build import build
+    from pipelines.corpus.ingest import BUNDLED
 
     lines = []
     with tempfile.TemporaryDirectory() as tmp:

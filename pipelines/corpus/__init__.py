@@ -1,0 +1,1 @@
+"""Files in, parsed documents out: collecting, reading under limits, caching, worker processes."""

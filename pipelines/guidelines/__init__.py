@@ -1,0 +1,1 @@
+"""Guideline versions: chains of drafts, their alignment, the redline report."""

@@ -1,0 +1,1 @@
+"""The published database: Datasette configuration and the project's own pages."""

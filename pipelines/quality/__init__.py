@@ -1,0 +1,1 @@
+"""Measuring the pipeline: answer-key evaluation and benchmarks (``cosp eval``, ``cosp bench``)."""
