@@ -71,3 +71,18 @@ def loads(data: bytes) -> ParsedDocument:
     if not isinstance(doc, ParsedDocument):
         raise ValueError("cache entry holds no parsed document")
     return doc
+
+
+def dump_records(obj: Any) -> bytes:
+    """Any nesting of lists, dicts and ``models/`` records (an alignment's links and title changes)."""
+    return json.dumps({"format": FORMAT, "records": _encode(obj)}, ensure_ascii=False).encode("utf-8")
+
+
+def load_records(data: bytes) -> Any:
+    try:
+        wrapped = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a cache entry: {exc}") from exc
+    if not isinstance(wrapped, dict) or wrapped.get("format") != FORMAT or "records" not in wrapped:
+        raise ValueError("cache entry of another format")
+    return _decode(wrapped["records"])

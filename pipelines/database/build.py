@@ -145,6 +145,10 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
     tmp.unlink(missing_ok=True)
     try:
         db = sqlite_utils.Database(tmp)
+        # A bulk load into a private file: no rollback journal and no fsync per commit; the
+        # file is synced once, complete, before it replaces the database (_publish).
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA synchronous = OFF")
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
         corpus = ingest(paths, cache_dir=cache_dir, progress=progress, pdf_reader=pdf_reader,
                         follow_links=follow_links, jobs=jobs)
@@ -152,18 +156,36 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
             failed = sum(1 for e in corpus.errors if e.severity == "error")
             raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",
                              "fix the files named above and build again")
-        write.write_corpus(db, corpus, started, fingerprint)
+        write.write_corpus(db, corpus, started, fingerprint, cache_dir)
         db.conn.commit()
         db.conn.execute("PRAGMA optimize")
         db.close()
-        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             leftover.unlink(missing_ok=True)
         raise
     seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
     return BuildResult(target, corpus, seconds)
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Make the complete temp file durable and read-only, then swap it in (one rename)."""
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    os.replace(tmp, target)
+    try:
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:  # some file systems cannot sync a folder; the rename itself is atomic
+        pass
 
 
 def _had_documents(target: Path) -> bool:

@@ -8,16 +8,44 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import sqlite3
 import subprocess
 from dataclasses import asdict
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Optional
 
 import sqlite_utils
 
+from pipelines.corpus import cache
+from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint
 from pipelines.corpus.ingest import Corpus
 from pipelines.database.schema import UNDOCS, index_texts
+
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], replace: bool = False) -> None:
+    """Insert rows into a table the schema created, with one ``executemany``: sqlite-utils'
+    ``insert_all`` checks and converts every value and commits every chunk (1,100 commits
+    and a million conversions for 250 documents); the rows here are plain values already.
+    A list or dict value is stored as JSON, as sqlite-utils would (``_as_json``)."""
+    if not rows:
+        return
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    names = ", ".join(f"[{c}]" for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    db.conn.executemany(f"{verb} INTO [{table}] ({names}) VALUES ({marks})",
+                        ([row.get(c) for c in columns] for row in rows))
+
+
+def _as_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+for _kind in (list, dict, tuple):  # sqlite3 asks only for values it cannot store itself
+    sqlite3.register_adapter(_kind, _as_json)
+
 
 def doc_id(doc) -> str:
     return doc.file
@@ -49,7 +77,8 @@ def _bis(number: str) -> str:
     return re.sub(r"(?<=\d)(?=[a-z])", " ", number)
 
 
-def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime, fingerprint: str = "") -> None:
+def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime, fingerprint: str = "",
+                 cache_dir: Optional[Path] = None) -> None:
     docs, paragraphs, footnotes, headings = [], [], [], []
     for doc in corpus.documents:
         did = doc_id(doc)
@@ -70,21 +99,21 @@ def write_corpus(db: sqlite_utils.Database, corpus: Corpus, started: dt.datetime
         for seq, u in enumerate(sorted(doc.front + doc.headings, key=lambda u: u.start)):
             headings.append(dict(id=f"{did}#h{seq}", document=did, at=u.at, kind=u.kind, level=u.level, seq=seq,
                                  text=u.text, start=u.start, end=u.end, page=u.page))
-    db["documents"].insert_all(docs, replace=True)
-    db["metadata_evidence"].insert_all(
-        [dict(id=f"{doc_id(d)}#{e.field}", document=doc_id(d), field=e.field, value=e.value, start=e.start, end=e.end,
-              confidence=e.confidence, rule=e.rule) for d in corpus.documents for e in d.meta_evidence], replace=True)
-    db["paragraphs"].insert_all(paragraphs, replace=True, batch_size=500)
-    db["footnotes"].insert_all(footnotes, replace=True)
-    db["headings"].insert_all(headings, replace=True)
-    db["ingest_errors"].insert_all([asdict(e) for e in corpus.errors])
+    insert_rows(db, "documents", docs, replace=True)
+    insert_rows(db, "metadata_evidence", [
+        dict(id=f"{doc_id(d)}#{e.field}", document=doc_id(d), field=e.field, value=e.value, start=e.start, end=e.end,
+             confidence=e.confidence, rule=e.rule) for d in corpus.documents for e in d.meta_evidence], replace=True)
+    insert_rows(db, "paragraphs", paragraphs, replace=True)
+    insert_rows(db, "footnotes", footnotes, replace=True)
+    insert_rows(db, "headings", headings, replace=True)
+    insert_rows(db, "ingest_errors", [asdict(e) for e in corpus.errors])
     write_references(db, corpus)
-    write_guidelines(db, corpus)
+    write_guidelines(db, corpus, cache_dir)
     write_entities(db, corpus)
     write_mandates(db, corpus)
     index_texts(db)
-    db["build_info"].insert_all(build_info(corpus, started) + [{"key": "inputs_fingerprint", "value": fingerprint}],
-                                replace=True)
+    insert_rows(db, "build_info", build_info(corpus, started) + [{"key": "inputs_fingerprint", "value": fingerprint}],
+                replace=True)
 
 
 def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
@@ -104,8 +133,8 @@ def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
                 entry["docs"].add(did)
                 entry["times_cited"] += 1
                 entry["title"] = entry["title"] or r.title
-    db["references"].insert_all(rows, batch_size=500)
-    db["cosp_sessions"].insert_all(
+    insert_rows(db, "references", rows)
+    insert_rows(db, "cosp_sessions",
         [dict(session=int(k), year=v["year"], place=v["place"], url=v["url"]) for k, v in sessions.items()],
         replace=True)
     texts = write_resolution_texts(db, corpus)
@@ -118,7 +147,7 @@ def write_references(db: sqlite_utils.Database, corpus: Corpus) -> None:
     for rid, text in texts.items():  # resolutions whose text is in the corpus but that nothing cites
         uncited = dict(url=UNDOCS + rid if rid.startswith("A/RES/") else None, documents_citing=0, times_cited=0)
         out.append(_resolution_row(rid, text["kind"], sessions, {**uncited, **text}))
-    db["resolutions"].insert_all(out, replace=True)
+    insert_rows(db, "resolutions", out, replace=True)
 
 
 def _resolution_row(rid: str, kind: str, sessions: dict, fields: dict) -> dict:
@@ -152,15 +181,53 @@ def write_resolution_texts(db: sqlite_utils.Database, corpus: Corpus) -> dict[st
             if entry["draft"] and (entry["text_document"] is None or not res.draft):  # the first adopted text
                 entry.update(title=res.title or entry["title"], body=res.issuer, adopted=res.adopted or entry["adopted"],
                              text_document=did, draft=res.draft)
-    db["resolution_paragraphs"].insert_all(rows, replace=True, batch_size=500)
+    insert_rows(db, "resolution_paragraphs", rows, replace=True)
     return found
 
 
-def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
+def aligned(old, new, cache_dir: Optional[Path] = None) -> tuple[list, list]:
+    """``extract.align.align`` of two versions, memoised on their content (and the code): a
+    version re-issued verbatim, or a rebuild that did not touch a chain, costs no alignment.
+    Kept in the build and, with a cache folder, beside the parse cache as JSON records."""
+    from extract.align import align
+
+    key = hashlib.sha256(json.dumps([code_fingerprint(BUILD_PARTS), old.titles, [vars(p) for p in old.paragraphs],
+                                     new.titles, [vars(p) for p in new.paragraphs]],
+                                    sort_keys=True, default=str).encode()).hexdigest()
+    if key in _ALIGNED:
+        return _ALIGNED[key]
+    path = cache_dir / f"align-{key}.json" if cache_dir else None
+    result = None
+    if path is not None and path.is_file():
+        try:
+            found, changed = cache.load_records(path.read_bytes())
+            result = (found, changed)
+        except (OSError, ValueError, TypeError):
+            path.unlink(missing_ok=True)
+    if result is None:
+        result = align(old, new)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".tmp-{os.getpid()}")
+                tmp.write_bytes(cache.dump_records(list(result)))
+                os.replace(tmp, path)
+            except OSError:
+                pass
+    if len(_ALIGNED) > 10_000:
+        _ALIGNED.clear()
+    _ALIGNED[key] = result
+    return result
+
+
+_ALIGNED: dict[str, tuple] = {}
+
+
+def write_guidelines(db: sqlite_utils.Database, corpus: Corpus, cache_dir: Optional[Path] = None) -> None:
     """Every guideline set in the corpus, its versions chained by date, each step aligned."""
     if not any(d.guidelines for d in corpus.documents):
         return
-    from extract.align import align, version_of
+    from extract.align import version_of
     from pipelines.guidelines.align import chains
 
     docs = {d.file: d for d in corpus.documents if d.guidelines}
@@ -178,7 +245,7 @@ def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
                                 idx=p.index, text=p.text) for p in v.paragraphs]
         for old, new in zip(chain, chain[1:]):
             a, b = f"{doc_id(docs[old.file])}#guidelines", f"{doc_id(docs[new.file])}#guidelines"
-            found, changed = align(old, new)
+            found, changed = aligned(old, new, cache_dir)
             links += [dict(from_version=a, to_version=b, from_at=lk.from_at, to_at=lk.to_at, relation=lk.relation,
                            score=lk.score, method=lk.method, modal_before="; ".join(lk.modal_before),
                            modal_after="; ".join(lk.modal_after), direction=lk.direction,
@@ -192,10 +259,10 @@ def write_guidelines(db: sqlite_utils.Database, corpus: Corpus) -> None:
                             from_title=t.from_title, to_title=t.to_title, direction=t.direction,
                             qualifiers_added="; ".join(t.qualifiers_added), changes=t.changes,
                             diff_html=t.diff_html) for t in changed]
-    db["guideline_versions"].insert_all(versions, replace=True)
-    db["guideline_paragraphs"].insert_all(paragraphs, replace=True)
-    db["guideline_alignment"].insert_all(links)
-    db["guideline_title_changes"].insert_all(titles)
+    insert_rows(db, "guideline_versions", versions, replace=True)
+    insert_rows(db, "guideline_paragraphs", paragraphs, replace=True)
+    insert_rows(db, "guideline_alignment", links)
+    insert_rows(db, "guideline_title_changes", titles)
 
 
 def write_entities(db: sqlite_utils.Database, corpus: Corpus) -> None:
@@ -229,21 +296,21 @@ def write_entities(db: sqlite_utils.Database, corpus: Corpus) -> None:
         docs, n = counts.get((kind, name), (set(), 0))
         return len(docs), n
 
-    db["networks"].insert_all([dict(
+    insert_rows(db, "networks", [dict(
         name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, aliases="; ".join(e.get("aliases", [])) or None,
         type=e["type"], region=e.get("region"), documents=used("network", e["name"])[0],
         mentions=used("network", e["name"])[1]) for e in load_yaml("networks.yaml")], replace=True)
-    db["organisations"].insert_all([dict(
+    insert_rows(db, "organisations", [dict(
         name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, type=e.get("type"),
         documents=used("organisation", e["name"])[0], mentions=used("organisation", e["name"])[1])
         for e in load_yaml("organisations.yaml")], replace=True)
-    db["countries"].insert_all([dict(iso3=iso, name=display_name(iso), regional_group=g)
+    insert_rows(db, "countries", [dict(iso3=iso, name=display_name(iso), regional_group=g)
                                 for iso, g in sorted(group_of().items())], replace=True)
-    db["mentions"].insert_all(mentions, batch_size=1000)
-    db["network_candidates"].insert_all(candidates)
-    db["network_facts"].insert_all(facts)
-    db["figures"].insert_all(figures)
-    db["replies"].insert_all(replies)
+    insert_rows(db, "mentions", mentions)
+    insert_rows(db, "network_candidates", candidates)
+    insert_rows(db, "network_facts", facts)
+    insert_rows(db, "figures", figures)
+    insert_rows(db, "replies", replies)
 
 
 def source_parts(doc) -> dict[tuple[str, str], str]:
@@ -301,10 +368,10 @@ def write_mandates(db: sqlite_utils.Database, corpus: Corpus) -> None:
         link = lineage.source_of.get(row["id"])
         row.update(source=link.part if link else None, source_score=link.score if link else None,
                    source_method=link.method if link else None)
-    db["mandates"].insert_all(rows, replace=True)
-    db["proposals"].insert_all(proposals)
-    db["evidence"].insert_all(evidence)
-    db["mandate_links"].insert_all([dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
+    insert_rows(db, "mandates", rows, replace=True)
+    insert_rows(db, "proposals", proposals)
+    insert_rows(db, "evidence", evidence)
+    insert_rows(db, "mandate_links", [dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
                                     for lk in lineage.links])
 
 
