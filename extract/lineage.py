@@ -25,6 +25,9 @@ from typing import Optional
 from rapidfuzz import fuzz
 
 from extract.blocking import OverlapIndex, words
+from models.corpus import Sighting
+
+__all__ = ["Sighting", "build_lineage"]
 
 SAME = 85.0
 SOURCE = 75.0
@@ -38,20 +41,6 @@ SAME_ADDRESSEE = 60.0
 SAME_OVERLAP = 0.5
 THREAD_OVERLAP = 0.34
 _STOP = set("the a an of to and or in on for with by that this its their be as such inter alia".split())
-
-
-@dataclass
-class Sighting:
-    key: str  # document#address#verb
-    document: str
-    date: Optional[str]
-    at: str
-    body: str
-    resolution: Optional[str]
-    verb: str
-    action: str
-    addressee: Optional[str] = None
-    part: Optional[str] = None  # the resolution paragraph this sighting is printed in, when it is the source
 
 
 @dataclass
@@ -179,7 +168,7 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
     for s in ordered:
         root = same.find(s.key)
         out.mandate_of[s.key] = same.source.get(root) or first[root]
-    mandates = {k: by_key[k] for k in set(out.mandate_of.values())}
+    mandates = {k: by_key[k] for k in dict.fromkeys(out.mandate_of[s.key] for s in ordered)}  # a stable order
     thread = _Union()
     ids = sorted(mandates, key=lambda k: (_session(mandates[k].resolution), mandates[k].date or ""))
     # Only mandates under a resolution, with enough words, can thread; they are compared within

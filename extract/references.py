@@ -278,18 +278,6 @@ def extract_references(doc: ParsedDocument) -> list[Reference]:
     return refs
 
 
-def without_self_references(refs: list[Reference], symbol: Optional[str], resolutions=()) -> list[Reference]:
-    """What names the document or a text it holds does not cite it: its own symbol (front page,
-    running header, a site title), and a "Resolution 8/9" heading above the text of 8/9."""
-    def own(r: Reference) -> bool:
-        if symbol and r.kind in ("document", "ga_resolution") and r.id == symbol:
-            return True
-        return bool(re.fullmatch(r"(?i)resolution\s+\S+", r.text.strip())) and any(
-            r.id == res.id and res.start - 400 <= r.start < res.start for res in resolutions)
-
-    return [r for r in refs if not own(r)]
-
-
 def resolution_before(refs: Iterable[Reference], pos: int) -> Optional[Reference]:
     """The last resolution named before ``pos`` (a document offset): what "the same resolution" means."""
     best = None

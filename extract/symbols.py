@@ -17,23 +17,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 from rapidfuzz import fuzz
 
 from extract.metadata import SYMBOL, bodies
+from models.corpus import Citation
 from models.document import ParsedDocument, Unit
+from models.references import Reference
 
 MIN_SCORE = 80.0
 MARGIN = 5.0
-
-
-@dataclass
-class Citation:
-    symbol: str
-    citing_file: str
-    at: str
-    context: str
 
 
 @dataclass
@@ -44,14 +38,12 @@ class Inference:
     evidence: str  # "002_....txt para 57"
 
 
-def _series_ok(symbol: str, body: Optional[str]) -> bool:
-    if body is None:
-        return False
+def _series_body(symbol: str) -> Optional[str]:
+    """The body whose series the symbol belongs to (the longest series prefix wins)."""
     matches = [e for e in bodies() if any(symbol.startswith(s) for s in e["series"])]
     if not matches:
-        return False
-    longest = max(matches, key=lambda e: max(len(s) for s in e["series"] if symbol.startswith(s)))
-    return longest["body"] == body
+        return None
+    return max(matches, key=lambda e: max(len(s) for s in e["series"] if symbol.startswith(s)))["body"]
 
 
 def _year(symbol: str) -> Optional[str]:
@@ -86,29 +78,53 @@ def _sentence_with_mark(unit: Unit, footnote_at: str) -> str:
     return unit.text[start:i]
 
 
-def infer_symbols(docs: list[ParsedDocument]) -> list[Inference]:
-    """Symbols for the documents that have none; mutates nothing, returns the decisions."""
-    claimed = {d.meta.symbol for d in docs if d.meta.symbol}
-    cites = [c for d in docs for c in citations(d) if c.symbol not in claimed]
+def infer_symbols(entries: Iterable) -> list[Inference]:
+    """Symbols for the documents that have none; mutates nothing, returns the decisions.
+
+    ``entries`` are ``models.corpus.DocumentEntry`` (``file``, ``meta``, ``citations``).
+    Citations are blocked by year and body: a document is compared only with the symbols
+    its year and series allow, not with every citation of the corpus."""
+    entries = list(entries)
+    claimed = {e.meta.symbol for e in entries if e.meta.symbol}
+    blocks: dict[tuple[Optional[str], Optional[str]], list[Citation]] = {}
+    body_of: dict[str, Optional[str]] = {}
+    for e in entries:
+        for c in e.citations:
+            if c.symbol in claimed:
+                continue
+            if c.symbol not in body_of:
+                body_of[c.symbol] = _series_body(c.symbol)
+            blocks.setdefault((_year(c.symbol), body_of[c.symbol]), []).append(c)
     best: dict[str, Inference] = {}
-    for doc in docs:
-        if doc.meta.symbol or not doc.meta.date:
+    for entry in entries:
+        meta = entry.meta
+        if meta.symbol or not meta.date:
             continue
-        names = [t.lower() for t in (doc.meta.title, doc.meta.agenda_title) if t]
+        names = [t.lower() for t in (meta.title, meta.agenda_title) if t]
         scored: dict[str, Inference] = {}
-        for c in cites:
-            if c.citing_file == doc.file or _year(c.symbol) != doc.meta.date[:4]:
+        for c in blocks.get((meta.date[:4], meta.body), []) if meta.body else []:
+            if c.citing_file == entry.file:
                 continue
-            if not _series_ok(c.symbol, doc.meta.body):
-                continue
-            score = max(fuzz.partial_ratio(name, c.context.lower()) for name in names)
+            score = max((fuzz.partial_ratio(name, c.context.lower()) for name in names), default=0)
             if score >= MIN_SCORE and score > scored.get(c.symbol, Inference("", "", 0, "")).score:
-                scored[c.symbol] = Inference(doc.file, c.symbol, score, f"{c.citing_file} {c.at}")
+                scored[c.symbol] = Inference(entry.file, c.symbol, score, f"{c.citing_file} {c.at}")
         ranked = sorted(scored.values(), key=lambda i: -i.score)
         if ranked and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= MARGIN):
-            best[doc.file] = ranked[0]
+            best[entry.file] = ranked[0]
     # A symbol given to two documents is given to neither.
     counts: dict[str, int] = {}
     for inf in best.values():
         counts[inf.symbol] = counts.get(inf.symbol, 0) + 1
     return [inf for inf in best.values() if counts[inf.symbol] == 1]
+
+
+def without_self_references(refs: list[Reference], symbol: Optional[str], resolutions=()) -> list[Reference]:
+    """What names the document or a text it holds does not cite it: its own symbol (front page,
+    running header, a site title), and a "Resolution 8/9" heading above the text of 8/9."""
+    def own(r: Reference) -> bool:
+        if symbol and r.kind in ("document", "ga_resolution") and r.id == symbol:
+            return True
+        return bool(re.fullmatch(r"(?i)resolution\s+\S+", r.text.strip())) and any(
+            r.id == res.id and res.start - 400 <= r.start < res.start for res in resolutions)
+
+    return [r for r in refs if not own(r)]

@@ -15,7 +15,7 @@ from typing import Any
 from models.document import ParsedDocument
 
 _MODULES = ("models.document", "models.resolutions", "models.references", "models.mandates", "models.entities",
-            "models.guidelines", "models.source")
+            "models.guidelines", "models.source", "models.corpus")
 FORMAT = 1
 
 

@@ -8,19 +8,20 @@ every file is parsed, because they need the whole corpus.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from extract.errors import ReadError
-from extract.references import without_self_references
-from extract.symbols import infer_symbols
+from extract.symbols import infer_symbols, without_self_references
+from models.corpus import DocumentEntry, ResolutionText
 from models.document import IngestError, ParsedDocument
-from models.resolutions import Resolution
 from pipelines.corpus import cache, workers
+from pipelines.corpus.entries import entry_of
 from pipelines.corpus.fingerprint import code_fingerprint
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
@@ -141,59 +142,107 @@ def parse_one(path: Path, cache_dir: Optional[Path],
     return doc, None, False
 
 
-def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
-           progress: Optional[Callable[[Path], None]] = None, pdf_reader: str = "pdfium",
-           follow_links: bool = False, jobs: int = 1, timeout: Optional[float] = None) -> Corpus:
-    """Parse every file. With ``jobs`` > 1 (several files) or a ``timeout``, files are parsed in
-    worker processes (``pipelines/workers.py``), each under the time limit and the memory bound."""
+def plan(paths: Iterable[str | Path], errors: list[IngestError], follow_links: bool = False) -> list[Path]:
+    """The files to read, one per document name (a document's id is its file name): a second
+    file of the same name is refused and recorded, never merged."""
     _limits_from_env()
-    corpus = Corpus()
-    files = collect(paths, corpus.errors, follow_links)
-    names: dict[str, Path] = {}  # a document's id is its file name: one file per name
+    names: dict[str, Path] = {}
     todo: list[Path] = []
-    for path in files:
+    for path in collect(paths, errors, follow_links):
         if path.name in names and names[path.name].resolve() == path.resolve():
             continue  # the same file, named twice
         if path.name in names:
-            corpus.errors.append(IngestError(
+            errors.append(IngestError(
                 str(path), "read", f"another file named {path.name} is read from {names[path.name].parent}: "
                 "documents are known by their file name", "rename one of the two files and build again"))
             continue
         names[path.name] = path
         todo.append(path)
-    results: dict[int, tuple] = {}
-    if timeout is not None or (jobs > 1 and len(todo) > 1):
-        limit = timeout if timeout is not None else workers.timeout_from_env()
-        memory = workers.memory_from_env()
-        for i, result in workers.run(parse_one, [(p, cache_dir, pdf_reader) for p in todo], jobs, limit, memory,
-                                     on_start=(lambda i: progress(todo[i])) if progress else None):
-            if isinstance(result, BaseException):
-                result = (None, _stopped(todo[i], result, limit, memory), False)
-            results[i] = result
+    return todo
+
+
+def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: Optional[Callable[[Path], None]] = None,
+                 pdf_reader: str = "pdfium", jobs: int = 1, timeout: Optional[float] = None,
+                 engine: Optional[object] = None) -> Iterator[tuple[Path, Optional[ParsedDocument], list[IngestError], bool]]:
+    """(path, document or None, errors and warnings, cache hit) for each file, in the order of
+    ``todo`` whatever order the workers finish in (so the database is the same for any
+    ``jobs``); results that finish early wait, so at most about ``jobs`` documents are held.
+
+    With ``jobs`` > 1 (several files) or a ``timeout``, files are parsed in worker processes
+    (``workers.py``), each under the time limit and the memory bound; ``engine`` (``engines.py``)
+    parses them elsewhere, e.g. on a Dask cluster."""
+    if engine is not None:
+        results = engine.map(todo, cache_dir, pdf_reader, progress)
+    elif timeout is not None or (jobs > 1 and len(todo) > 1):
+        results = _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress)
     else:
-        for i, path in enumerate(todo):
-            if progress:
-                progress(path)
-            try:
-                results[i] = parse_one(path, cache_dir, pdf_reader)
-            except MemoryError as exc:  # without workers there is no bound but the machine's
-                results[i] = (None, _stopped(path, MemoryError(f"ran out of memory ({exc})"), 0, workers.memory_from_env()),
-                              False)
+        results = _in_process(todo, cache_dir, pdf_reader, progress)
+    waiting: dict[int, tuple] = {}
+    following = 0
+    for i, result in results:
+        waiting[i] = result
+        while following in waiting:
+            doc, error, hit = waiting.pop(following)
+            path = todo[following]
+            following += 1
+            if error:
+                yield path, None, [error], False
+            else:
+                yield path, doc, [IngestError(str(path), "read", w, "the file was built; check the repaired text",
+                                              severity="warning") for w in doc.input_warnings], hit
+
+
+def _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress):
+    limit = timeout if timeout is not None else workers.timeout_from_env()
+    memory = workers.memory_from_env()
+    for i, result in workers.run(parse_one, [(p, cache_dir, pdf_reader) for p in todo], jobs, limit, memory,
+                                 on_start=(lambda i: progress(todo[i])) if progress else None):
+        if isinstance(result, BaseException):
+            result = (None, stopped(todo[i], result, limit, memory), False)
+        yield i, result
+
+
+def _in_process(todo, cache_dir, pdf_reader, progress):
     for i, path in enumerate(todo):
-        doc, error, hit = results[i]
+        if progress:
+            progress(path)
+        try:
+            yield i, parse_one(path, cache_dir, pdf_reader)
+        except MemoryError as exc:  # without workers there is no bound but the machine's
+            yield i, (None, stopped(path, MemoryError(f"ran out of memory ({exc})"), 0, workers.memory_from_env()),
+                      False)
+
+
+def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
+           progress: Optional[Callable[[Path], None]] = None, pdf_reader: str = "pdfium",
+           follow_links: bool = False, jobs: int = 1, timeout: Optional[float] = None,
+           engine: Optional[object] = None) -> Corpus:
+    """Parse every file and make the corpus-wide decisions, all documents held in memory (for
+    ``cosp parse``, ``cosp eval`` and the tests; ``cosp build`` streams, see ``database/build.py``)."""
+    corpus = Corpus()
+    todo = plan(paths, corpus.errors, follow_links)
+    entries = []
+    for path, doc, errors, hit in parse_stream(todo, cache_dir, progress, pdf_reader, jobs, timeout, engine):
+        corpus.errors.extend(errors)
         corpus.cache_hits += hit
-        if error:
-            corpus.errors.append(error)
-        else:
+        if doc is not None:
             corpus.documents.append(doc)
-            corpus.errors.extend(IngestError(str(path), "read", w, "the file was built; check the repaired text",
-                                             severity="warning") for w in doc.input_warnings)
-    resolve_symbols(corpus, read_manifest(files))
-    flag_resolution_texts(corpus)
+            entries.append(entry_of(doc, path))
+    found = decide(entries, read_manifest(todo))
+    corpus.errors.extend(found.errors)
+    by_file = {d.file: d for d in corpus.documents}
+    for file, (symbol, source, note) in found.symbols.items():
+        doc = by_file[file]
+        doc.meta.symbol, doc.meta.symbol_source = symbol, source
+        if note:
+            doc.warnings.append(note)
+    for doc in corpus.documents:
+        doc.references = without_self_references(doc.references, doc.meta.symbol, doc.resolutions)
+    corpus.documents = [d for d in corpus.documents if d.file not in found.refused]
     return corpus
 
 
-def _stopped(path: Path, exc: BaseException, limit: float, memory: int) -> IngestError:
+def stopped(path: Path, exc: BaseException, limit: float, memory: int) -> IngestError:
     size = f"{path.stat().st_size / 2**20:.1f} MB" if path.exists() else "size unknown"
     if isinstance(exc, TimeoutError):
         return IngestError(str(path), "parse", f"stopped: {exc} ({size})",
@@ -205,47 +254,61 @@ def _stopped(path: Path, exc: BaseException, limit: float, memory: int) -> Inges
                        "report this file to the maintainers; the other files were still built")
 
 
-def flag_resolution_texts(corpus: Corpus) -> None:
+@dataclass
+class Decisions:
+    """What the corpus decides about its documents once all are read."""
+
+    symbols: dict[str, tuple[str, str, Optional[str]]] = field(default_factory=dict)  # file -> (symbol, source, note)
+    refused: set[str] = field(default_factory=set)  # files whose symbol another file already gives
+    errors: list[IngestError] = field(default_factory=list)
+
+
+def decide(entries: list[DocumentEntry], manifest: dict[str, str]) -> Decisions:
+    """Manifest symbols, then inferred ones; duplicate symbols refused; a resolution printed
+    in several documents flagged.  Reads only the entries' summaries (``models/corpus.py``)."""
+    out = Decisions()
+    for e in entries:
+        if e.meta.symbol is None and e.file in manifest:
+            out.symbols[e.file] = (manifest[e.file], "manifest", None)
+    pending = [e if e.file not in out.symbols else _with_symbol(e, out.symbols[e.file][0]) for e in entries]
+    for inf in infer_symbols(pending):
+        out.symbols[inf.file] = (inf.symbol, "inferred",
+                                 f"symbol {inf.symbol} inferred from {inf.evidence} (title match {inf.score:.0f})")
+    seen: dict[str, str] = {}
+    for e in entries:
+        sym = out.symbols[e.file][0] if e.file in out.symbols else e.meta.symbol
+        if sym and sym in seen:
+            out.errors.append(IngestError(
+                e.file, "symbol", f"duplicate symbol {sym}: already given by {seen[sym]}",
+                "remove one of the two files, or correct the symbol in a manifest.tsv beside them"))
+            out.refused.add(e.file)
+        elif sym:
+            seen[sym] = e.file
+    out.errors += resolution_text_warnings([e for e in entries if e.file not in out.refused])
+    return out
+
+
+def _with_symbol(entry: DocumentEntry, symbol: str) -> DocumentEntry:
+    return dataclasses.replace(entry, meta=dataclasses.replace(entry.meta, symbol=symbol))
+
+
+def resolution_text_warnings(entries: list[DocumentEntry]) -> list[IngestError]:
     """One resolution printed in two documents (its draft and the adopted text, or a report
     chapter and a web page): both texts are kept, with their own paragraphs; the warning says
     which one the ``resolutions`` table describes (the adopted text before a draft)."""
-    texts: dict[str, list[tuple[ParsedDocument, Resolution]]] = {}
-    for doc in corpus.documents:
-        for res in doc.resolutions:
+    texts: dict[str, list[tuple[DocumentEntry, ResolutionText]]] = {}
+    for e in entries:
+        for res in e.resolutions:
             if res.id:
-                texts.setdefault(res.id, []).append((doc, res))
+                texts.setdefault(res.id, []).append((e, res))
+    out = []
     for rid, found in texts.items():
         if len(found) < 2:
             continue
         kept = next(((d, r) for d, r in found if not r.draft), found[0])
         where = ", ".join(f"{d.file} (chars {r.start}-{r.end}{', draft' if r.draft else ''})" for d, r in found)
-        corpus.errors.append(IngestError(
+        out.append(IngestError(
             found[-1][0].file, "resolution", f"resolution {rid} is printed in {len(found)} places: {where}; "
             f"all texts are kept, the resolutions table describes the one in {kept[0].file}",
             "if one is a copy of the other, remove it; if one is a draft, give it its L. symbol", severity="warning"))
-
-
-def resolve_symbols(corpus: Corpus, manifest: dict[str, str]) -> None:
-    """Manifest symbols, then inferred ones; then refuse duplicate symbols."""
-    for doc in corpus.documents:
-        if doc.meta.symbol is None and doc.file in manifest:
-            doc.meta.symbol, doc.meta.symbol_source = manifest[doc.file], "manifest"
-    for inf in infer_symbols(corpus.documents):
-        doc = next(d for d in corpus.documents if d.file == inf.file)
-        doc.meta.symbol, doc.meta.symbol_source = inf.symbol, "inferred"
-        doc.warnings.append(f"symbol {inf.symbol} inferred from {inf.evidence} (title match {inf.score:.0f})")
-    for doc in corpus.documents:
-        doc.references = without_self_references(doc.references, doc.meta.symbol, doc.resolutions)
-    seen: dict[str, ParsedDocument] = {}
-    kept = []
-    for doc in corpus.documents:
-        sym = doc.meta.symbol
-        if sym and sym in seen:
-            corpus.errors.append(IngestError(
-                doc.file, "symbol", f"duplicate symbol {sym}: already given by {seen[sym].file}",
-                "remove one of the two files, or correct the symbol in a manifest.tsv beside them"))
-            continue
-        if sym:
-            seen[sym] = doc
-        kept.append(doc)
-    corpus.documents = kept
+    return out

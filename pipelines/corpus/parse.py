@@ -8,7 +8,8 @@ from extract.facts import figures, network_facts
 from extract.mandates import extract_mandates
 from extract.metadata import read_front_page
 from extract.networks import find_mentions
-from extract.references import extract_references, without_self_references
+from extract.references import extract_references
+from extract.symbols import without_self_references
 from extract.readers import read_bytes
 from extract.resolutions import adopt_front_page_id, resolution_records
 from extract.structure import parse_structure

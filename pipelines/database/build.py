@@ -14,39 +14,47 @@ import re
 import signal
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
+import dataclasses
+import shutil
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from pipelines.corpus import workers
-from pipelines.database import schema, write
-from pipelines.corpus.fingerprint import inputs_fingerprint
-from pipelines.corpus.ingest import MANIFEST_NAMES, Corpus, collect, ingest
+from extract.symbols import without_self_references
+from models.corpus import DocumentEntry
+from models.document import IngestError
+from pipelines.corpus import ingest, workers
+from pipelines.corpus.entries import entry_of
+from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint, inputs_fingerprint
+from pipelines.corpus.ingest import MANIFEST_NAMES, collect
+from pipelines.database import corpus_tables, schema, write
 
 DEFAULT_DB = "cosp.db"
 
 
 @dataclass
+class BuiltCorpus:
+    """What a build wrote: the documents' summaries, the files left out, cache hits, rows kept."""
+
+    entries: list[DocumentEntry] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    cache_hits: int = 0
+    kept: int = 0  # documents whose rows an incremental build kept as they were
+
+    @property
+    def documents(self) -> list[DocumentEntry]:
+        return self.entries
+
+
+@dataclass
 class BuildResult:
     db: Path
-    corpus: Corpus
+    corpus: BuiltCorpus
     seconds: float
     up_to_date: bool = False
-
-
-def _built_from(target: Path) -> str | None:
-    """The input fingerprint the existing database was built from, if any."""
-    if not target.exists():
-        return None
-    try:
-        db = sqlite_utils.Database(target)
-        row = db.execute("select value from build_info where key = 'inputs_fingerprint'").fetchone()
-        db.close()
-        return row[0] if row else None
-    except Exception:  # not ours, or damaged: rebuild
-        return None
 
 
 def _remove_stale_temps(target: Path) -> None:
@@ -123,41 +131,65 @@ def _is_ours(target: Path) -> bool:
 
 def build(paths: Iterable[str | Path], db_path: str | Path = DEFAULT_DB, cache_dir: Optional[Path] = None,
           progress: Optional[Callable[[Path], None]] = None, force: bool = False,
-          pdf_reader: str = "pdfium", follow_links: bool = False, jobs: Optional[int] = None) -> BuildResult:
-    """Build the database; with unchanged code and inputs an existing database is left as it is."""
-    started = dt.datetime.now(dt.timezone.utc)
+          pdf_reader: str = "pdfium", follow_links: bool = False, jobs: Optional[int] = None,
+          engine: Optional[object] = None, incremental: bool = True) -> BuildResult:
+    """Build the database; with unchanged code and inputs an existing database is left as it is.
+
+    With ``incremental`` (the default) and a database built by the same code, the documents
+    whose file is unchanged keep their rows: only new and changed files are parsed and
+    written, removed ones are deleted, and the corpus-wide tables are redone from the
+    documents' summaries.  Either way the result is written into a temp file and swapped in."""
+    started = _build_time()
     target = Path(db_path).resolve()
     paths = list(paths)
     _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target):
         return _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started,
-                             jobs if jobs is not None else workers.default_jobs())
+                             jobs if jobs is not None else workers.default_jobs(), engine, incremental)
 
 
-def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started,
-                  jobs) -> BuildResult:
+def _build_time() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` (reproducible builds): the same inputs then give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_links, started, jobs, engine,
+                  incremental) -> BuildResult:
     _remove_stale_temps(target)
-    fingerprint = inputs_fingerprint(_input_digests(paths) + [("pdf_reader", pdf_reader.encode())])
-    if not force and _built_from(target) == fingerprint:
-        return BuildResult(target, Corpus(), (dt.datetime.now(dt.timezone.utc) - started).total_seconds(), True)
+    clock = time.monotonic()
+    digests = _input_digests(paths)
+    fingerprint = inputs_fingerprint(digests + [("pdf_reader", pdf_reader.encode())])
+    previous = _previous(target)
+    if not force and previous.get("inputs_fingerprint") == fingerprint:
+        return BuildResult(target, BuiltCorpus(), time.monotonic() - clock, True)
+    reuse = incremental and not force and previous.get("build_code") == _build_code(pdf_reader)
     tmp = target.parent / f".{target.name}.building-{os.getpid()}"  # stale ones were removed above
     tmp.unlink(missing_ok=True)
     try:
+        if reuse:
+            shutil.copyfile(target, tmp)
+            os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
         db = sqlite_utils.Database(tmp)
         # A bulk load into a private file: no rollback journal and no fsync per commit; the
         # file is synced once, complete, before it replaces the database (_publish).
         db.conn.execute("PRAGMA journal_mode = OFF")
         db.conn.execute("PRAGMA synchronous = OFF")
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
-        corpus = ingest(paths, cache_dir=cache_dir, progress=progress, pdf_reader=pdf_reader,
-                        follow_links=follow_links, jobs=jobs)
-        if not corpus.documents and _had_documents(target):
+        corpus, kept = _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_links, jobs,
+                                        engine, dict(digests) if reuse else None)
+        if not corpus.entries and _had_documents(target):
             failed = sum(1 for e in corpus.errors if e.severity == "error")
             raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",
                              "fix the files named above and build again")
-        write.write_corpus(db, corpus, started, fingerprint, cache_dir)
+        corpus_tables.write_corpus_tables(db, corpus.entries, corpus.errors, started, fingerprint, cache_dir)
+        db.conn.execute("INSERT OR REPLACE INTO build_info VALUES ('build_code', ?)", [_build_code(pdf_reader)])
         db.conn.commit()
+        if reuse:
+            db.conn.execute("VACUUM")  # an updated file is compacted, so it holds what a full build would
         db.conn.execute("PRAGMA optimize")
         db.close()
         _publish(tmp, target)
@@ -165,8 +197,99 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             leftover.unlink(missing_ok=True)
         raise
-    seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
-    return BuildResult(target, corpus, seconds)
+    corpus.kept = kept
+    return BuildResult(target, corpus, time.monotonic() - clock)
+
+
+def _build_code(pdf_reader: str) -> str:
+    """What a database's rows depend on besides its inputs: the code and the PDF engine."""
+    return hashlib.sha256((code_fingerprint(BUILD_PARTS) + pdf_reader).encode()).hexdigest()
+
+
+def _previous(target: Path) -> dict[str, str]:
+    """The existing database's build_info (empty if there is none, or it is not ours or damaged)."""
+    if not target.exists():
+        return {}
+    try:
+        db = sqlite_utils.Database(target)
+        info = dict(db.execute("select key, value from build_info").fetchall())
+        db.close()
+        return info
+    except Exception:
+        return {}
+
+
+def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_links, jobs, engine,
+                     digests: Optional[dict]) -> tuple[BuiltCorpus, int]:
+    """Parse and write every document that needs it, one at a time (memory holds the documents
+    in flight, not the corpus); decide symbols and duplicates; return the summaries.
+
+    ``digests`` (an incremental build: file -> SHA-256) says which files are unchanged: their
+    rows, already in the copied database, are kept with their summaries."""
+    out = BuiltCorpus()
+    todo = ingest.plan(paths, out.errors, follow_links)
+    manifest = ingest.read_manifest(todo)
+    stored = corpus_tables.load_entries(db) if digests is not None else {}
+    entries: dict[str, DocumentEntry] = {}
+    to_parse = []
+    for path in todo:
+        entry = stored.get(path.name)
+        if entry is not None and digests.get(str(path.resolve())) == bytes.fromhex(entry.sha256):
+            entries[path.name] = entry
+        else:
+            to_parse.append(path)
+    present = {r[0] for r in db.conn.execute("SELECT id FROM documents")}
+    corpus_tables.clear(db)
+    write.delete_documents(db, sorted(present - set(entries)))  # changed and removed files
+    corpus_tables.write_registries(db)
+    kept = len(entries)
+    for path, doc, errors, hit in ingest.parse_stream(to_parse, cache_dir, progress, pdf_reader, jobs, engine=engine):
+        out.errors.extend(errors)
+        out.cache_hits += hit
+        if doc is not None:
+            write.write_document(db, doc)
+            entries[doc.file] = entry_of(doc, path)
+    ordered = [entries[p.name] for p in todo if p.name in entries]
+    found = ingest.decide(ordered, manifest)
+    out.errors.extend(found.errors)
+    write.delete_documents(db, sorted(found.refused))
+    for e in ordered:
+        if e.file in found.refused:
+            continue
+        symbol, source, note = found.symbols.get(e.file, (e.meta.symbol, e.meta.symbol_source, None))
+        if _settle_symbol(db, e, symbol, source, note, cache_dir, pdf_reader):
+            out.entries.append(e)
+    return out, kept
+
+
+def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Optional[str], note: Optional[str],
+                   cache_dir, pdf_reader) -> bool:
+    """Write the symbol the corpus decided into the document's rows: its ``documents`` row, the
+    citations of its rows, its self-references removed.  A document whose rows were written
+    under another symbol (an incremental build changed what it is inferred to be) is written
+    again from its file, since references to its old symbol were removed as its own."""
+    final = dataclasses.replace(entry.meta, symbol=symbol, symbol_source=source)
+    if entry.written_symbol not in (None, symbol):
+        doc, _, _ = ingest.parse_one(Path(entry.path), cache_dir, pdf_reader)
+        write.delete_documents(db, [entry.id])
+        if doc is None:
+            return False
+        doc.meta = final
+        doc.references = without_self_references(doc.references, symbol, doc.resolutions)
+        if note:
+            doc.warnings.append(note)
+        write.write_document(db, doc)
+        entry.written_symbol = symbol
+        return True
+    if symbol != entry.written_symbol:
+        write.rename(db, entry.id, entry.written_symbol or entry.file, symbol or entry.file)
+        db.conn.execute("DELETE FROM [references] WHERE document = ? AND kind IN ('document', 'ga_resolution') "
+                        "AND ref_id = ?", [entry.id, symbol])
+        entry.written_symbol = symbol
+    db.conn.execute("UPDATE documents SET symbol = ?, symbol_source = ?, url = ?, warnings = ? WHERE id = ?",
+                    [symbol, source, schema.UNDOCS + symbol if symbol else None,
+                     "\n".join(entry.warnings + ([note] if note else [])) or None, entry.id])
+    return True
 
 
 def _publish(tmp: Path, target: Path) -> None:

@@ -102,6 +102,7 @@ TABLES: dict[str, dict] = {
         "id": int, "kind": str, "document": str, "at": str, "source_table": str, "source": str, "text": str,
         "detail": str}, pk="id", fks=[("document", "documents", "id")]),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
+    "corpus_entries": dict(columns={"id": str, "sha256": str, "entry": str}, pk="id"),
 }
 VIEWS = {
     # Every sighting of every mandate, thread by thread: each mandate starts at the operative

@@ -133,9 +133,9 @@ def _task_lineage(n_docs: int):
 
     from extract.lineage import Sighting, build_lineage
     from pipelines.corpus.ingest import BUNDLED, ingest
-    from pipelines.database.write import mandate_sightings
+    from pipelines.corpus.entries import sightings_of
 
-    base = [s for _, _, s in mandate_sightings(ingest([BUNDLED]))]
+    base = [s for d in ingest([BUNDLED]).documents for _, s in sightings_of(d)]
     rng = random.Random(1)
     sightings = []
     for i in range(n_docs // 5):

@@ -296,9 +296,9 @@ def score_lineage(report: Report, golds: dict, corpus) -> None:
     if not wanted:
         return
     from extract.lineage import build_lineage
-    from pipelines.database.write import mandate_sightings
+    from pipelines.corpus.entries import sightings_of
 
-    found = mandate_sightings(corpus)
+    found = [(d, m, s) for d in corpus.documents for m, s in sightings_of(d)]
     lineage = build_lineage([s for _, _, s in found])
     row = report.row("lineage.source")
     for name, g in wanted:

@@ -1,0 +1,290 @@
+"""The corpus-wide tables, written once every document's rows are in.
+
+They need the whole corpus but not its texts: each is computed from the documents'
+summaries (``models/corpus.py``) and from the rows already written, so a build holds one
+parsed document at a time and an incremental build redoes these stages without reading
+the unchanged documents.  Resolution and registry counts are SQL over the written rows;
+lineage reads the sightings; guideline chains the versions (alignments memoised on content).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import subprocess
+from dataclasses import asdict
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Optional
+
+import sqlite_utils
+
+from models.corpus import DocumentEntry
+from models.document import IngestError
+from pipelines.corpus import cache
+from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint
+from pipelines.database.schema import UNDOCS, index_texts
+from pipelines.database.write import insert_rows
+
+# Rewritten whole by every build, full or incremental (children before parents).
+CORPUS_TABLES = ["resolutions", "cosp_sessions", "guideline_title_changes", "guideline_alignment",
+                 "guideline_paragraphs", "guideline_versions", "mandate_links", "ingest_errors", "build_info"]
+
+
+def clear(db: sqlite_utils.Database) -> None:
+    """Before an incremental build changes documents: the corpus tables go (they are redone),
+    and so do the mandates' links to other documents' paragraphs (lineage is redone too)."""
+    for table in CORPUS_TABLES:
+        db.conn.execute(f"DELETE FROM [{table}]")
+    db.conn.execute("UPDATE mandates SET source = NULL WHERE source IS NOT NULL")
+
+
+def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry], errors: list[IngestError],
+                        started: dt.datetime, fingerprint: str, cache_dir: Optional[Path] = None) -> None:
+    clear(db)
+    insert_rows(db, "ingest_errors", [asdict(e) for e in errors])
+    write_resolutions(db, entries)
+    write_guidelines(db, entries, cache_dir)
+    count_registries(db)
+    write_lineage(db, entries)
+    save_entries(db, entries)
+    index_texts(db)
+    insert_rows(db, "build_info", build_info(entries, len(errors), started)
+                + [{"key": "inputs_fingerprint", "value": fingerprint}], replace=True)
+
+
+def save_entries(db: sqlite_utils.Database, entries: list[DocumentEntry]) -> None:
+    """The summaries, for the next incremental build (JSON records, like the parse cache)."""
+    db.conn.execute("DELETE FROM corpus_entries")
+    db.conn.executemany("INSERT INTO corpus_entries VALUES (?, ?, ?)",
+                        [(e.id, e.sha256, cache.dump_records(e).decode("utf-8")) for e in entries])
+
+
+def load_entries(db: sqlite_utils.Database) -> dict[str, DocumentEntry]:
+    if "corpus_entries" not in db.table_names():
+        return {}
+    out = {}
+    for did, data in db.conn.execute("SELECT id, entry FROM corpus_entries"):
+        try:
+            entry = cache.load_records(data.encode("utf-8"))
+        except (ValueError, TypeError):
+            continue  # not readable: that document is parsed again
+        if isinstance(entry, DocumentEntry):
+            out[did] = entry
+    return out
+
+
+def write_resolutions(db: sqlite_utils.Database, entries: list[DocumentEntry]) -> None:
+    """One row per resolution cited or printed: how often and where it is cited (from the
+    ``references`` rows), its session and place, and what its text in the corpus says."""
+    from extract.resources import load_yaml
+
+    sessions = load_yaml("cosp_sessions.yaml")
+    insert_rows(db, "cosp_sessions", [dict(session=int(k), year=v["year"], place=v["place"], url=v["url"])
+                                      for k, v in sessions.items()], replace=True)
+    texts = resolution_texts(entries)
+    out = []
+    cited: dict[str, dict] = {}
+    for rid, kind, did, title, url in db.conn.execute(
+            "SELECT ref_id, kind, document, title, url FROM [references] "
+            "WHERE kind IN ('cosp_resolution', 'ga_resolution') ORDER BY id"):
+        e = cited.setdefault(rid, dict(kind=kind, title=None, url=url, docs=set(), times=0))
+        e["docs"].add(did)
+        e["times"] += 1
+        e["title"] = e["title"] or title
+    for rid, e in cited.items():
+        fields = dict(title=e["title"], url=e["url"], documents_citing=len(e["docs"]), times_cited=e["times"])
+        out.append(_resolution_row(rid, e["kind"], sessions, {**fields, **texts.pop(rid, {})}))
+    for rid, text in texts.items():  # resolutions whose text is in the corpus but that nothing cites
+        uncited = dict(url=UNDOCS + rid if rid.startswith("A/RES/") else None, documents_citing=0, times_cited=0)
+        out.append(_resolution_row(rid, text["kind"], sessions, {**uncited, **text}))
+    insert_rows(db, "resolutions", out, replace=True)
+
+
+def resolution_texts(entries: list[DocumentEntry]) -> dict[str, dict]:
+    """What the resolutions table learns from the texts: kind, title, issuer, adoption date,
+    the document holding the text (the first adopted one, else the first draft)."""
+    found: dict[str, dict] = {}
+    for e in entries:
+        for res in e.resolutions:
+            if res.id is None:
+                continue
+            kind = "ga_resolution" if res.id.startswith("A/RES/") else "cosp_resolution" if re.fullmatch(
+                r"\d+/\d+", res.id) else "other_resolution"  # a draft's symbol is no N/M resolution id
+            entry = found.setdefault(res.id, dict(kind=kind, title=None, body=None, adopted=None, text_document=None,
+                                                  texts=0, draft=True))
+            entry["texts"] += 1
+            if entry["draft"] and (entry["text_document"] is None or not res.draft):
+                entry.update(title=res.title or entry["title"], body=res.issuer, adopted=res.adopted or entry["adopted"],
+                             text_document=e.id, draft=res.draft)
+    for text in found.values():
+        text.pop("draft")
+    return found
+
+
+def _resolution_row(rid: str, kind: str, sessions: dict, fields: dict) -> dict:
+    """A ``resolutions`` row: session, number, year and place read off the id (none for A/RES/3514(XXX)).
+    ``kind`` is the citations' when the resolution is cited, else its text's."""
+    m = re.search(r"(\d+)/(\d+)$", rid)
+    session = int(m.group(1)) if m and kind == "cosp_resolution" else None
+    info = sessions.get(session, {}) if session else {}
+    return {**fields, "id": rid, "kind": kind, "session": session, "number": int(m.group(2)) if m else None,
+            "year": info.get("year"), "place": info.get("place")}
+
+
+def aligned(old, new, cache_dir: Optional[Path] = None) -> tuple[list, list]:
+    """``extract.align.align`` of two versions, memoised on their content (and the code): a
+    version re-issued verbatim, or a rebuild that did not touch a chain, costs no alignment.
+    Kept in the build and, with a cache folder, beside the parse cache as JSON records."""
+    from extract.align import align
+
+    key = hashlib.sha256(json.dumps([code_fingerprint(BUILD_PARTS), old.titles, [vars(p) for p in old.paragraphs],
+                                     new.titles, [vars(p) for p in new.paragraphs]],
+                                    sort_keys=True, default=str).encode()).hexdigest()
+    if key in _ALIGNED:
+        return _ALIGNED[key]
+    path = cache_dir / f"align-{key}.json" if cache_dir else None
+    result = None
+    if path is not None and path.is_file():
+        try:
+            found, changed = cache.load_records(path.read_bytes())
+            result = (found, changed)
+        except (OSError, ValueError, TypeError):
+            path.unlink(missing_ok=True)
+    if result is None:
+        result = align(old, new)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".tmp-{os.getpid()}")
+                tmp.write_bytes(cache.dump_records(list(result)))
+                os.replace(tmp, path)
+            except OSError:
+                pass
+    if len(_ALIGNED) > 10_000:
+        _ALIGNED.clear()
+    _ALIGNED[key] = result
+    return result
+
+
+_ALIGNED: dict[str, tuple] = {}
+
+
+def write_guidelines(db: sqlite_utils.Database, entries: list[DocumentEntry], cache_dir: Optional[Path] = None) -> None:
+    """Every guideline set in the corpus, its versions chained by date, each step aligned."""
+    docs = {e.file: e for e in entries if e.guidelines}
+    if not docs:
+        return
+    from pipelines.guidelines.align import chains
+
+    versions, paragraphs, links, titles = [], [], [], []
+    for c, chain in enumerate(chains([e.guidelines for e in docs.values()]), start=1):
+        for pos, v in enumerate(chain):
+            doc = docs[v.file]
+            vid = f"{doc.id}#guidelines"
+            v.label = f"{doc.written_symbol or doc.file} ({v.year})"
+            versions.append(dict(id=vid, document=doc.id, symbol=doc.written_symbol, label=v.label, year=v.year,
+                                 chain=c, position=pos, guidelines=len(v.titles), paragraphs=len(v.paragraphs)))
+            paragraphs += [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,
+                                idx=-1, text=t) for n, t in v.titles.items()]
+            paragraphs += [dict(id=f"{vid}#{p.at}", version=vid, at=p.at, kind="paragraph", guideline=p.guideline,
+                                idx=p.index, text=p.text) for p in v.paragraphs]
+        for old, new in zip(chain, chain[1:]):
+            a, b = f"{docs[old.file].id}#guidelines", f"{docs[new.file].id}#guidelines"
+            found, changed = aligned(old, new, cache_dir)
+            links += [dict(from_version=a, to_version=b, from_at=lk.from_at, to_at=lk.to_at, relation=lk.relation,
+                           score=lk.score, method=lk.method, modal_before="; ".join(lk.modal_before),
+                           modal_after="; ".join(lk.modal_after), direction=lk.direction,
+                           qualifiers_added="; ".join(lk.qualifiers_added),
+                           qualifiers_removed="; ".join(lk.qualifiers_removed), subject_before=lk.subject_before,
+                           subject_after=lk.subject_after, changes=lk.changes,
+                           sentence_moves=json.dumps(lk.sentence_moves) if lk.sentence_moves else None,
+                           diff_html=lk.diff_html, diff_ops=json.dumps(lk.diff_ops, ensure_ascii=False))
+                      for lk in found]
+            titles += [dict(from_version=a, to_version=b, guideline=t.guideline, to_guideline=t.to_guideline,
+                            from_title=t.from_title, to_title=t.to_title, direction=t.direction,
+                            qualifiers_added="; ".join(t.qualifiers_added), changes=t.changes,
+                            diff_html=t.diff_html) for t in changed]
+    insert_rows(db, "guideline_versions", versions, replace=True)
+    insert_rows(db, "guideline_paragraphs", paragraphs, replace=True)
+    insert_rows(db, "guideline_alignment", links)
+    insert_rows(db, "guideline_title_changes", titles)
+
+
+def write_registries(db: sqlite_utils.Database) -> None:
+    """Networks, organisations and countries, before any document names them (their rows
+    point here); ``count_registries`` fills the counts at the end.  Kept by incremental
+    builds: the registries are data files, and changing one changes the code fingerprint."""
+    from extract.countries import display_name, group_of
+    from extract.resources import load_yaml
+
+    if db.conn.execute("SELECT count(*) FROM networks").fetchone()[0]:
+        return
+    insert_rows(db, "networks", [dict(
+        name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, aliases="; ".join(e.get("aliases", [])) or None,
+        type=e["type"], region=e.get("region"), documents=0, mentions=0) for e in load_yaml("networks.yaml")],
+        replace=True)
+    insert_rows(db, "organisations", [dict(
+        name=e["name"], acronym=", ".join(e.get("acronyms", [])) or None, type=e.get("type"), documents=0, mentions=0)
+        for e in load_yaml("organisations.yaml")], replace=True)
+    insert_rows(db, "countries", [dict(iso3=iso, name=display_name(iso), regional_group=g)
+                                  for iso, g in sorted(group_of().items())], replace=True)
+
+
+def count_registries(db: sqlite_utils.Database) -> None:
+    """How many documents name each network and organisation, and how often (SQL over ``mentions``)."""
+    for table, kind in (("networks", "network"), ("organisations", "organisation")):
+        db.conn.execute(f"""UPDATE [{table}] SET
+            documents = (SELECT count(DISTINCT document) FROM mentions m WHERE m.entity_type = ? AND m.entity = name),
+            mentions = (SELECT count(*) FROM mentions m WHERE m.entity_type = ? AND m.entity = name)""", [kind, kind])
+
+
+def write_lineage(db: sqlite_utils.Database, entries: list[DocumentEntry]) -> None:
+    """The lineage columns of every mandate row, and the links that justify them."""
+    from extract.lineage import build_lineage
+
+    lineage = build_lineage([s for e in entries for s in e.sightings])
+    updates = []
+    for e in entries:
+        for s in e.sightings:
+            mandate = lineage.mandate_of[s.key]
+            link = lineage.source_of.get(s.key)
+            updates.append((mandate, lineage.thread_of[mandate], link.part if link else None,
+                            link.score if link else None, link.method if link else None, s.key))
+    db.conn.executemany("UPDATE mandates SET mandate = ?, thread = ?, source = ?, source_score = ?, source_method = ? "
+                        "WHERE id = ?", updates)
+    insert_rows(db, "mandate_links", [dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
+                                      for lk in lineage.links])
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).parent)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _version(pkg: str) -> str | None:
+    try:
+        return importlib_metadata.version(pkg)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def build_info(entries: list[DocumentEntry], errors: int, started: dt.datetime) -> list[dict]:
+    digest = hashlib.sha256("".join(sorted(e.sha256 for e in entries)).encode()).hexdigest()
+    libs = {p: _version(p) for p in ("spacy", "pdfplumber", "rapidfuzz", "sqlite-utils", "datasette")}
+    info = {
+        "build_time": started.isoformat(timespec="seconds"),
+        "project_version": _version("cosp-tracker"),
+        "git_commit": _git_commit(),
+        "corpus_hash": digest,
+        "documents": str(len(entries)),
+        "ingest_errors": str(errors),
+        "library_versions": json.dumps(libs, sort_keys=True),
+    }
+    return [{"key": k, "value": v} for k, v in info.items()]
