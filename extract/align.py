@@ -22,7 +22,6 @@ from typing import Optional
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
-from scipy.optimize import linear_sum_assignment
 
 from extract import obligation
 from extract.diff import diff_ops, inserted_text, ops_html
@@ -56,6 +55,8 @@ def _content(text: str) -> set[str]:
 
 
 def _pairs(old: list[GuidelineParagraph], new: list[GuidelineParagraph]) -> dict[int, tuple[int, float]]:
+    from scipy.optimize import linear_sum_assignment  # 0.4 s to import: only when aligning
+
     sim = similarity([p.text for p in old], [p.text for p in new])
     bonus = np.array([[SAME_GUIDELINE_BONUS if o.guideline == n.guideline else 0.0 for n in new] for o in old])
     score = sim + bonus if sim.size else sim

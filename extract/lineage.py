@@ -224,10 +224,11 @@ def _sightings(members: list[Sighting], norm: dict[str, str], same: _Union, scor
     keeps one sighting per mandate it belongs to, so a mandate repeated in N documents costs
     about N comparisons, not N²."""
     texts: dict[str, list[Sighting]] = {}  # normalised action -> its earliest sighting per mandate
-    index = OverlapIndex(SAME_OVERLAP, {words(norm[s.key]) for s in members})
+    vocab = {t: words(t) for t in dict.fromkeys(norm[s.key] for s in members)}
+    index = OverlapIndex(SAME_OVERLAP, vocab.values())
     for b in members:
         text = norm[b.key]
-        for other in index.candidates(words(text)):
+        for other in index.candidates(vocab[text]):
             kept: dict[str, Sighting] = {}
             for a in texts[other]:
                 kept.setdefault(same.find(a.key), a)
@@ -240,5 +241,5 @@ def _sightings(members: list[Sighting], norm: dict[str, str], same: _Union, scor
                     out.links.append(LinkRecord(a.key, b.key, "sighting", round(pair, 1), "resolution+verb+action"))
         if text not in texts:
             texts[text] = []
-            index.add(text, words(text))
+            index.add(text, vocab[text])
         texts[text].append(b)

@@ -16,9 +16,19 @@ PDF_READER = click.option("--pdf-reader", type=click.Choice(ENGINES), default="p
 
 
 def _progress(label: str, total: int):
-    """A click progress bar on stderr, shown only when someone is watching."""
-    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
-                             item_show_func=lambda p: p.name if p else "")
+    """A click progress bar on stderr (position, documents per second, ETA), shown only when
+    someone is watching."""
+    import time
+
+    started = time.monotonic()
+    bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
+
+    def show(path):
+        rate = bar.pos / max(time.monotonic() - started, 1e-6)
+        return f"{rate:5.1f} docs/s  {path.name}" if path else ""
+
+    bar.item_show_func = show
+    return bar
 
 
 def _report_errors(errors) -> None:

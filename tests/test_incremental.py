@@ -113,3 +113,24 @@ def test_a_database_from_other_code_is_rebuilt_in_full(corpus, tmp_path):
         conn.execute("update build_info set value = 'older code' where key = 'build_code'")
     (corpus / "003_0699b6471873cb14.txt").unlink()
     assert build([corpus], db).corpus.kept == 0
+
+
+def _search(path: Path, query: str) -> list[str]:
+    conn = sqlite3.connect(path)
+    rows = [r[0] for r in conn.execute("select t.source from texts_fts f join texts t on t.id = f.rowid "
+                                       "where texts_fts match ? order by t.source", [query])]
+    conn.close()
+    return rows
+
+
+def test_search_after_an_update_finds_what_a_full_build_finds(corpus, tmp_path):
+    db = tmp_path / "cosp.db"
+    build([corpus], db)
+    assert _search(db, "spontaneously")
+    (corpus / "000_de38badff640f652.txt").unlink()
+    _copy_with_symbol(corpus, "002_95027576749d3358.txt", "new.txt", "CAC/COSP/WG.2/2018/9")
+    build([corpus], db)
+    full = _full(corpus, tmp_path, "full.db")
+    for query in ("spontaneously", "asset recovery", "egmont"):
+        assert _search(db, query) == _search(full, query), query
+    assert not [s for s in _search(db, "spontaneously") if s.startswith("000_")]

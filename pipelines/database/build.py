@@ -43,6 +43,7 @@ class BuiltCorpus:
     errors: list[IngestError] = field(default_factory=list)
     cache_hits: int = 0
     kept: int = 0  # documents whose rows an incremental build kept as they were
+    written: set[str] = field(default_factory=set)  # documents whose rows or summary this build wrote
 
     @property
     def documents(self) -> list[DocumentEntry]:
@@ -185,11 +186,13 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
             failed = sum(1 for e in corpus.errors if e.severity == "error")
             raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",
                              "fix the files named above and build again")
-        corpus_tables.write_corpus_tables(db, corpus.entries, corpus.errors, started, fingerprint, cache_dir)
+        corpus_tables.write_corpus_tables(db, corpus.entries, corpus.errors, started, fingerprint, cache_dir,
+                                          corpus.written if reuse else None)
         db.conn.execute("INSERT OR REPLACE INTO build_info VALUES ('build_code', ?)", [_build_code(pdf_reader)])
         db.conn.commit()
-        if reuse:
-            db.conn.execute("VACUUM")  # an updated file is compacted, so it holds what a full build would
+        free, pages = (db.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count"))
+        if reuse and free > pages // 4:
+            db.conn.execute("VACUUM")  # an update that freed much is compacted
         db.conn.execute("PRAGMA optimize")
         db.close()
         _publish(tmp, target)
@@ -236,6 +239,8 @@ def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_
         entry = stored.get(path.name)
         if entry is not None and digests.get(str(path.resolve())) == bytes.fromhex(entry.sha256):
             entries[path.name] = entry
+            if progress:
+                progress(path)  # unchanged: counted as done
         else:
             to_parse.append(path)
     present = {r[0] for r in db.conn.execute("SELECT id FROM documents")}
@@ -249,6 +254,7 @@ def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_
         if doc is not None:
             write.write_document(db, doc)
             entries[doc.file] = entry_of(doc, path)
+            out.written.add(doc.file)
     ordered = [entries[p.name] for p in todo if p.name in entries]
     found = ingest.decide(ordered, manifest)
     out.errors.extend(found.errors)
@@ -257,8 +263,11 @@ def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_
         if e.file in found.refused:
             continue
         symbol, source, note = found.symbols.get(e.file, (e.meta.symbol, e.meta.symbol_source, None))
+        before = e.written_symbol
         if _settle_symbol(db, e, symbol, source, note, cache_dir, pdf_reader):
             out.entries.append(e)
+        if e.written_symbol != before:
+            out.written.add(e.id)
     return out, kept
 
 

@@ -42,24 +42,31 @@ def clear(db: sqlite_utils.Database) -> None:
 
 
 def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry], errors: list[IngestError],
-                        started: dt.datetime, fingerprint: str, cache_dir: Optional[Path] = None) -> None:
+                        started: dt.datetime, fingerprint: str, cache_dir: Optional[Path] = None,
+                        written: Optional[set[str]] = None) -> None:
+    """``written``: an incremental build's new and changed documents (None: a full build)."""
     clear(db)
     insert_rows(db, "ingest_errors", [asdict(e) for e in errors])
     write_resolutions(db, entries)
     write_guidelines(db, entries, cache_dir)
     count_registries(db)
     write_lineage(db, entries)
-    save_entries(db, entries)
-    index_texts(db)
+    save_entries(db, entries, written)
+    index_texts(db, written)
     insert_rows(db, "build_info", build_info(entries, len(errors), started)
                 + [{"key": "inputs_fingerprint", "value": fingerprint}], replace=True)
 
 
-def save_entries(db: sqlite_utils.Database, entries: list[DocumentEntry]) -> None:
-    """The summaries, for the next incremental build (JSON records, like the parse cache)."""
-    db.conn.execute("DELETE FROM corpus_entries")
-    db.conn.executemany("INSERT INTO corpus_entries VALUES (?, ?, ?)",
-                        [(e.id, e.sha256, cache.dump_records(e).decode("utf-8")) for e in entries])
+def save_entries(db: sqlite_utils.Database, entries: list[DocumentEntry], written: Optional[set[str]] = None) -> None:
+    """The summaries, for the next incremental build (JSON records, like the parse cache);
+    an incremental build replaces only the written ones and drops those of removed documents."""
+    if written is None:
+        db.conn.execute("DELETE FROM corpus_entries")
+    else:
+        db.conn.execute("DELETE FROM corpus_entries WHERE id NOT IN (SELECT id FROM documents)")
+    db.conn.executemany("INSERT OR REPLACE INTO corpus_entries VALUES (?, ?, ?)",
+                        [(e.id, e.sha256, cache.dump_records(e).decode("utf-8")) for e in entries
+                         if written is None or e.id in written])
 
 
 def load_entries(db: sqlite_utils.Database) -> dict[str, DocumentEntry]:

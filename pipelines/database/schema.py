@@ -6,6 +6,8 @@ complete, documented database.  ``pipelines.database.write`` fills the tables.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import sqlite_utils
 
 UNDOCS = "https://undocs.org/"
@@ -165,7 +167,7 @@ INDEXES = {
 TEXT_SOURCES = {
     "paragraphs": "select kind, document, at, id, text, null from paragraphs order by document, seq",
     "footnotes": "select 'footnote', document, at, id, text, null from footnotes order by document, start",
-    "documents": "select 'title', id, 'front', id, title, agenda_title from documents order by id",
+    "documents": "select 'title', id as document, 'front', id, title, agenda_title from documents order by id",
     "mandates": "select 'mandate', document, at, id, action, addressee from mandates order by document, start",
     "guideline_paragraphs": """select 'guideline', v.document, g.at, g.id, g.text, null
         from guideline_paragraphs g join guideline_versions v on v.id = g.version order by g.version, g.idx""",
@@ -190,15 +192,28 @@ def apply(db: sqlite_utils.Database) -> None:
         db.conn.execute(f"CREATE VIEW [{name}] AS {sql}")
 
 
-def index_texts(db: sqlite_utils.Database) -> None:
-    """Gather every searchable text into `texts`, point each source row at it, (re)build the FTS5 index."""
-    db.conn.execute("DELETE FROM texts")
-    for table, select in TEXT_SOURCES.items():
-        db.conn.execute("INSERT INTO texts (kind, document, at, source, text, detail, source_table) "
-                        f"SELECT *, '{table}' FROM ({select})")
-        db.conn.execute(f"UPDATE [{table}] SET text_id = (SELECT t.id FROM texts t "
-                        f"WHERE t.source_table = '{table}' AND t.source = [{table}].id)")
-    if db["texts_fts"].exists():
-        db["texts"].populate_fts(FTS_COLUMNS)
+def index_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None) -> None:
+    """Gather every searchable text into `texts`, point each source row at it, keep the FTS5 index.
+
+    ``documents``: an incremental build's new and changed documents; only their texts are
+    added (the deleted documents' went with them, ``write.delete_documents``), and the
+    guideline texts, which every build redoes.  The index follows `texts` through triggers."""
+    if documents is None:
+        db.conn.execute("DELETE FROM texts")
     else:
-        db["texts"].enable_fts(FTS_COLUMNS, tokenize="porter", create_triggers=False)
+        db.conn.execute("DELETE FROM texts WHERE source_table = 'guideline_paragraphs'")
+        db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS new_documents (id TEXT PRIMARY KEY)")
+        db.conn.execute("DELETE FROM new_documents")
+        db.conn.executemany("INSERT INTO new_documents VALUES (?)", [(d,) for d in sorted(documents)])
+    for table, select in TEXT_SOURCES.items():
+        where = "" if documents is None or table == "guideline_paragraphs" else \
+            " WHERE s.document IN (SELECT id FROM temp.new_documents)"
+        db.conn.execute("INSERT INTO texts (kind, document, at, source, text, detail, source_table) "
+                        f"SELECT s.*, '{table}' FROM ({select}) AS s{where}")
+        only = "" if documents is None or table == "guideline_paragraphs" else " WHERE text_id IS NULL"
+        db.conn.execute(f"UPDATE [{table}] SET text_id = (SELECT t.id FROM texts t "
+                        f"WHERE t.source_table = '{table}' AND t.source = [{table}].id){only}")
+    if not db["texts_fts"].exists():
+        db["texts"].enable_fts(FTS_COLUMNS, tokenize="porter", create_triggers=True)
+    elif documents is None:
+        db["texts"].rebuild_fts()
