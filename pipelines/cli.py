@@ -115,26 +115,43 @@ def parse(files, as_json, pdf_reader):
 @click.option("--jobs", type=click.IntRange(1), default=None,
               help="Worker processes parsing files (default: COSP_JOBS, else every core). Each document is "
                    "parsed under COSP_DOC_TIMEOUT seconds and COSP_DOC_MAX_MB_RAM megabytes.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where documents are parsed: worker processes here, or a Dask cluster (--scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--full", is_flag=True, help="Rebuild every document instead of updating the existing database.")
 @PDF_READER
-def build(paths, db_path, no_cache, force, follow_links, jobs, pdf_reader):
-    """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically."""
-    from pipelines.database.build import build as run_build, install_sigterm_cleanup
+def build(paths, db_path, no_cache, force, follow_links, jobs, engine, scheduler, full, pdf_reader):
+    """Parse PATHS (default: the bundled corpus) into a SQLite database, atomically.
+
+    An existing database built by the same code is updated: only new and changed files are
+    parsed and written, removed ones deleted (--full rebuilds everything)."""
+    from pipelines.corpus.engines import EngineError, engine_for
     from pipelines.corpus.ingest import collect
+    from pipelines.database.build import build as run_build, install_sigterm_cleanup
 
     install_sigterm_cleanup()
     paths = paths or (BUNDLED,)
     files = collect(paths)
-    with _progress("parsing", len(files)) as bar, _one_line_errors(db_path):
-        result = run_build(paths, db_path, cache_dir=None if no_cache else default_cache_dir(),
-                           progress=lambda p: bar.update(1, p), force=force or no_cache, pdf_reader=pdf_reader,
-                           follow_links=follow_links, jobs=jobs)
+    try:
+        cluster = engine_for(engine, scheduler)
+    except EngineError as exc:
+        raise click.ClickException(f"{exc.message}. {exc.hint[0].upper() + exc.hint[1:]}.")
+    try:
+        with _progress("parsing", len(files)) as bar, _one_line_errors(db_path):
+            result = run_build(paths, db_path, cache_dir=None if no_cache else default_cache_dir(),
+                               progress=lambda p: bar.update(1, p), force=force or no_cache, pdf_reader=pdf_reader,
+                               follow_links=follow_links, jobs=jobs, engine=cluster, incremental=not full)
+    finally:
+        if cluster is not None:
+            cluster.close()
     if result.up_to_date:
         click.echo(f"{result.db} is up to date (same code, same inputs); --force rebuilds it")
         return
     _report_errors(result.corpus.errors)
     c = result.corpus
     n_err = sum(1 for e in c.errors if e.severity == "error")
-    click.echo(f"built {result.db}: {len(c.documents)} documents, {n_err} files left out, "
+    kept = f", {c.kept} unchanged" if c.kept else ""
+    click.echo(f"built {result.db}: {len(c.documents)} documents{kept}, {n_err} files left out, "
                f"{c.cache_hits} from cache, {result.seconds:.2f} s")
     click.echo("a `cosp serve` already running keeps the file it opened: restart it to serve this build", err=True)
     if not c.documents:

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import os
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -91,55 +92,93 @@ def read_manifest(paths: Iterable[Path]) -> dict[str, str]:
     return found
 
 
-def parse_one(path: Path, cache_dir: Optional[Path],
-              pdf_reader: str = "pdfium") -> tuple[Optional[ParsedDocument], Optional[IngestError], bool]:
-    """Parse a file (or load it from the cache). Returns (document, error, cache_hit)."""
+def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium") -> tuple[Optional[bytes], tuple]:
+    """Read a file under the size limit and look it up in the cache.
+
+    Returns ``(data, None)`` when it must be parsed, or ``(None, result)`` with the
+    ``(document, error, cache_hit)`` result when it is read from the cache or cannot be read."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-            return None, IngestError(str(path), "read", f"not a regular file ({what})",
-                                     "give the documents' files, or a folder holding them"), False
+            return None, (None, IngestError(str(path), "read", f"not a regular file ({what})",
+                                            "give the documents' files, or a folder holding them"), False)
         size = info.st_size
         limit = MAX_MB["pdf" if path.suffix.lower() == ".pdf" else "text"]
         if size > limit * 1024 * 1024:
-            return None, IngestError(
+            return None, (None, IngestError(
                 str(path), "read", f"the file is {size / 2**20:.0f} MB, over the {limit:g} MB limit for one document",
-                "split it into one file per document, or set COSP_MAX_MB to raise the limit"), False
+                "split it into one file per document, or set COSP_MAX_MB to raise the limit"), False)
         with open(path, "rb") as fh:
             data = fh.read(int(limit * 1024 * 1024) + 1)  # a file that grows while read is still bounded
     except OSError as exc:
-        return None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
-                                 "check the path and its permissions"), False
-    key = hashlib.sha256(data + code_fingerprint().encode() + pdf_reader.encode()).hexdigest()
-    cached = cache_dir / f"{key}.json" if cache_dir else None
+        return None, (None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
+                                        "check the path and its permissions"), False)
+    cached = _cache_path(data, cache_dir, pdf_reader)
     if cached is not None and cached.is_file():
         try:
             doc = cache.loads(cached.read_bytes())
             doc.file = path.name
-            return doc, None, True
+            return None, (doc, None, True)
         except (OSError, ValueError, TypeError):  # a damaged or foreign entry is discarded and re-parsed
             cached.unlink(missing_ok=True)
+    return data, ()
+
+
+def _cache_path(data: bytes, cache_dir: Optional[Path], pdf_reader: str) -> Optional[Path]:
+    if not cache_dir:
+        return None
+    return cache_dir / f"{hashlib.sha256(data + code_fingerprint().encode() + pdf_reader.encode()).hexdigest()}.json"
+
+
+_PARSING = threading.Lock()
+
+
+def parse_data(data: bytes, name: str, pdf_reader: str = "pdfium") -> tuple[Optional[ParsedDocument], Optional[IngestError]]:
+    """Parse a file's bytes: the part of the work that can run anywhere (a worker process, a
+    Dask worker on another machine); no file system is touched.
+
+    One parse at a time per process: spaCy's string store and the extractors' caches are not
+    thread-safe (a Dask worker with several threads would corrupt them), and the parser holds
+    the GIL anyway, so processes, not threads, are what run documents in parallel."""
     from pipelines.corpus.parse import parse_bytes  # spaCy loads only when something must be parsed
 
     try:
-        doc = parse_bytes(data, str(path), pdf_reader)
+        with _PARSING:
+            return parse_bytes(data, name, pdf_reader), None
     except ReadError as exc:
-        return None, IngestError(str(path), "read", exc.message, exc.hint), False
+        return None, IngestError(name, "read", exc.message, exc.hint)
     except MemoryError:
         raise  # a worker reports it with the memory bound
     except Exception as exc:  # a parser bug must not stop the corpus
-        return None, IngestError(str(path), "parse", f"the parser failed: {type(exc).__name__}: {exc}",
-                                 "report this file to the maintainers; the other files were still built"), False
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_bytes(cache.dumps(doc))
-            os.replace(tmp, cached)
-        except OSError:
-            pass
-    return doc, None, False
+        return None, IngestError(name, "parse", f"the parser failed: {type(exc).__name__}: {exc}",
+                                 "report this file to the maintainers; the other files were still built")
+
+
+def store(doc: ParsedDocument, data: bytes, cache_dir: Optional[Path], pdf_reader: str) -> None:
+    """Put a parse result in the cache (atomically; a cache that cannot be written is skipped)."""
+    cached = _cache_path(data, cache_dir, pdf_reader)
+    if cached is None:
+        return
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_bytes(cache.dumps(doc))
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+
+
+def parse_one(path: Path, cache_dir: Optional[Path],
+              pdf_reader: str = "pdfium") -> tuple[Optional[ParsedDocument], Optional[IngestError], bool]:
+    """Parse a file (or load it from the cache). Returns (document, error, cache_hit)."""
+    data, done = read_input(path, cache_dir, pdf_reader)
+    if data is None:
+        return done
+    doc, error = parse_data(data, str(path), pdf_reader)
+    if doc is not None:
+        store(doc, data, cache_dir, pdf_reader)
+    return doc, error, False
 
 
 def plan(paths: Iterable[str | Path], errors: list[IngestError], follow_links: bool = False) -> list[Path]:
