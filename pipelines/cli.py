@@ -191,12 +191,19 @@ def evaluate(gold_dir, corpus_dir, suite, pdf_reader):
 @click.option("--serve", "serve_bench", is_flag=True,
               help="Instead: p50/p95 latency of every canned query and page, on the seeds and a corpus 100x larger.")
 @click.option("--copies", default=100, show_default=True, help="With --serve: size of the synthetic corpus.")
+@click.option("--scale", type=click.IntRange(1), multiple=True, metavar="N",
+              help="Instead: a full build of N copies of the seeds (distinct symbols), with wall time, peak memory "
+                   "and database size; repeat it (--scale 10 --scale 50 --scale 200) to read the growth.")
 @click.option("--hostile", is_flag=True,
               help="Instead: the large hostile inputs (10 MB on one line, 19 MB, a 1,500-page PDF) with time and "
                    "peak memory each, and a load test of the server (2,000 requests, 20 clients).")
-def bench(paths, repeat, serve_bench, copies, hostile):
+def bench(paths, repeat, serve_bench, copies, hostile, scale):
     """Throughput and peak memory of the pipeline, next to baselines measured in the same run."""
-    if hostile:
+    if scale:
+        from pipelines.quality.bench_build import scale_lines
+
+        lines = scale_lines(list(scale), echo=lambda s: click.echo(s, err=True))
+    elif hostile:
         from pipelines.quality.bench_hostile import run_hostile_bench
 
         lines = run_hostile_bench(echo=lambda s: click.echo(s, err=True))

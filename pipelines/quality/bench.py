@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import resource
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -114,6 +113,23 @@ def _task_pdfplumber(files):
     return time.perf_counter() - start
 
 
+def _task_pypdfium2_chars(files):
+    """pypdfium2 with every character's box: the most a layout reader can ask of PDFium."""
+    import pypdfium2
+
+    start = time.perf_counter()
+    for f in files:
+        pdf = pypdfium2.PdfDocument(f)
+        for page in pdf:
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                text.get_charbox(i)
+            text.close()
+            page.close()
+        pdf.close()
+    return time.perf_counter() - start
+
+
 def _task_pypdfium2(files):
     import pypdfium2
 
@@ -170,16 +186,6 @@ def _task_blocking_check(paths):
     return accepted, below, len(texts)
 
 
-def _task_build(args):
-    """One `cosp build` in a fresh process; module imports are not timed, parsing (and spaCy's load) is."""
-    from pipelines.database.build import build
-
-    files, db, cache, force = args
-    start = time.perf_counter()
-    build(files, db, cache_dir=Path(cache), force=force)
-    return time.perf_counter() - start
-
-
 def _peak_mb() -> float:
     """This process's peak resident memory. ``VmHWM`` is reset by exec; ``ru_maxrss`` is not on Linux."""
     try:
@@ -225,6 +231,21 @@ def _pdf_pages(files: list[str]) -> int:
 
 
 REAL_PDFS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-pdfs"
+
+
+def long_pdf_of(path: Path, pages: int) -> Path | None:
+    """A real PDF's pages repeated to ``pages`` (pypdfium2), or None when ../shared is absent."""
+    import pypdfium2 as pdfium
+
+    sources = sorted(REAL_PDFS.glob("*.pdf"))
+    if not sources:
+        return None
+    src = pdfium.PdfDocument(str(max(sources, key=lambda p: len(pdfium.PdfDocument(str(p))))))
+    out = pdfium.PdfDocument.new()
+    while len(out) < pages:
+        out.import_pages(src, list(range(min(len(src), pages - len(out)))))
+    out.save(str(path))
+    return path
 
 
 def make_seed_pdfs(folder: Path) -> list[str]:
@@ -290,14 +311,6 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
             ratios.append(f"text pipeline / spaCy blank tokenizer: {t_pipe / t_tok:.2f}x")
             ratios.append(f"text pipeline / raw decode: {t_pipe / t_dec:.2f}x")
             ratios.append(f"reference extraction / spaCy blank tokenizer (warm): {t_ref / t_tokw:.2f}x")
-            cache = tmp / "cache"
-            t_first, m_first = measure(_task_build, (texts, str(tmp / "a.db"), str(cache), False), 1)
-            t_again, _ = measure(_task_build, (texts, str(tmp / "a.db"), str(cache), False), repeat)
-            t_cached, m_cached = measure(_task_build, (texts, str(tmp / "a.db"), str(cache), True), repeat)
-            shutil.rmtree(cache, ignore_errors=True)
-            lines += [f"build, first run:     {t_first:7.3f} s  peak {m_first:6.0f} MB",
-                      f"build, unchanged:     {t_again:7.3f} s  (inputs and code unchanged: database kept)",
-                      f"build --force, cached:{t_cached:7.3f} s  peak {m_cached:6.0f} MB  (parse results from cache)"]
             for n in (250, 1000, 2000):
                 t_lin, m_lin = measure(_task_lineage, n, 1)
                 lines.append(f"lineage, {n} documents: {t_lin:.1f} s  peak {m_lin:.0f} MB  (synthetic, from the seeds)")
@@ -305,8 +318,12 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
             accepted, below, n_texts = _task_blocking_check(checked)
             lines.append(f"lineage blocking: {accepted} pairs of {n_texts} real actions score >= THREAD, "
                          f"{below} share fewer words than the blocks assume")
-            ratios.append(f"first build / unchanged rebuild: {t_first / t_again:.1f}x")
-            ratios.append(f"first build / forced rebuild from parse cache: {t_first / t_cached:.1f}x")
+            if not paths:
+                from pipelines.quality.bench_build import build_lines
+
+                more, more_ratios = build_lines(echo)
+                lines += more
+                ratios += more_ratios
         if pdfs:
             pages = _pdf_pages(pdfs)
             echo(f"pdf: {len(pdfs)} files, {pages} pages (one process: figures are per core)")
@@ -314,17 +331,26 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
             t_pipe_pl, m_pipe_pl = measure(_task_pipeline_plumber, pdfs, 1)
             t_plumb, m_plumb = measure(_task_pdfplumber, pdfs, repeat)
             t_ium, m_ium = measure(_task_pypdfium2, pdfs, repeat)
+            t_chars, m_chars = measure(_task_pypdfium2_chars, pdfs, 1)
             largest = max(pdfs, key=lambda f: Path(f).stat().st_size)
             _, m_largest = measure(_task_pipeline, [largest], 1)
             lines += [_rate("pdf pipeline", pages, "pages/s", t_pipe, m_pipe),
                       _rate("pdf pipeline, pdfplumber reader", pages, "pages/s", t_pipe_pl, m_pipe_pl),
                       _rate("raw pdfplumber text", pages, "pages/s", t_plumb, m_plumb),
                       _rate("raw pypdfium2 text", pages, "pages/s", t_ium, m_ium),
+                      _rate("raw pypdfium2, every character box", pages, "pages/s", t_chars, m_chars),
                       f"pdf peak memory, largest PDF ({Path(largest).name}, {_pdf_pages([largest])} pages): "
                       f"{m_largest:.0f} MB"]
             ratios += [f"pdf pipeline / raw pypdfium2 text: {t_pipe / t_ium:.2f}x",
+                       f"pdf pipeline / raw pypdfium2 with every character box: {t_pipe / t_chars:.2f}x",
                        f"pdf pipeline / raw pdfplumber text: {t_pipe / t_plumb:.2f}x",
                        f"pdf pipeline, pdfplumber reader / pypdfium2 reader: {t_pipe_pl / t_pipe:.2f}x"]
+        if pdfs and not paths:
+            long_pdf = long_pdf_of(tmp / "pages_200.pdf", 200)
+            if long_pdf:
+                t_long, m_long = measure(_task_pipeline, [str(long_pdf)], 1)
+                lines.append(_rate("pdf pipeline, one 200-page PDF", 200, "pages/s", t_long, m_long)
+                             + "  (a real PDF's pages repeated)")
         if generated:
             pages = _pdf_pages(generated)
             t_gen, m_gen = measure(_task_pipeline, generated, repeat)

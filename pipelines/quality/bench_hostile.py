@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable
 
-from pipelines.quality.bench import REAL_PDFS, measure
+from pipelines.quality.bench import long_pdf_of, measure
 
 
 def _task_parse_one(path: str):
@@ -45,25 +45,10 @@ def _cases(folder: Path) -> list[tuple[str, Path]]:
     big = folder / "text_19MB.txt"
     big.write_text(text * (19 * 2**20 // len(text.encode())), encoding="utf-8")
     cases = [("10 MB text on one line", one_line), ("19 MB text (under the 20 MB limit)", big)]
-    pdf = _long_pdf(folder / "pages_1500.pdf", 1500)
+    pdf = long_pdf_of(folder / "pages_1500.pdf", 1500)
     if pdf:
         cases.append(("1,500-page PDF", pdf))
     return cases
-
-
-def _long_pdf(path: Path, pages: int) -> Path | None:
-    """A real PDF's pages repeated (pypdfium2), or None when ../shared is absent."""
-    import pypdfium2 as pdfium
-
-    sources = sorted(REAL_PDFS.glob("*.pdf"))
-    if not sources:
-        return None
-    src = pdfium.PdfDocument(str(max(sources, key=lambda p: len(pdfium.PdfDocument(str(p))))))
-    out = pdfium.PdfDocument.new()
-    while len(out) < pages:
-        out.import_pages(src, list(range(min(len(src), pages - len(out)))))
-    out.save(str(path))
-    return path
 
 
 def _load_test(db_path: Path, requests: int = 2000, clients: int = 20) -> str:

@@ -1,0 +1,87 @@
+"""Build timings as whole ``cosp build`` processes, on a corpus 50 times the seeds, and growth
+(``cosp bench --scale N``).
+
+Each build runs as its own process (start-up, imports and spaCy's load included, as a user
+waits for them), with a parse cache of its own so "full" means every file parsed.  Peak
+memory is the largest process of the build (the builder or one of its workers).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from pipelines.quality.scale import scale_corpus, seed_symbols
+
+ROOT = Path(__file__).resolve().parents[2]
+_PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+         "stderr=subprocess.DEVNULL).returncode; print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+
+
+def cosp_build(args: list[str], cache: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one ``cosp build`` process."""
+    env = dict(os.environ, COSP_CACHE_DIR=str(cache))
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _PEAK, sys.executable, "-m", "pipelines.cli", "build", *args],
+                         capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout.split()
+    seconds = time.perf_counter() - start
+    if out[1] != "0":
+        raise RuntimeError(f"cosp build {' '.join(args)} failed (exit {out[1]})")
+    return seconds, int(out[0]) / 1024.0
+
+
+def _new_document(folder: Path) -> None:
+    """A document no cache has seen: a seed with a symbol of its own and one sentence more."""
+    from pipelines.corpus.ingest import BUNDLED
+
+    text = (BUNDLED / "002_95027576749d3358.txt").read_text(encoding="utf-8")
+    (folder / "zz_added.txt").write_text(
+        f"United Nations\n\nCAC/COSP/WG.2/2018/999\n\n{text}\n\n99. The present addition was made on {time.time()}.\n",
+        encoding="utf-8")
+
+
+def build_lines(echo: Callable[[str], None] = print, copies: int = 50) -> tuple[list[str], list[str]]:
+    lines, ratios = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        corpus = scale_corpus(tmp / "corpus", copies)
+        n = copies * len(seed_symbols())
+        echo(f"build: {n} documents ({copies} copies of the seeds), whole processes")
+        t_all, m_all = cosp_build([str(corpus), "--db", str(tmp / "all.db")], tmp / "cache-all")
+        t_one, m_one = cosp_build([str(corpus), "--db", str(tmp / "one.db"), "--jobs", "1"], tmp / "cache-one")
+        t_same, _ = cosp_build([str(corpus), "--db", str(tmp / "all.db")], tmp / "cache-all")
+        _new_document(corpus)
+        t_inc, m_inc = cosp_build([str(corpus), "--db", str(tmp / "all.db")], tmp / "cache-all")
+        t_forced, _ = cosp_build([str(corpus), "--db", str(tmp / "all.db"), "--force"], tmp / "cache-all")
+        lines += [f"build, {n} documents, all cores ({os.cpu_count()}): {t_all:.2f} s  peak {m_all:.0f} MB",
+                  f"build, {n} documents, one core: {t_one:.2f} s  peak {m_one:.0f} MB",
+                  f"build, unchanged: {t_same:.2f} s  (same code and inputs: the database is kept)",
+                  f"build, one document added: {t_inc:.2f} s  peak {m_inc:.0f} MB  (incremental: one file parsed)",
+                  f"build --force, from the parse cache: {t_forced:.2f} s"]
+        ratios += [f"build, all cores / one core: {t_all / t_one:.2f}x",
+                   f"incremental build, one document added to {n} / full build: {t_inc / t_all:.2f}x",
+                   f"build from the parse cache / full build: {t_forced / t_all:.2f}x",
+                   f"unchanged rebuild / full build: {t_same / t_all:.2f}x"]
+    return lines, ratios
+
+
+def scale_lines(ns: list[int], echo: Callable[[str], None] = print) -> list[str]:
+    """``cosp bench --scale N``: a full build of N copies of the seeds (N * 5 documents)."""
+    lines = []
+    symbols = seed_symbols()
+    for copies in ns:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            corpus = scale_corpus(tmp / "corpus", copies, symbols)
+            size = sum(f.stat().st_size for f in corpus.iterdir())
+            echo(f"scale {copies}: {copies * len(symbols)} documents, {size / 1e6:.1f} MB of text")
+            seconds, peak = cosp_build([str(corpus), "--db", str(tmp / "s.db")], tmp / "cache")
+            db_mb = (tmp / "s.db").stat().st_size / 1e6
+            lines.append(f"scale {copies}: {copies * len(symbols)} documents  {seconds:.1f} s  peak {peak:.0f} MB  "
+                         f"database {db_mb:.1f} MB ({db_mb / (size / 1e6):.1f}x the text)  "
+                         f"{copies * len(symbols) / seconds:.1f} documents/s")
+    return lines
