@@ -153,7 +153,6 @@ def build(paths, db_path, no_cache, force, follow_links, jobs, engine, scheduler
     kept = f", {c.kept} unchanged" if c.kept else ""
     click.echo(f"built {result.db}: {len(c.documents)} documents{kept}, {n_err} files left out, "
                f"{c.cache_hits} from cache, {result.seconds:.2f} s")
-    click.echo("a `cosp serve` already running keeps the file it opened: restart it to serve this build", err=True)
     if not c.documents:
         raise click.ClickException("no document could be read: the database is empty. Fix the files named above.")
 

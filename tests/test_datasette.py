@@ -173,3 +173,20 @@ def test_each_instance_gets_its_own_metadata_and_descriptions_stay_read_only(tmp
     assert "name" not in b["databases"]["b"]["queries"]["search_paragraphs"]
     with pytest.raises(TypeError):
         a["databases"]["a"]["tables"]["paragraphs"]["columns"]["text"] = "changed"
+
+
+def test_a_running_server_serves_the_database_a_rebuild_put_in_place(tmp_path):
+    """The build replaces the file; the server, started before, answers from the new one."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED, corpus)
+    db_path = tmp_path / "cosp.db"
+    build([corpus], db_path)
+    ds = datasette_instance(db_path)
+    count = "/cosp.json?sql=select+count(*)+as+n+from+documents&_shape=array"
+    assert get(ds, count).json() == [{"n": 5}]
+    (corpus / "003_0699b6471873cb14.txt").unlink()
+    build([corpus], db_path)
+    assert get(ds, count).json() == [{"n": 4}]
+    assert get(ds, "/cosp/documents.json?_shape=array&_col=id").status_code == 200

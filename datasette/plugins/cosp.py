@@ -36,6 +36,18 @@ _replace_default_error_handler()
 
 
 @hookimpl
+def asgi_wrapper(datasette):
+    """Before each request: if a rebuild replaced the database file, serve the new one."""
+    def wrap(app):
+        async def reopening(scope, receive, send):
+            if scope.get("type") == "http":
+                site.reopen_if_rebuilt(datasette)
+            await app(scope, receive, send)
+        return reopening
+    return wrap
+
+
+@hookimpl
 def render_cell(value, column, table, database, datasette):
     return site.render_cell(value, column, table)
 

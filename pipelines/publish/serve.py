@@ -76,10 +76,14 @@ def datasette_instance(db_path: Path):
     """The Datasette that `cosp serve` runs; tests and the latency benchmark use it too."""
     from datasette.app import Datasette
 
-    return Datasette([], immutables=[str(db_path)], metadata=metadata_for(db_path),
-                     template_dir=str(DATASETTE_DIR / "templates"), plugins_dir=str(DATASETTE_DIR / "plugins"),
-                     settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "default_page_size": 50,
-                               "suggest_facets": False, "facet_time_limit_ms": 200, "num_sql_threads": 6})
+    from pipelines.publish.site import open_databases
+
+    ds = Datasette([], immutables=[str(db_path)], metadata=metadata_for(db_path),
+                   template_dir=str(DATASETTE_DIR / "templates"), plugins_dir=str(DATASETTE_DIR / "plugins"),
+                   settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "default_page_size": 50,
+                             "suggest_facets": False, "facet_time_limit_ms": 200, "num_sql_threads": 6})
+    open_databases(ds)  # connections of its own, so a rebuilt file is served (site.reopen_if_rebuilt)
+    return ds
 
 
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:

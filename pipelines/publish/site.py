@@ -7,10 +7,14 @@ HTML passed through is what the pipeline built from escaped tokens (redlines) an
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
+import os
 import sqlite3
+import threading
+from functools import lru_cache
 from typing import Optional
 from urllib.parse import quote
 
@@ -230,3 +234,73 @@ def error_response(datasette, request, exception):
         return Response.html(html, status=status, headers=headers)
 
     return inner
+
+
+def _opened(datasette) -> dict[str, tuple[int, int]]:
+    """Database name -> (device, inode) of the file it opened, kept on the instance."""
+    if not hasattr(datasette, "_cosp_opened"):
+        datasette._cosp_opened = {}
+    return datasette._cosp_opened
+
+
+@lru_cache(maxsize=1)
+def _fresh_database_class():
+    from datasette.database import Database
+
+    class FreshDatabase(Database):
+        """A Datasette database whose per-thread connections belong to it.  Datasette keeps them
+        in one thread-local keyed by database name, so a database re-added under its name would
+        go on reading the old file; here they go with the object (and are closed with it)."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._local = threading.local()
+
+        async def execute_fn(self, fn):
+            if self.ds.executor is None:
+                return await super().execute_fn(fn)
+
+            def in_thread():
+                conn = getattr(self._local, "conn", None)
+                if conn is None:
+                    conn = self.connect()
+                    self.ds._prepare_connection(conn, self.name)
+                    self._local.conn = conn
+                return fn(conn)
+
+            return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+
+    return FreshDatabase
+
+
+def open_databases(datasette) -> None:
+    """Give every file database of the instance connections of its own (see FreshDatabase)."""
+    fresh = _fresh_database_class()
+    for name, db in list(datasette.databases.items()):
+        if db.path and not isinstance(db, fresh):
+            datasette.remove_database(name)
+            datasette.add_database(fresh(datasette, db.path, is_mutable=False), name=name)
+            info = os.stat(db.path)
+            _opened(datasette)[name] = (info.st_dev, info.st_ino)
+
+
+def reopen_if_rebuilt(datasette) -> Optional[str]:
+    """Serve the new database after a rebuild: ``cosp build`` replaces the file (a new inode)
+    and an open SQLite connection keeps reading the old one, so when the path names another
+    file than the one opened, the database is replaced by one on the new file (its
+    connections, counts and caches start afresh).  A stat per request; returns the name of a
+    database it reopened."""
+    for name, db in list(datasette.databases.items()):
+        if not db.path:
+            continue
+        try:
+            info = os.stat(db.path)
+        except OSError:  # between two builds' renames, or removed: keep serving what is open
+            continue
+        now = (info.st_dev, info.st_ino)
+        if _opened(datasette).setdefault(name, now) != now:
+            datasette.remove_database(name)
+            datasette.add_database(_fresh_database_class()(datasette, db.path, is_mutable=False), name=name)
+            _opened(datasette)[name] = now
+            return name
+    return None
