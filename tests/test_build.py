@@ -109,3 +109,29 @@ def test_schema_and_search_index_can_be_applied_again(tmp_path):
                       "where texts_fts match 'spontaneous disclosure'").fetchall()
     assert ("000_de38badff640f652.txt#10",) in hits
     assert len(hits) == len(set(hits))  # indexed once, not twice
+
+
+def test_killing_a_build_while_it_writes_rows_leaves_the_previous_database_intact(tmp_path):
+    """Rows are written as documents are parsed: the kill lands once the temp file holds
+    rows (it has grown past the empty schema), and the previous database is untouched."""
+    from pipelines.quality.scale import scale_corpus
+
+    db_path = tmp_path / "cosp.db"
+    build([BUNDLED], db_path)
+    before = _sha(db_path)
+    big = scale_corpus(tmp_path / "big", 40)
+    env = dict(os.environ, COSP_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.Popen(COSP + ["build", str(big), "--db", str(db_path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
+    temp = tmp_path / f".cosp.db.building-{proc.pid}"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and not (temp.exists() and temp.stat().st_size > 3_000_000):
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build finished before it could be killed: make the corpus larger"
+    assert temp.stat().st_size > 3_000_000, "the build never wrote rows"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _sha(db_path) == before
+    assert sqlite_utils.Database(db_path)["documents"].count == 5
+    build([BUNDLED], db_path)
+    assert not temp.exists()

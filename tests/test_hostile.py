@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -237,3 +238,47 @@ def test_parsing_in_workers_gives_the_same_corpus():
     one, two = ingest([BUNDLED]), ingest([BUNDLED], jobs=2)
     assert [(d.file, d.meta, len(d.mandates)) for d in one.documents] == [(d.file, d.meta, len(d.mandates))
                                                                         for d in two.documents]
+
+
+_DISK_FULL = """
+set -e
+mount -t tmpfs -o size=3m tmpfs "$DISK"
+"$PY" -m pipelines.cli build "$SEEDS" --db "$DISK/cosp.db" --no-cache > /dev/null 2>&1
+sha256sum "$DISK/cosp.db" | cut -d' ' -f1 > "$OUT/before"
+set +e
+"$PY" -m pipelines.cli build "$BIG" --db "$DISK/cosp.db" --no-cache > /dev/null 2> "$OUT/stderr"
+echo $? > "$OUT/code"
+set -e
+sha256sum "$DISK/cosp.db" | cut -d' ' -f1 > "$OUT/after"
+ls -a "$DISK" > "$OUT/files"
+umount "$DISK"
+"""
+
+
+def test_a_full_disk_is_one_line_and_the_old_database_stays(tmp_path):
+    """A small tmpfs (3 MB) holds the seeds' database (2 MB) but not one of 20 copies of them.
+    Mounted directly as root, or in a private user and mount namespace otherwise."""
+    import subprocess
+    import sys
+
+    from pipelines.quality.scale import scale_corpus
+
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    big = scale_corpus(tmp_path / "big", 20)
+    env = dict(os.environ, DISK=str(disk), OUT=str(out), PY=sys.executable, SEEDS=str(BUNDLED), BIG=str(big),
+               COSP_CACHE_DIR=str(tmp_path / "cache"))
+    command = ["sh", "-c", _DISK_FULL] if os.geteuid() == 0 else ["unshare", "-rm", "sh", "-c", _DISK_FULL]
+    try:
+        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300,
+                             cwd=Path(__file__).parent.parent)
+    except FileNotFoundError:
+        pytest.skip("no `unshare` to mount a small tmpfs without root")
+    if run.returncode != 0 and not (out / "code").exists():
+        pytest.skip(f"cannot mount a tmpfs here (needs root or user namespaces): {run.stderr.strip()[:200]}")
+    assert (out / "code").read_text().strip() == "1"
+    message = (out / "stderr").read_text()
+    assert "full" in message and "Free some space" in message and "Traceback" not in message, message
+    assert (out / "before").read_text() == (out / "after").read_text()
+    assert sorted((out / "files").read_text().split()) == [".", "..", ".cosp.db.lock", "cosp.db"]
