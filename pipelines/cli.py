@@ -255,13 +255,14 @@ def align(old, new, db_path, as_json, html_path):
 @click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(db_path, port, host):
-    """Serve a built database with Datasette (immutable, read-only)."""
+@click.option("--no-response-cache", is_flag=True, help="Render every request (pages are otherwise kept until a rebuild).")
+def serve(db_path, port, host, no_response_cache):
+    """Serve a built database with Datasette (immutable, read-only); a rebuild is picked up."""
     from pipelines.publish.serve import serve as run_serve
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `cosp build --db {db_path}` first")
-    run_serve(db_path, host=host, port=port)
+    run_serve(db_path, host=host, port=port, cache=not no_response_cache)
 
 
 def main():  # pragma: no cover

@@ -190,3 +190,50 @@ def test_a_running_server_serves_the_database_a_rebuild_put_in_place(tmp_path):
     build([corpus], db_path)
     assert get(ds, count).json() == [{"n": 4}]
     assert get(ds, "/cosp/documents.json?_shape=array&_col=id").status_code == 200
+
+
+def test_the_response_cache_renders_a_page_once_per_build_and_never_shares_a_session(tmp_path):
+    import shutil
+
+    from pipelines.publish.serve import serving_app
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED, corpus)
+    db_path = tmp_path / "cosp.db"
+    build([corpus], db_path)
+    app = serving_app(db_path)
+    calls = []
+    inner = app.app
+
+    async def counting(scope, receive, send):
+        calls.append(scope["path"])
+        await inner(scope, receive, send)
+
+    app.app = counting
+
+    async def fetch(path, query=b"", headers=()):
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        await app({"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query,
+                   "headers": list(headers), "scheme": "http", "server": ("127.0.0.1", 8001),
+                   "client": ("127.0.0.1", 1), "http_version": "1.1", "root_path": ""}, receive, send)
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    count = b"sql=select+count(*)+as+n+from+documents&_shape=array"
+    first = asyncio.run(fetch("/cosp.json", count))
+    assert asyncio.run(fetch("/cosp.json", count)) == first and first[1] == b'[{"n": 5}]'
+    assert calls == ["/cosp.json"]  # the second answer came from the cache
+    asyncio.run(fetch("/cosp.json", count, [(b"cookie", b"ds_actor=x")]))
+    assert len(calls) == 2  # a request with a cookie is always rendered
+    (corpus / "003_0699b6471873cb14.txt").unlink()
+    build([corpus], db_path)
+    assert asyncio.run(fetch("/cosp.json", count))[1] == b'[{"n": 4}]'  # a rebuild is a new key
+    assert asyncio.run(fetch("/nowhere"))[0] == 404
+    asyncio.run(fetch("/nowhere"))
+    assert calls.count("/nowhere") == 2  # errors are not kept

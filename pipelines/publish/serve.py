@@ -86,9 +86,21 @@ def datasette_instance(db_path: Path):
     return ds
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def serving_app(db_path: Path, cache: bool = True):
+    """The ASGI app `cosp serve` runs: the Datasette instance behind a response cache (the
+    database is immutable between builds, see ``response_cache.py``)."""
+    from pipelines.publish.response_cache import ResponseCache
+
+    ds = datasette_instance(db_path)
+    app = ds.app()
+    if not cache:
+        return app
+    return ResponseCache(app, lambda: [db.path for db in ds.databases.values() if db.path])
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001, cache: bool = True) -> None:
     """Run the instance with uvicorn, as ``datasette serve`` does (startup hooks run on the first request)."""
     import uvicorn
 
     print(f"cosp-tracker: serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
-    uvicorn.run(datasette_instance(db_path).app(), host=host, port=port, log_level="warning")
+    uvicorn.run(serving_app(db_path, cache), host=host, port=port, log_level="warning")

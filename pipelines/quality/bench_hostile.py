@@ -51,12 +51,14 @@ def _cases(folder: Path) -> list[tuple[str, Path]]:
     return cases
 
 
-def _load_test(db_path: Path, requests: int = 2000, clients: int = 20) -> str:
-    """``cosp serve`` in a subprocess, ``clients`` threads sending ``requests`` GETs in all."""
+def _load_test(db_path: Path, requests: int = 2000, clients: int = 20, cache: bool = True) -> str:
+    """``cosp serve`` in a subprocess, ``clients`` threads sending ``requests`` GETs in all
+    (with its response cache, as it runs, or rendering every request)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db_path), "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db_path), "--port", str(port)]
+                              + ([] if cache else ["--no-response-cache"]),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               cwd=Path(__file__).resolve().parents[2])
     base = f"http://127.0.0.1:{port}"
@@ -94,7 +96,8 @@ def _load_test(db_path: Path, requests: int = 2000, clients: int = 20) -> str:
         for t in threads:
             t.join()
         q = statistics.quantiles(times, n=100)
-        return (f"load: {len(times)} requests, {clients} clients: {errors[0]} errors, p50 {q[49] * 1000:.0f} ms, "
+        label = "load" if cache else "load, every request rendered"
+        return (f"{label}: {len(times)} requests, {clients} clients: {errors[0]} errors, p50 {q[49] * 1000:.0f} ms, "
                 f"p95 {q[94] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms")
     finally:
         server.terminate()
@@ -118,4 +121,5 @@ def run_hostile_bench(echo: Callable[[str], None] = print) -> list[str]:
         build([BUNDLED], db, jobs=1)
         echo("load test against cosp serve on the seeds ...")
         lines.append(_load_test(db))
+        lines.append(_load_test(db, cache=False))
     return lines
