@@ -255,30 +255,65 @@ umount "$DISK"
 """
 
 
-def test_a_full_disk_is_one_line_and_the_old_database_stays(tmp_path):
-    """A small tmpfs (3 MB) holds the seeds' database (2 MB) but not one of 20 copies of them.
-    Mounted directly as root, or in a private user and mount namespace otherwise."""
+def _with_a_small_disk(script: str, env: dict, tmp_path: Path):
+    """Run ``script`` where it may mount a tmpfs: directly as root, else in a private user and
+    mount namespace; skip (saying why) where neither is possible."""
     import subprocess
-    import sys
 
-    from pipelines.quality.scale import scale_corpus
-
-    disk, out = tmp_path / "disk", tmp_path / "out"
-    disk.mkdir()
-    out.mkdir()
-    big = scale_corpus(tmp_path / "big", 20)
-    env = dict(os.environ, DISK=str(disk), OUT=str(out), PY=sys.executable, SEEDS=str(BUNDLED), BIG=str(big),
-               COSP_CACHE_DIR=str(tmp_path / "cache"))
-    command = ["sh", "-c", _DISK_FULL] if os.geteuid() == 0 else ["unshare", "-rm", "sh", "-c", _DISK_FULL]
+    command = ["sh", "-c", script] if os.geteuid() == 0 else ["unshare", "-rm", "sh", "-c", script]
     try:
         run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300,
                              cwd=Path(__file__).parent.parent)
     except FileNotFoundError:
         pytest.skip("no `unshare` to mount a small tmpfs without root")
-    if run.returncode != 0 and not (out / "code").exists():
+    if run.returncode != 0 and not (Path(env["OUT"]) / "code").exists():
         pytest.skip(f"cannot mount a tmpfs here (needs root or user namespaces): {run.stderr.strip()[:200]}")
+
+
+def _disk_env(tmp_path: Path, **more) -> dict:
+    import sys
+
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    return dict(os.environ, DISK=str(disk), OUT=str(out), PY=sys.executable, SEEDS=str(BUNDLED),
+                COSP_CACHE_DIR=str(tmp_path / "cache"), **more)
+
+
+def test_a_full_disk_is_one_line_and_the_old_database_stays(tmp_path):
+    """A small tmpfs (3 MB) holds the seeds' database (2 MB) but not one of 20 copies of them."""
+    from pipelines.quality.scale import scale_corpus
+
+    env = _disk_env(tmp_path, BIG=str(scale_corpus(tmp_path / "big", 20)))
+    _with_a_small_disk(_DISK_FULL, env, tmp_path)
+    out = tmp_path / "out"
     assert (out / "code").read_text().strip() == "1"
     message = (out / "stderr").read_text()
     assert "full" in message and "Free some space" in message and "Traceback" not in message, message
     assert (out / "before").read_text() == (out / "after").read_text()
     assert sorted((out / "files").read_text().split()) == [".", "..", ".cosp.db.lock", "cosp.db"]
+
+
+_READ_ONLY = """
+set -e
+mount -t tmpfs -o size=8m tmpfs "$DISK"
+"$PY" -m pipelines.cli build "$SEEDS" --db "$DISK/cosp.db" --no-cache > /dev/null 2>&1
+sha256sum "$DISK/cosp.db" | cut -d' ' -f1 > "$OUT/before"
+mount -o remount,ro "$DISK"
+set +e
+"$PY" -m pipelines.cli build "$SEEDS" --db "$DISK/cosp.db" --force > /dev/null 2> "$OUT/stderr"
+echo $? > "$OUT/code"
+set -e
+sha256sum "$DISK/cosp.db" | cut -d' ' -f1 > "$OUT/after"
+umount "$DISK"
+"""
+
+
+def test_a_read_only_file_system_is_one_line_and_the_old_database_stays(tmp_path):
+    """Read-only for root too: the tmpfs is remounted read-only after the first build."""
+    _with_a_small_disk(_READ_ONLY, _disk_env(tmp_path), tmp_path)
+    out = tmp_path / "out"
+    assert (out / "code").read_text().strip() == "1"
+    message = (out / "stderr").read_text()
+    assert "read-only" in message and "Traceback" not in message, message
+    assert (out / "before").read_text() == (out / "after").read_text()

@@ -27,6 +27,8 @@ from pipelines.corpus.fingerprint import code_fingerprint
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
 MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
+# Parse cost per core, linear in the size (cosp bench: text pipeline, pdf pipeline; bench --hostile: 10 MB).
+SECONDS_PER_MB = {"text": 1.1, "pdf": 0.5}
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "seeds"
 MANIFEST_NAMES = ("manifest.tsv", "MANIFEST.tsv")
 
@@ -104,10 +106,13 @@ def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium"
             return None, (None, IngestError(str(path), "read", f"not a regular file ({what})",
                                             "give the documents' files, or a folder holding them"), False)
         size = info.st_size
-        limit = MAX_MB["pdf" if path.suffix.lower() == ".pdf" else "text"]
+        kind = "pdf" if path.suffix.lower() == ".pdf" else "text"
+        limit = MAX_MB[kind]
         if size > limit * 1024 * 1024:
+            seconds = size / 2**20 * SECONDS_PER_MB[kind]
             return None, (None, IngestError(
-                str(path), "read", f"the file is {size / 2**20:.0f} MB, over the {limit:g} MB limit for one document",
+                str(path), "read", f"the file is {size / 2**20:.0f} MB, over the {limit:g} MB limit for one document "
+                f"(it would take about {seconds:.0f} s to parse)",
                 "split it into one file per document, or set COSP_MAX_MB to raise the limit"), False)
         with open(path, "rb") as fh:
             data = fh.read(int(limit * 1024 * 1024) + 1)  # a file that grows while read is still bounded

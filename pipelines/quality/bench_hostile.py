@@ -42,9 +42,12 @@ def _cases(folder: Path) -> list[tuple[str, Path]]:
     one_line = folder / "one_line_10MB.txt"
     unit = text.replace("\n", " ")
     one_line.write_text(unit * (10 * 2**20 // len(unit.encode()) + 1), encoding="utf-8")
-    big = folder / "text_19MB.txt"
-    big.write_text(text * (19 * 2**20 // len(text.encode())), encoding="utf-8")
-    cases = [("10 MB text on one line", one_line), ("19 MB text (under the 20 MB limit)", big)]
+    sized = {}
+    for mb in (1, 10, 19):
+        sized[mb] = folder / f"text_{mb}MB.txt"
+        sized[mb].write_text(text * (mb * 2**20 // len(text.encode())), encoding="utf-8")
+    cases = [("1 MB text", sized[1]), ("10 MB text", sized[10]), ("10 MB text on one line", one_line),
+             ("19 MB text (under the 20 MB limit)", sized[19])]
     pdf = long_pdf_of(folder / "pages_1500.pdf", 1500)
     if pdf:
         cases.append(("1,500-page PDF", pdf))
@@ -112,11 +115,14 @@ def run_hostile_bench(echo: Callable[[str], None] = print) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         echo("making the inputs ...")
+        took = {}
         for label, path in _cases(folder):
             echo(f"{label}: {path.stat().st_size / 2**20:.0f} MB ...")
             seconds, peak = measure(_task_parse_one, str(path), 1)
+            took[label] = seconds
             outcome = Path(str(path) + ".outcome").read_text(encoding="utf-8")
             lines.append(f"{label + ':':40}{seconds:7.1f} s  peak {peak:6.0f} MB  {outcome[:90]}")
+        lines.append(f"growth, 10 MB text / 1 MB text: {took['10 MB text'] / took['1 MB text']:.1f}x (10x is linear)")
         db = folder / "cosp.db"
         build([BUNDLED], db, jobs=1)
         echo("load test against cosp serve on the seeds ...")
