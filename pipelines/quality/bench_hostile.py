@@ -22,8 +22,11 @@ from pipelines.quality.bench import long_pdf_of, measure
 
 
 def _task_parse_one(path: str):
+    """One file through ``parse_one``, after start-up (imports, spaCy, matchers) is done."""
     from pipelines.corpus.ingest import parse_one
+    from pipelines.quality.bench import _warm_pipeline
 
+    _warm_pipeline()
     start = time.perf_counter()
     doc, error, _ = parse_one(Path(path), None)
     outcome = f"built ({len(doc.paragraphs)} paragraphs)" if doc else f"recorded: {error.message}"

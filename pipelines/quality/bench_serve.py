@@ -1,8 +1,10 @@
 """``cosp bench --serve``: latency of every canned query and page, on the seeds and 100x larger.
 
-The synthetic corpus is the bundled documents copied 100 times, each copy printing a
-symbol of its own, built by the real pipeline.  Requests go through Datasette's own
-ASGI client (no network), configured exactly as `cosp serve` runs it.
+The larger corpus is the bundled documents copied 100 times (``scale.py``: each copy with
+symbols of its own), built by the real pipeline.  Requests go through Datasette's own ASGI
+client (no network), configured as `cosp serve` runs it but without its response cache:
+every page is rendered.  Covered: the home page, the database page, tables, every view,
+every canned query (JSON and HTML) and the project's pages.
 """
 from __future__ import annotations
 
@@ -16,21 +18,10 @@ from urllib.parse import quote, urlencode
 
 from datasette.utils import tilde_encode
 
+from pipelines.quality.scale import scale_corpus
+
 REPEATS = 20
 GOAL_MS = 100.0
-
-
-def synthetic_corpus(folder: Path, copies: int = 100) -> Path:
-    from pipelines.corpus.ingest import BUNDLED
-
-    out = folder / "synthetic"
-    out.mkdir()
-    for i in range(copies):
-        for f in sorted(BUNDLED.glob("*.txt")):
-            symbol = f"CAC/COSP/SYN/2018/{i * 10 + int(f.name[:3])}"
-            (out / f"{i:03d}_{f.name}").write_text(f"United Nations\n\n{symbol}\n\n" + f.read_text(encoding="utf-8"),
-                                                    encoding="utf-8")
-    return out
 
 
 def _urls(db, db_path: Path) -> list[str]:
@@ -40,14 +31,17 @@ def _urls(db, db_path: Path) -> list[str]:
     doc = db.execute("select id from documents order by id limit 1").fetchone()[0]
     thread = db.execute("select thread from mandates group by thread order by count(*) desc limit 1").fetchone()[0]
     versions = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
-    urls = [f"/{name}", f"/{name}/paragraphs", f"/{name}/mandates", f"/{name}/references?kind=cosp_resolution",
+    urls = ["/", f"/{name}", f"/{name}/paragraphs", f"/{name}/mandates", f"/{name}/references?kind=cosp_resolution",
+            "/-/cosp/resolution?id=7/1",
             f"/-/cosp/document/{tilde_encode(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
             f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure"]
+    urls += [f"/{name}/{view}" for view in db.view_names()]
     for q in database_metadata()["queries"]:
         params = dict(EXAMPLE_PARAMS[q])
         if q == "guideline_diff" and len(versions) == 2:
             params = {"from_version": versions[0], "to_version": versions[1]}
         urls.append(f"/{name}/{q}.json?_shape=array&{urlencode(params)}")
+        urls.append(f"/{name}/{q}?{urlencode(params)}")
     return urls
 
 
@@ -78,8 +72,18 @@ def latencies(db_path: Path) -> list[tuple[str, float, float, int]]:
     return out
 
 
+def _group(url: str, queries) -> str:
+    if url.startswith("/-/cosp/"):
+        return "cosp pages"
+    parts = url.split("?")[0].split("/")
+    if len(parts) > 2 and parts[2].split(".")[0] in queries:
+        return "canned queries"
+    return "Datasette index, database, table and view pages"
+
+
 def run_serve_bench(echo: Callable[[str], None] = print, copies: int = 100) -> list[str]:
     from pipelines.database.build import build
+    from pipelines.publish.serve import database_metadata
     from pipelines.corpus.ingest import BUNDLED
 
     lines = []
@@ -87,15 +91,15 @@ def run_serve_bench(echo: Callable[[str], None] = print, copies: int = 100) -> l
         tmp = Path(tmp)
         echo("building the seed database ...")
         seed_db = build([BUNDLED], tmp / "cosp.db", force=True).db
-        echo(f"building a synthetic corpus {copies}x larger (this takes a minute) ...")
-        big = build([synthetic_corpus(tmp, copies)], tmp / "synthetic.db", cache_dir=tmp / "cache", force=True)
+        echo(f"building a corpus {copies}x larger (this takes a minute) ...")
+        big = build([scale_corpus(tmp / "synthetic", copies)], tmp / "synthetic.db", cache_dir=tmp / "cache",
+                    force=True)
         echo(f"  {len(big.corpus.documents)} documents in {big.seconds:.0f} s")
         worst: dict[tuple[str, str], float] = {}
         for label, path in (("seeds", seed_db), (f"{copies}x", big.db)):
             for url, p50, p95, status in latencies(path):
                 lines.append(f"{label:6} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {status}  {url[:110]}")
-                group = "canned queries and cosp pages" if ("/-/cosp/" in url or "?q=" in url or ".json?" in url) else \
-                    "Datasette index and table pages"
+                group = _group(url, database_metadata()["queries"])
                 worst[(label, group)] = max(worst.get((label, group), 0.0), p95)
         lines.append("")
         for (label, group), p95 in sorted(worst.items()):
