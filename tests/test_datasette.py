@@ -237,3 +237,16 @@ def test_the_response_cache_renders_a_page_once_per_build_and_never_shares_a_ses
     assert asyncio.run(fetch("/nowhere"))[0] == 404
     asyncio.run(fetch("/nowhere"))
     assert calls.count("/nowhere") == 2  # errors are not kept
+
+
+def test_a_long_mandate_thread_is_paged(site, monkeypatch):
+    from pipelines.publish import site as pages
+
+    ds, db = site
+    thread, n = db.execute("select thread, count(*) from mandates group by thread order by 2 desc limit 1").fetchone()
+    assert n >= 3
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    first = get(ds, f"/-/cosp/mandate?thread={quote(thread)}").text
+    assert f"Sightings 1–2 of {n}" in first and "page=2" in first
+    last = get(ds, f"/-/cosp/mandate?thread={quote(thread)}&page={(n + 1) // 2}")
+    assert last.status_code == 200 and "previous" in last.text and f"of {n}" in last.text

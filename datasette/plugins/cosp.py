@@ -70,7 +70,9 @@ async def document(datasette, request):
 
 
 async def mandate(datasette, request):
-    return await _page(datasette, request, "cosp_mandate.html", site.mandate_page, request.args.get("thread"))
+    page = request.args.get("page", "1")
+    return await _page(datasette, request, "cosp_mandate.html", site.mandate_page, request.args.get("thread"),
+                       int(page) if page.isdigit() else 1)
 
 
 async def resolution(datasette, request):

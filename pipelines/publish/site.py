@@ -115,24 +115,35 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
     return {"doc": doc, "units": units, "footnotes": footnotes}
 
 
-def mandate_page(conn: sqlite3.Connection, thread: str) -> Optional[dict]:
+PAGE_SIZE = 200  # sightings per mandate-thread page: a thread at corpus scale has thousands
+
+
+def mandate_page(conn: sqlite3.Connection, thread: str, page: int = 1) -> Optional[dict]:
+    """A thread's timeline, ``PAGE_SIZE`` sightings a page (the first page starts at the source)."""
+    total = conn.execute("select count(*) from mandates where thread = ?", [thread]).fetchone()[0] if thread else 0
+    if not total:
+        return None
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(1, page), pages)
     rows = _rows(conn, "select t.*, m.document as document_id from mandate_threads t "
                        "join mandates m on m.id = t.sighting where t.thread = ? "
-                       "order by coalesce(m.session, 999), t.mandate, t.at_source desc, t.date, t.cite",
-                 [thread]) if thread else []
-    if not rows:
-        return None
+                       "order by coalesce(m.session, 999), t.mandate, t.at_source desc, t.date, t.cite "
+                       "limit ? offset ?", [thread, PAGE_SIZE, (page - 1) * PAGE_SIZE])
     for r in rows:
         r["document_url"] = document_url(r["document_id"], r["at"])
     evidence = _rows(conn, "select e.cite, e.text from evidence e join mandates m on m.document = e.document "
                            "where m.thread = ? and (', ' || e.mandates || ', ') like '%, ' || m.at || ', %' "
-                           "group by e.id order by e.document, e.id", [thread])
+                           "group by e.id order by e.document, e.id limit ?", [thread, PAGE_SIZE])
     steps = []
     for r in rows:
         if not steps or steps[-1]["resolution"] != r["resolution"]:
             steps.append({"resolution": r["resolution"], "sightings": []})
         steps[-1]["sightings"].append(r)
-    return {"thread": thread, "steps": steps, "first": rows[0], "evidence": evidence}
+    link = mandate_url(thread)
+    return {"thread": thread, "steps": steps, "first": rows[0], "evidence": evidence, "total": total,
+            "page": page, "pages": pages, "shown": (((page - 1) * PAGE_SIZE) + 1, (page - 1) * PAGE_SIZE + len(rows)),
+            "previous_url": f"{link}&page={page - 1}" if page > 1 else None,
+            "next_url": f"{link}&page={page + 1}" if page < pages else None}
 
 
 def resolution_page(conn: sqlite3.Connection, rid: Optional[str]) -> Optional[dict]:
