@@ -207,20 +207,26 @@ def plan(paths: Iterable[str | Path], errors: list[IngestError], follow_links: b
 
 def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: Optional[Callable[[Path], None]] = None,
                  pdf_reader: str = "pdfium", jobs: int = 1, timeout: Optional[float] = None,
-                 engine: Optional[object] = None) -> Iterator[tuple[Path, Optional[ParsedDocument], list[IngestError], bool]]:
+                 engine: Optional[object] = None,
+                 finish: Optional[Callable] = None) -> Iterator[tuple[Path, Optional[object], list[IngestError], bool]]:
     """(path, document or None, errors and warnings, cache hit) for each file, in the order of
     ``todo`` whatever order the workers finish in (so the database is the same for any
     ``jobs``); results that finish early wait, so at most about ``jobs`` documents are held.
 
     With ``jobs`` > 1 (several files) or a ``timeout``, files are parsed in worker processes
     (``workers.py``), each under the time limit and the memory bound; ``engine`` (``engines.py``)
-    parses them elsewhere, e.g. on a Dask cluster."""
+    parses them elsewhere, e.g. on a Dask cluster.
+
+    ``finish(document, path)``, a module-level function, turns each document into what the
+    caller keeps (the build's rows and summary); it runs where the document was parsed (in the
+    worker process), so that work is spread over the cores too.  It yields that instead of the
+    document; the result has the document's ``input_warnings``."""
     if engine is not None:
-        results = engine.map(todo, cache_dir, pdf_reader, progress)
+        results = _finished(engine.map(todo, cache_dir, pdf_reader, progress), todo, finish)
     elif timeout is not None or (jobs > 1 and len(todo) > 1):
-        results = _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress)
+        results = _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress, finish)
     else:
-        results = _in_process(todo, cache_dir, pdf_reader, progress)
+        results = _finished(_in_process(todo, cache_dir, pdf_reader, progress), todo, finish)
     waiting: dict[int, tuple] = {}
     following = 0
     for i, result in results:
@@ -236,10 +242,22 @@ def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: O
                                               severity="warning") for w in doc.input_warnings], hit
 
 
-def _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress):
+def _finished(results, todo, finish):
+    for i, (doc, error, hit) in results:
+        yield i, ((finish(doc, todo[i]) if finish and doc is not None else doc), error, hit)
+
+
+def parse_and_finish(path: Path, cache_dir: Optional[Path], pdf_reader: str, finish: Optional[Callable]) -> tuple:
+    """``parse_one``, then ``finish`` on the document (a worker process's task)."""
+    doc, error, hit = parse_one(path, cache_dir, pdf_reader)
+    return (finish(doc, path) if finish and doc is not None else doc), error, hit
+
+
+def _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress, finish=None):
     limit = timeout if timeout is not None else workers.timeout_from_env()
     memory = workers.memory_from_env()
-    for i, result in workers.run(parse_one, [(p, cache_dir, pdf_reader) for p in todo], jobs, limit, memory,
+    for i, result in workers.run(parse_and_finish, [(p, cache_dir, pdf_reader, finish) for p in todo], jobs, limit,
+                                 memory,
                                  on_start=(lambda i: progress(todo[i])) if progress else None):
         if isinstance(result, BaseException):
             result = (None, stopped(todo[i], result, limit, memory), False)

@@ -27,7 +27,6 @@ from extract.symbols import without_self_references
 from models.corpus import DocumentEntry
 from models.document import IngestError
 from pipelines.corpus import ingest, workers
-from pipelines.corpus.entries import entry_of
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint, inputs_fingerprint
 from pipelines.corpus.ingest import MANIFEST_NAMES, collect
 from pipelines.database import corpus_tables, schema, write
@@ -248,13 +247,14 @@ def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_
     write.delete_documents(db, sorted(present - set(entries)))  # changed and removed files
     corpus_tables.write_registries(db)
     kept = len(entries)
-    for path, doc, errors, hit in ingest.parse_stream(to_parse, cache_dir, progress, pdf_reader, jobs, engine=engine):
+    for path, ready, errors, hit in ingest.parse_stream(to_parse, cache_dir, progress, pdf_reader, jobs,
+                                                        engine=engine, finish=write.prepare):
         out.errors.extend(errors)
         out.cache_hits += hit
-        if doc is not None:
-            write.write_document(db, doc)
-            entries[doc.file] = entry_of(doc, path)
-            out.written.add(doc.file)
+        if ready is not None:
+            write.write_rows(db, ready.rows)
+            entries[ready.file] = ready.entry
+            out.written.add(ready.file)
     ordered = [entries[p.name] for p in todo if p.name in entries]
     found = ingest.decide(ordered, manifest)
     out.errors.extend(found.errors)

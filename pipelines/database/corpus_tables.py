@@ -25,7 +25,7 @@ from models.corpus import DocumentEntry
 from models.document import IngestError
 from pipelines.corpus import cache
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint
-from pipelines.database.schema import UNDOCS, index_texts
+from pipelines.database.schema import UNDOCS, derive, index_texts
 from pipelines.database.write import insert_rows
 
 # Rewritten whole by every build, full or incremental (children before parents).
@@ -52,6 +52,7 @@ def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry],
     count_registries(db)
     write_lineage(db, entries)
     save_entries(db, entries, written)
+    derive(db)
     index_texts(db, written)
     insert_rows(db, "build_info", build_info(entries, len(errors), started)
                 + [{"key": "inputs_fingerprint", "value": fingerprint}], replace=True)

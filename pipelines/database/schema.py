@@ -106,7 +106,17 @@ TABLES: dict[str, dict] = {
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
     "corpus_entries": dict(columns={"id": str, "sha256": str, "entry": str}, pk="id"),
 }
-VIEWS = {
+# Tables derived from the others at the end of every build (they were views: at 1,000
+# documents a view's ORDER BY or GROUP BY ran on every page, 0.1-0.25 s; a table with an
+# index answers in milliseconds).  The outline keeps each text's first 300 characters: it is
+# for finding a place; the reading page and `paragraphs` hold the text.
+DERIVED_INDEXES = {
+    "mandate_threads": ["thread", "sighting", "mandate", "resolution", "body", "verb"],
+    "document_outline": [("document", "start"), "kind"],
+    "citation_graph": ["document", "cited", "cited_document", "kind"],
+    "figure_series": ["subject"],
+}
+DERIVED = {
     # Every sighting of every mandate, thread by thread: each mandate starts at the operative
     # paragraph that gives it (when the resolution text is in the corpus), then the documents
     # that report on it, in date order.
@@ -116,23 +126,12 @@ VIEWS = {
                p.cite as source_cite, m.source_score, m.id as sighting
         from mandates m join documents d on d.id = m.document
         left join resolution_paragraphs p on p.id = m.source
-        order by m.thread, coalesce(m.session, 999), m.mandate, m.at_source desc, d.date, m.cite""",
-    # Stated figures as time series.
-    "figure_series": """
-        select subject, as_of, value, unit, group_concat(distinct document) as documents
-        from figures group by subject, as_of, value, unit order by subject, as_of""",
+        order by m.thread, coalesce(m.session, 999), m.mandate, m.at_source desc, d.date, m.cite, m.id""",
     # A document's structure in reading order: headings and paragraphs with their addresses.
     "document_outline": """
-        select document, start, 'heading' as kind, at, text from headings
-        union all select document, start, kind, at, text from paragraphs
+        select document, start, 'heading' as kind, at, substr(text, 1, 300) as text from headings
+        union all select document, start, kind, at, substr(text, 1, 300) from paragraphs
         order by document, start""",
-    # document -> what it cites, with counts and the paragraphs that cite it.
-    "citation_graph": """
-        select d.id as document, d.symbol, r.kind, r.ref_id as cited, count(*) as times,
-               group_concat(distinct r.at) as paragraphs,
-               (select c.id from documents c where c.symbol = r.ref_id) as cited_document
-        from [references] r join documents d on d.id = r.document
-        group by d.id, r.kind, r.ref_id""",
 }
 # Lookup columns (a tuple is one index over several), and every column metadata.yml offers as a facet: a facet is a GROUP BY
 # on each table page, an index scan instead of a table scan plus a sort (tests check this).
@@ -187,9 +186,66 @@ def apply(db: sqlite_utils.Database) -> None:
             index = f"idx_{name}_{'_'.join(columns)}"
             listed = ", ".join(f"[{c}]" for c in columns)
             db.conn.execute(f"CREATE INDEX IF NOT EXISTS [{index}] ON [{name}] ({listed})")
-    for name, sql in VIEWS.items():
-        db.conn.execute(f"DROP VIEW IF EXISTS [{name}]")
-        db.conn.execute(f"CREATE VIEW [{name}] AS {sql}")
+    for name in list(DERIVED) + list(AGGREGATES):
+        if name in db.view_names():  # what older databases had
+            db.conn.execute(f"DROP VIEW [{name}]")
+
+
+# Aggregates whose lists must come in reading order: SQLite's group_concat follows whatever
+# order its GROUP BY sorter leaves (3.40 has no ORDER BY inside aggregates), so these are
+# grouped in Python over rows read in a fixed order.
+AGGREGATES = {
+    # Stated figures as time series: the documents stating each value.
+    "figure_series": ("select subject, as_of, value, unit, document from figures order by subject, as_of, document, start",
+                      ["subject", "as_of", "value", "unit"], "document", "documents", None),
+    # document -> what it cites, with counts and the paragraphs that cite it.
+    "citation_graph": ("""select r.document, d.symbol, r.kind, r.ref_id as cited, r.at,
+                             (select c.id from documents c where c.symbol = r.ref_id) as cited_document
+                          from [references] r join documents d on d.id = r.document
+                          order by r.document, r.kind, r.ref_id, r.start, r.id""",
+                       ["document", "symbol", "kind", "cited"], "at", "paragraphs", "times"),
+}
+
+
+def _aggregate(db: sqlite_utils.Database, name: str) -> None:
+    sql, keys, listed, as_name, count_name = AGGREGATES[name]
+    cursor = db.conn.execute(sql)
+    columns = [c[0] for c in cursor.description]
+    rows: dict[tuple, dict] = {}
+    for values in cursor:
+        row = dict(zip(columns, values))
+        key = tuple(row[k] for k in keys)
+        out = rows.get(key)
+        if out is None:
+            out = rows[key] = {k: row[k] for k in columns if k != listed}
+            out[as_name] = []
+            if count_name:
+                out[count_name] = 0
+        if row[listed] not in out[as_name]:
+            out[as_name].append(row[listed])
+        if count_name:
+            out[count_name] += 1
+    for out in rows.values():
+        out[as_name] = ",".join(str(v) for v in out[as_name])
+    order = keys + ([count_name] if count_name else []) + [as_name]
+    order += [c for c in columns if c not in order and c != listed]
+    db.conn.execute(f"CREATE TABLE [{name}] ({', '.join(f'[{c}]' for c in order)})")  # untyped: values keep theirs
+    db.conn.executemany(f"INSERT INTO [{name}] VALUES ({', '.join('?' for _ in order)})",
+                        [[r.get(c) for c in order] for r in rows.values()])
+
+
+def derive(db: sqlite_utils.Database) -> None:
+    """(Re)make the derived tables from the rows written, rows in the order the SQL gives."""
+    for name in list(DERIVED) + list(AGGREGATES):
+        db.conn.execute(f"DROP TABLE IF EXISTS [{name}]")
+        if name in DERIVED:
+            db.conn.execute(f"CREATE TABLE [{name}] AS {DERIVED[name]}")
+        else:
+            _aggregate(db, name)
+        for columns in DERIVED_INDEXES.get(name, []):
+            columns = [columns] if isinstance(columns, str) else list(columns)
+            listed = ", ".join(f"[{c}]" for c in columns)
+            db.conn.execute(f"CREATE INDEX [idx_{name}_{'_'.join(columns)}] ON [{name}] ({listed})")
 
 
 def index_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None) -> None:

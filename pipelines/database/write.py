@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
 
+from models.corpus import DocumentEntry
 from models.document import ParsedDocument
-from pipelines.corpus.entries import doc_id, sightings_of
+from pipelines.corpus.entries import doc_id, entry_of, sightings_of
 from pipelines.database.schema import TABLES, UNDOCS
 
 # The tables holding a document's own rows (the guideline tables are the corpus's: chains).
@@ -148,9 +149,28 @@ def _mandate_rows(doc: ParsedDocument, did: str, name: str) -> dict[str, list[di
                               mandates=", ".join(dict.fromkeys(e.mandates)) or None) for e in doc.evidence]}
 
 
+@dataclass
+class Prepared:
+    """A parsed document as the build keeps it: its rows, its summary, its reader's warnings
+    (made where it was parsed, see ``ingest.parse_stream``; the document itself is dropped)."""
+
+    file: str
+    rows: dict[str, list[dict]]
+    entry: DocumentEntry
+    input_warnings: list[str] = field(default_factory=list)
+
+
+def prepare(doc: ParsedDocument, path) -> Prepared:
+    return Prepared(doc.file, document_rows(doc), entry_of(doc, path), list(doc.input_warnings))
+
+
+def write_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    for table, table_rows in rows.items():
+        insert_rows(db, table, table_rows, replace=table != "references")
+
+
 def write_document(db: sqlite_utils.Database, doc: ParsedDocument) -> None:
-    for table, rows in document_rows(doc).items():
-        insert_rows(db, table, rows, replace=table != "references")
+    write_rows(db, document_rows(doc))
 
 
 def delete_documents(db: sqlite_utils.Database, ids: list[str]) -> None:

@@ -25,6 +25,7 @@ GOAL_MS = 100.0
 
 
 def _urls(db, db_path: Path) -> list[str]:
+    from pipelines.database.schema import DERIVED
     from pipelines.publish.serve import EXAMPLE_PARAMS, database_metadata
 
     name = Path(db_path).stem
@@ -35,7 +36,7 @@ def _urls(db, db_path: Path) -> list[str]:
             "/-/cosp/resolution?id=7/1",
             f"/-/cosp/document/{tilde_encode(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
             f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure"]
-    urls += [f"/{name}/{view}" for view in db.view_names()]
+    urls += [f"/{name}/{table}" for table in DERIVED]
     for q in database_metadata()["queries"]:
         params = dict(EXAMPLE_PARAMS[q])
         if q == "guideline_diff" and len(versions) == 2:
