@@ -135,3 +135,10 @@ def test_killing_a_build_while_it_writes_rows_leaves_the_previous_database_intac
     assert sqlite_utils.Database(db_path)["documents"].count == 5
     build([BUNDLED], db_path)
     assert not temp.exists()
+
+
+def test_the_same_inputs_give_the_same_bytes_whatever_the_number_of_workers(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build([BUNDLED], tmp_path / "one.db", jobs=1)
+    build([BUNDLED], tmp_path / "two.db", jobs=2)
+    assert _sha(tmp_path / "one.db") == _sha(tmp_path / "two.db")
