@@ -55,32 +55,43 @@ def test_second_build_reads_parse_results_from_the_cache(tmp_path):
     assert symbols(tmp_path / "a.db") == symbols(tmp_path / "b.db")  # inference is re-run on cached docs
 
 
-def test_killing_a_build_midway_leaves_the_previous_database_intact(tmp_path):
+def _kill_build_when(tmp_path, corpus, ready, what: str):
+    """Start `cosp build` of ``corpus`` over a seeds database, kill -9 it once ``ready(temp)``,
+    and check the previous database is intact and the next build clears the temp file."""
     db_path = tmp_path / "cosp.db"
     build([BUNDLED], db_path)
     before = _sha(db_path)
+    env = dict(os.environ, COSP_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.Popen(COSP + ["build", str(corpus), "--db", str(db_path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
+    temp = tmp_path / f".cosp.db.building-{proc.pid}"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and not ready(temp):
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build finished before it could be killed: make the corpus larger"
+    assert ready(temp), f"the build never {what}"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _sha(db_path) == before
+    assert sqlite_utils.Database(db_path)["documents"].count == 5
+    build([BUNDLED], db_path)  # the next build clears the dead build's temporary file
+    assert not temp.exists()
+
+
+def test_killing_a_build_midway_leaves_the_previous_database_intact(tmp_path):
     big = tmp_path / "big"
     big.mkdir()
     for i in range(120):
         for f in BUNDLED.glob("*.txt"):
             shutil.copy(f, big / f"{i:03d}_{f.name}")
-    env = dict(os.environ, COSP_CACHE_DIR=str(tmp_path / "cache"))
-    proc = subprocess.Popen(COSP + ["build", str(big), "--db", str(db_path)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
-    temp = tmp_path / f".cosp.db.building-{proc.pid}"
-    deadline = time.time() + 60
-    while not temp.exists() and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    assert temp.exists(), "the build never started writing its temporary file"
-    time.sleep(0.5)
-    assert proc.poll() is None, "the build finished before it could be killed: make the corpus larger"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert _sha(db_path) == before
-    assert sqlite_utils.Database(db_path)["documents"].count == 5
-    # The next build clears the dead build's temporary file.
-    build([BUNDLED], db_path)
-    assert not temp.exists()
+    started = []
+
+    def ready(temp):  # half a second after the temp file appears: parsing
+        if temp.exists() and not started:
+            started.append(time.time())
+        return bool(started) and time.time() - started[0] > 0.5
+
+    _kill_build_when(tmp_path, big, ready, "started writing its temporary file")
 
 
 def test_cli_build_reports_counts(tmp_path):
@@ -116,25 +127,8 @@ def test_killing_a_build_while_it_writes_rows_leaves_the_previous_database_intac
     rows (it has grown past the empty schema), and the previous database is untouched."""
     from pipelines.quality.scale import scale_corpus
 
-    db_path = tmp_path / "cosp.db"
-    build([BUNDLED], db_path)
-    before = _sha(db_path)
-    big = scale_corpus(tmp_path / "big", 40)
-    env = dict(os.environ, COSP_CACHE_DIR=str(tmp_path / "cache"))
-    proc = subprocess.Popen(COSP + ["build", str(big), "--db", str(db_path)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
-    temp = tmp_path / f".cosp.db.building-{proc.pid}"
-    deadline = time.time() + 120
-    while time.time() < deadline and proc.poll() is None and not (temp.exists() and temp.stat().st_size > 3_000_000):
-        time.sleep(0.01)
-    assert proc.poll() is None, "the build finished before it could be killed: make the corpus larger"
-    assert temp.stat().st_size > 3_000_000, "the build never wrote rows"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert _sha(db_path) == before
-    assert sqlite_utils.Database(db_path)["documents"].count == 5
-    build([BUNDLED], db_path)
-    assert not temp.exists()
+    _kill_build_when(tmp_path, scale_corpus(tmp_path / "big", 40),
+                     lambda temp: temp.exists() and temp.stat().st_size > 3_000_000, "wrote rows")
 
 
 def test_the_same_inputs_give_the_same_bytes_whatever_the_number_of_workers(tmp_path, monkeypatch):

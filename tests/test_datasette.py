@@ -175,14 +175,20 @@ def test_each_instance_gets_its_own_metadata_and_descriptions_stay_read_only(tmp
         a["databases"]["a"]["tables"]["paragraphs"]["columns"]["text"] = "changed"
 
 
-def test_a_running_server_serves_the_database_a_rebuild_put_in_place(tmp_path):
-    """The build replaces the file; the server, started before, answers from the new one."""
+@pytest.fixture
+def own_corpus(tmp_path):
+    """A copy of the seeds that a test may change, built once: (corpus folder, database)."""
     import shutil
 
     corpus = tmp_path / "corpus"
     shutil.copytree(BUNDLED, corpus)
-    db_path = tmp_path / "cosp.db"
-    build([corpus], db_path)
+    build([corpus], tmp_path / "cosp.db")
+    return corpus, tmp_path / "cosp.db"
+
+
+def test_a_running_server_serves_the_database_a_rebuild_put_in_place(own_corpus):
+    """The build replaces the file; the server, started before, answers from the new one."""
+    corpus, db_path = own_corpus
     ds = datasette_instance(db_path)
     count = "/cosp.json?sql=select+count(*)+as+n+from+documents&_shape=array"
     assert get(ds, count).json() == [{"n": 5}]
@@ -192,15 +198,10 @@ def test_a_running_server_serves_the_database_a_rebuild_put_in_place(tmp_path):
     assert get(ds, "/cosp/documents.json?_shape=array&_col=id").status_code == 200
 
 
-def test_the_response_cache_renders_a_page_once_per_build_and_never_shares_a_session(tmp_path):
-    import shutil
-
+def test_the_response_cache_renders_a_page_once_per_build_and_never_shares_a_session(own_corpus):
     from pipelines.publish.serve import serving_app
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(BUNDLED, corpus)
-    db_path = tmp_path / "cosp.db"
-    build([corpus], db_path)
+    corpus, db_path = own_corpus
     app = serving_app(db_path)
     calls = []
     inner = app.app

@@ -55,19 +55,28 @@ def _decode(obj: Any) -> Any:
     return obj
 
 
-def dumps(doc: ParsedDocument) -> bytes:
-    return json.dumps({"format": FORMAT, "document": _encode(doc)}, ensure_ascii=False).encode("utf-8")
+def _wrap(key: str, obj: Any) -> bytes:
+    return json.dumps({"format": FORMAT, key: _encode(obj)}, ensure_ascii=False).encode("utf-8")
 
 
-def loads(data: bytes) -> ParsedDocument:
-    """The cached document; ValueError when the entry is not one (then parse the file again)."""
+def _unwrap(data: bytes, key: str) -> Any:
+    """The decoded payload under ``key``; ValueError when the entry is not one of this format."""
     try:
         wrapped = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a cache entry: {exc}") from exc
-    if not isinstance(wrapped, dict) or wrapped.get("format") != FORMAT:
+    if not isinstance(wrapped, dict) or wrapped.get("format") != FORMAT or key not in wrapped:
         raise ValueError("cache entry of another format")
-    doc = _decode(wrapped.get("document"))
+    return _decode(wrapped[key])
+
+
+def dumps(doc: ParsedDocument) -> bytes:
+    return _wrap("document", doc)
+
+
+def loads(data: bytes) -> ParsedDocument:
+    """The cached document; ValueError when the entry is not one (then parse the file again)."""
+    doc = _unwrap(data, "document")
     if not isinstance(doc, ParsedDocument):
         raise ValueError("cache entry holds no parsed document")
     return doc
@@ -75,14 +84,8 @@ def loads(data: bytes) -> ParsedDocument:
 
 def dump_records(obj: Any) -> bytes:
     """Any nesting of lists, dicts and ``models/`` records (an alignment's links and title changes)."""
-    return json.dumps({"format": FORMAT, "records": _encode(obj)}, ensure_ascii=False).encode("utf-8")
+    return _wrap("records", obj)
 
 
 def load_records(data: bytes) -> Any:
-    try:
-        wrapped = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not a cache entry: {exc}") from exc
-    if not isinstance(wrapped, dict) or wrapped.get("format") != FORMAT or "records" not in wrapped:
-        raise ValueError("cache entry of another format")
-    return _decode(wrapped["records"])
+    return _unwrap(data, "records")

@@ -113,8 +113,9 @@ def _task_pdfplumber(files):
     return time.perf_counter() - start
 
 
-def _task_pypdfium2_chars(files):
-    """pypdfium2 with every character's box: the most a layout reader can ask of PDFium."""
+def _task_pypdfium2(files, boxes: bool = False):
+    """Raw pypdfium2: each page's text, or (``boxes``) every character's box too, the most a
+    layout reader can ask of PDFium."""
     import pypdfium2
 
     start = time.perf_counter()
@@ -122,24 +123,19 @@ def _task_pypdfium2_chars(files):
         pdf = pypdfium2.PdfDocument(f)
         for page in pdf:
             text = page.get_textpage()
-            for i in range(text.count_chars()):
-                text.get_charbox(i)
+            if boxes:
+                for i in range(text.count_chars()):
+                    text.get_charbox(i)
+            else:
+                text.get_text_range()
             text.close()
             page.close()
         pdf.close()
     return time.perf_counter() - start
 
 
-def _task_pypdfium2(files):
-    import pypdfium2
-
-    start = time.perf_counter()
-    for f in files:
-        pdf = pypdfium2.PdfDocument(f)
-        for page in pdf:
-            page.get_textpage().get_text_range()
-        pdf.close()
-    return time.perf_counter() - start
+def _task_pypdfium2_chars(files):
+    return _task_pypdfium2(files, boxes=True)
 
 
 def _task_lineage(n_docs: int):
