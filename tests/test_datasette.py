@@ -251,3 +251,22 @@ def test_a_long_mandate_thread_is_paged(site, monkeypatch):
     assert f"Sightings 1–2 of {n}" in first and "page=2" in first
     last = get(ds, f"/-/cosp/mandate?thread={quote(thread)}&page={(n + 1) // 2}")
     assert last.status_code == 200 and "previous" in last.text and f"of {n}" in last.text
+
+
+def test_the_reading_page_shows_guideline_text_items_once_and_each_tag_where_it_is_printed(site):
+    ds, db = site
+    page = get(ds, "/-/cosp/document/000_de38badff640f652.txt").text
+    assert "States should be able to transmit information spontaneously" in page  # a guideline paragraph
+    import sqlite3
+
+    from pipelines.publish.site import document_page
+
+    units = document_page(sqlite3.connect(db.conn.execute("pragma database_list").fetchone()[2]),
+                          "000_de38badff640f652.txt")["units"]
+    front = [u for u in units if u["at"] == "front"]
+    assert [len(u["references"]) for u in front].count(1) == 1  # the front page prints article 56 in one block
+    assert ">article 56<" in page
+    report = get(ds, "/-/cosp/document/002_95027576749d3358.txt").text
+    para5 = re.search(r'id="p-5">(.*?)</div>', report).group(1)
+    assert para5.endswith("three main themes:")  # its chapeau: the items follow, once each
+    assert report.count("(a) developing cumulative knowledge;") == 1 and 'id="p-5(a)"' in report

@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from functools import lru_cache
 from typing import Optional
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from datasette.utils import tilde_encode
 from markupsafe import Markup
@@ -90,29 +90,71 @@ def render_cell(value, column: str, table: Optional[str]) -> Optional[Markup]:
     return None
 
 
+_GUIDELINE_HEADING = re.compile(r"^Draft guideline (\d+)\b")
+TAG_LABELS = {"uncac_article": "article", "uncac_chapter": "chapter", "cosp_decision": "decision",
+              "fatf_recommendation": "FATF recommendation"}
+
+
+def _place(units: list[dict], pos: int) -> Optional[dict]:
+    """The unit whose span holds document offset ``pos`` (units in reading order)."""
+    for u in units:
+        if u["start"] <= pos < u["end"]:
+            return u
+    return None
+
+
 def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
+    """A document as it reads: headings, paragraphs with their lettered items once (the
+    paragraph shows its chapeau, the items follow), the guideline texts under their
+    headings, footnotes; each unit tagged with the references, mandates and names it holds
+    (placed by character offset, so a front-page reference tags the one block printing it)."""
     doc = next(iter(_rows(conn, "select * from documents where id = ?", [doc_id])), None)
     if doc is None:
         return None
-    refs, mandates, mentions = {}, {}, {}
-    for r in _rows(conn, "select at, kind, ref_id, url from [references] where document = ? order by start", [doc_id]):
-        refs.setdefault(r["at"], []).append(r)
-    for m in _rows(conn, "select at, verb, body, resolution, addressee, thread from mandates where document = ?",
-                   [doc_id]):
-        mandates.setdefault(m["at"], []).append(m)
-    for m in _rows(conn, "select at, entity_type, entity from mentions where document = ? and entity_type in "
-                         "('network', 'organisation') order by start", [doc_id]):
-        if m["entity"] not in [x["entity"] for x in mentions.get(m["at"], [])]:
-            mentions.setdefault(m["at"], []).append(m)
-    units = _rows(conn, "select 'heading' as kind, at, text, start, level from headings where document = ? "
-                        "union all select kind, at, text, start, null from paragraphs where document = ? "
-                        "order by start", [doc_id, doc_id])
+    units = _rows(conn, "select * from (select 'heading' as kind, at, text, start, end, level, null as parent "
+                        "from headings where document = ? union all select kind, at, text, start, end, null, parent "
+                        "from paragraphs where document = ?) order by start, kind != 'paragraph'", [doc_id, doc_id])
+    by_at = {u["at"]: u for u in units if u["kind"] == "paragraph"}
     for u in units:
-        u["references"] = refs.get(u["at"], [])
-        u["mandates"] = mandates.get(u["at"], [])
-        u["mentions"] = mentions.get(u["at"], [])
+        if u["kind"] == "item" and u["parent"] in by_at:
+            parent = by_at[u["parent"]]
+            if not parent.get("chapeau_cut"):
+                parent["text"] = parent["text"][:max(0, u["start"] - parent["start"])].rstrip()
+                parent["chapeau_cut"] = True
+        u.update(references=[], mandates=[], mentions=[])
+    guidelines: dict[int, list[dict]] = {}
+    for g in _rows(conn, "select g.kind, g.at, g.guideline, g.text from guideline_paragraphs g "
+                         "join guideline_versions v on v.id = g.version where v.document = ? order by g.guideline, g.idx",
+                   [doc_id]):
+        guidelines.setdefault(g["guideline"], []).append(
+            dict(kind="guideline_" + g["kind"], at=g["at"], text=g["text"], references=[], mandates=[], mentions=[]))
+    shown = []
+    for u in units:
+        shown.append(u)
+        m = _GUIDELINE_HEADING.match(u["text"] or "") if u["kind"] == "heading" else None
+        if m:
+            shown += guidelines.pop(int(m.group(1)), [])
+    for r in _rows(conn, "select at, kind, ref_id, url, start from [references] where document = ? order by start",
+                   [doc_id]):
+        r["label"] = f"{TAG_LABELS[r['kind']]} {r['ref_id']}" if r["kind"] in TAG_LABELS else r["ref_id"]
+        r["href"] = resolution_url(r["ref_id"]).replace("%2F", "/") if r["kind"] in ("cosp_resolution", "ga_resolution") else None
+        r["rows_query"] = urlencode({"kind": r["kind"], "ref_id": r["ref_id"]})  # its rows in `references`
+        unit = _place(units, r["start"])
+        if unit is not None and r not in unit["references"]:
+            if all(x["ref_id"] != r["ref_id"] or x["kind"] != r["kind"] for x in unit["references"]):
+                unit["references"].append(r)
+    for m in _rows(conn, "select at, verb, body, resolution, addressee, thread, start from mandates "
+                         "where document = ? order by start", [doc_id]):
+        unit = _place(units, m["start"])
+        if unit is not None:
+            unit["mandates"].append(m)
+    for m in _rows(conn, "select at, entity_type, entity, start from mentions where document = ? and entity_type in "
+                         "('network', 'organisation') order by start", [doc_id]):
+        unit = _place(units, m["start"])
+        if unit is not None and m["entity"] not in [x["entity"] for x in unit["mentions"]]:
+            unit["mentions"].append(m)
     footnotes = _rows(conn, "select at, anchor, text from footnotes where document = ? order by start", [doc_id])
-    return {"doc": doc, "units": units, "footnotes": footnotes}
+    return {"doc": doc, "units": shown, "footnotes": footnotes}
 
 
 PAGE_SIZE = 200  # sightings per mandate-thread page: a thread at corpus scale has thousands
