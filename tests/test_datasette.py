@@ -270,3 +270,33 @@ def test_the_reading_page_shows_guideline_text_items_once_and_each_tag_where_it_
     para5 = re.search(r'id="p-5">(.*?)</div>', report).group(1)
     assert para5.endswith("three main themes:")  # its chapeau: the items follow, once each
     assert report.count("(a) developing cumulative knowledge;") == 1 and 'id="p-5(a)"' in report
+
+
+@pytest.mark.parametrize("typed, query", [
+    ("", '""'),
+    ("   ", '""'),
+    ("asset recovery", '"asset" "recovery"'),
+    ('"asset recovery" guidelines', '"asset recovery" "guidelines"'),
+    ("resolution 7/1", '"resolution" "7/1"'),
+    ("A/RES/71/208", '"A/RES/71/208"'),
+    ("Egmont OR CARIN", '"Egmont" OR "CARIN"'),
+    ("OR Egmont OR", '"Egmont"'),
+    ('unbalanced "quote', '"unbalanced" "quote"'),
+    ("(article 56)", '"article" "56"'),
+])
+def test_a_typed_search_becomes_a_valid_fts5_query(typed, query):
+    from pipelines.publish.search import fts_query
+
+    assert fts_query(typed) == query
+
+
+@pytest.mark.parametrize("q, at_least", [("", 0), ("resolution 7/1", 1), ("71/208", 1), ("recovery asset", 1),
+                                         ('"asset recovery"', 1), ("Egmont OR CARIN", 1), ('7/1 "', 1)])
+def test_search_forgives_what_people_type(site, q, at_least):
+    ds, _ = site
+    r = get(ds, f"/cosp/search_all_text.json?_shape=array&q={quote(q)}")
+    assert r.status_code == 200, r.text[:300]
+    rows = r.json()
+    assert len(rows) >= at_least and (not rows or rows[0]["matches"] >= len(rows))
+    page = get(ds, f"/cosp/search_paragraphs?q={quote(q)}")
+    assert page.status_code == 200 and "syntax error" not in page.text

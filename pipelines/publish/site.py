@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from extract.metadata import SYMBOL
 from pipelines.guidelines.redline import sides
+from pipelines.publish.search import fts_query
 from pipelines.database.schema import UNDOCS
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
@@ -255,6 +256,7 @@ def bound_connection(conn: sqlite3.Connection) -> None:
     """SQLite's own limits on every connection the site opens: a query cannot build a value of
     100 MB (``select zeroblob(100000000)``) in the server's memory, whatever the SQL time limit."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+    conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
 
 
 def error_response(datasette, request, exception):
