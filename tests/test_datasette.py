@@ -300,3 +300,18 @@ def test_search_forgives_what_people_type(site, q, at_least):
     assert len(rows) >= at_least and (not rows or rows[0]["matches"] >= len(rows))
     page = get(ds, f"/cosp/search_paragraphs?q={quote(q)}")
     assert page.status_code == 200 and "syntax error" not in page.text
+
+
+def test_documents_are_listed_and_reachable_by_symbol_and_the_home_page_names_this_database(tmp_path):
+    db_path = tmp_path / "any-name.db"
+    build([BUNDLED], db_path)
+    ds = datasette_instance(db_path)
+    home = get(ds, "/").text
+    assert 'href="/any-name/search_paragraphs' in home and 'href="/cosp/' not in home
+    listing = get(ds, "/-/cosp/documents").text
+    assert listing.count("<tr>") == 6 and "/-/cosp/document/CAC/COSP/WG.2/2018/5" in listing
+    assert "(no symbol printed)" in listing
+    by_symbol = get(ds, "/-/cosp/document/CAC/COSP/WG.2/2018/5")
+    assert by_symbol.status_code == 200 and "Timely sharing of information" in by_symbol.text
+    assert get(ds, "/-/cosp/resolution/7/1").status_code == 200
+    assert get(ds, "/-/cosp/document/CAC/COSP/1999/1").status_code == 404

@@ -76,7 +76,12 @@ async def mandate(datasette, request):
 
 
 async def resolution(datasette, request):
-    return await _page(datasette, request, "cosp_resolution.html", site.resolution_page, request.args.get("id"))
+    rid = request.url_vars.get("id") or request.args.get("id")
+    return await _page(datasette, request, "cosp_resolution.html", site.resolution_page, rid)
+
+
+async def documents(datasette, request):
+    return await _page(datasette, request, "cosp_documents.html", site.documents_page)
 
 
 async def redline(datasette, request):
@@ -87,7 +92,9 @@ async def redline(datasette, request):
 @hookimpl
 def register_routes():
     return [
-        (r"^/-/cosp/document/(?P<id>[^/]+)$", document),
+        (r"^/-/cosp/document/(?P<id>.+)$", document),  # a file id, or a symbol: CAC/COSP/WG.2/2018/5
+        (r"^/-/cosp/documents$", documents),
+        (r"^/-/cosp/resolution/(?P<id>.+)$", resolution),  # /-/cosp/resolution/7/1
         (r"^/-/cosp/mandate$", mandate),
         (r"^/-/cosp/redline$", redline),
         (r"^/-/cosp/resolution$", resolution),

@@ -71,8 +71,10 @@ def metadata_for(db_path: Path) -> dict:
     A copy for each instance, because Datasette writes into its metadata (canned query
     names, inherited source and licence); the column descriptions are shared, not copied.
     """
+    name = Path(db_path).stem
     meta = {k: v for k, v in metadata().items() if not k.startswith("x-") and k != "databases"}
-    return dict(meta, databases={Path(db_path).stem: copy.deepcopy(database_metadata())})
+    meta["description_html"] = meta.get("description_html", "").replace('href="/cosp/', f'href="/{name}/')
+    return dict(meta, databases={name: copy.deepcopy(database_metadata())})
 
 
 def datasette_instance(db_path: Path):

@@ -37,6 +37,9 @@ def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
 
 
 def document_url(doc_id: str, at: Optional[str] = None) -> str:
+    """The reading page of a document, by file id or by symbol (slashes kept: the route takes them)."""
+    if "/" in doc_id:
+        return f"/-/cosp/document/{quote(doc_id, safe='/')}" + (f"#p-{quote(at)}" if at else "")
     key = doc_id if re.fullmatch(r"[\w.-]+", doc_id, re.A) else tilde_encode(doc_id)  # "a b.txt" -> "a~20b~2Etxt"
     return f"/-/cosp/document/{key}" + (f"#p-{quote(at)}" if at else "")
 
@@ -109,9 +112,11 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
     paragraph shows its chapeau, the items follow), the guideline texts under their
     headings, footnotes; each unit tagged with the references, mandates and names it holds
     (placed by character offset, so a front-page reference tags the one block printing it)."""
-    doc = next(iter(_rows(conn, "select * from documents where id = ?", [doc_id])), None)
+    doc = next(iter(_rows(conn, "select * from documents where id = ? or symbol = ? order by id = ? desc limit 1",
+                          [doc_id, doc_id, doc_id])), None)  # the file's id, or the symbol people know it by
     if doc is None:
         return None
+    doc_id = doc["id"]
     units = _rows(conn, "select * from (select 'heading' as kind, at, text, start, end, level, null as parent "
                         "from headings where document = ? union all select kind, at, text, start, end, null, parent "
                         "from paragraphs where document = ?) order by start, kind != 'paragraph'", [doc_id, doc_id])
@@ -156,6 +161,17 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
             unit["mentions"].append(m)
     footnotes = _rows(conn, "select at, anchor, text from footnotes where document = ? order by start", [doc_id])
     return {"doc": doc, "units": shown, "footnotes": footnotes}
+
+
+def documents_page(conn: sqlite3.Connection) -> dict:
+    """Every document: symbol (or a readable label for one without), date, body, type, title,
+    with links to its reading page; newest first."""
+    docs = _rows(conn, "select id, symbol, date, body, doc_type, title, paragraph_count, format from documents "
+                       "order by date desc, coalesce(symbol, id)")
+    for d in docs:
+        d["label"] = d["symbol"] or f"{d['title'] or d['id']} (no symbol printed)"
+        d["url"] = document_url(d["symbol"] or d["id"])
+    return {"documents": docs}
 
 
 PAGE_SIZE = 200  # sightings per mandate-thread page: a thread at corpus scale has thousands
