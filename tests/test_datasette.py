@@ -315,3 +315,14 @@ def test_documents_are_listed_and_reachable_by_symbol_and_the_home_page_names_th
     assert by_symbol.status_code == 200 and "Timely sharing of information" in by_symbol.text
     assert get(ds, "/-/cosp/resolution/7/1").status_code == 200
     assert get(ds, "/-/cosp/document/CAC/COSP/1999/1").status_code == 404
+
+
+@pytest.mark.parametrize("url, link", [
+    ("/cosp/mandate_threads", "/-/cosp/document/CAC/COSP/"),  # a symbol in the document column: in-site
+    ("/cosp/references?kind=cosp_resolution", "/-/cosp/document/000_de38badff640f652.txt#p-"),  # a cite
+    ("/cosp/documents", 'href="/-/cosp/document/000_de38badff640f652.txt"'),
+    ("/cosp/mandates", "/-/cosp/mandate?thread="),
+])
+def test_table_rows_link_to_the_pages_of_what_they_name(site, url, link):
+    ds, _ = site
+    assert link in get(ds, url).text

@@ -48,8 +48,8 @@ def asgi_wrapper(datasette):
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette):
-    return site.render_cell(value, column, table)
+def render_cell(row, value, column, table, database, datasette):
+    return site.render_cell(value, column, table, row)
 
 
 def _db(datasette):

@@ -73,10 +73,22 @@ def row_url(database: str, table: str, pk: str) -> str:
 _RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+)$")
 
 
-def render_cell(value, column: str, table: Optional[str]) -> Optional[Markup]:
-    """HTML for the cells that deserve more than text; None lets Datasette render the rest."""
+def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[Markup]:
+    """HTML for the cells that deserve more than text; None lets Datasette render the rest.
+
+    Every row that names a document links to its reading page (at the paragraph, from a
+    ``cite``), a resolution to its page, a thread to its timeline: the site's pages are one
+    click from any table."""
     if not isinstance(value, str):
         return None
+    keys = row.keys() if row is not None and hasattr(row, "keys") else []
+    if column == "cite" and "document" in keys and "at" in keys and row["document"]:
+        doc = row["document"]
+        doc = doc.get("value") if isinstance(doc, dict) else doc  # a foreign key Datasette expanded
+        if isinstance(doc, str) and isinstance(row["at"], str):
+            return Markup(f'<a href="{html.escape(document_url(doc, row["at"]))}">{html.escape(value)}</a>')
+    if table == "documents" and column in ("id", "file"):  # the pk cell links to the row; the file to the page
+        return Markup(f'<a href="{html.escape(document_url(value))}" title="reading page">{html.escape(value)}</a>')
     if column == "diff_html":
         return Markup(value)  # built by extract.diff from escaped tokens
     if column == "snippet":
@@ -85,10 +97,10 @@ def render_cell(value, column: str, table: Optional[str]) -> Optional[Markup]:
     if (column == "resolution" or (column == "ref_id" and table == "references")
             or (column == "id" and table == "resolutions")) and _RESOLUTION_ID.match(value):
         return Markup(f'<a href="{resolution_url(value)}">{html.escape(value)}</a>')
+    if column == "document" and table not in ("documents",):
+        return Markup(f'<a href="{html.escape(document_url(value))}">{html.escape(value)}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
-    if column == "document" and table not in ("documents",):
-        return Markup(f'<a href="{document_url(value)}">{html.escape(value)}</a>')
     if column == "thread" and table in ("mandates", "mandate_threads"):
         return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
     return None
