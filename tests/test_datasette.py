@@ -326,3 +326,16 @@ def test_documents_are_listed_and_reachable_by_symbol_and_the_home_page_names_th
 def test_table_rows_link_to_the_pages_of_what_they_name(site, url, link):
     ds, _ = site
     assert link in get(ds, url).text
+
+
+def test_the_redline_has_a_legend_counts_a_version_picker_and_a_shift_filter(site):
+    ds, db = site
+    page = get(ds, "/-/cosp/redline").text
+    assert "Legend:" in page and "Obligation shifts:" in page and "<select" in page
+    a, b = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
+    shifts = db.execute("select count(*) from guideline_alignment where from_version = ? and to_version = ? "
+                        "and direction not in ('same', 'none')", [a, b]).fetchone()[0]
+    only = get(ds, f"/-/cosp/redline?from={quote(a)}&to={quote(b)}&shifts=1").text
+    rows = only.count('<td class="meta"><span class="badge ')  # title rows have a plain badge
+    assert shifts > 0 and rows == shifts
+    assert "show every paragraph" in only

@@ -86,7 +86,7 @@ async def documents(datasette, request):
 
 async def redline(datasette, request):
     return await _page(datasette, request, "cosp_redline.html", site.redline_page,
-                       request.args.get("from"), request.args.get("to"))
+                       request.args.get("from"), request.args.get("to"), request.args.get("shifts") == "1")
 
 
 @hookimpl

@@ -244,7 +244,14 @@ def resolution_page(conn: sqlite3.Connection, rid: Optional[str]) -> Optional[di
     return {"resolution": res, "parts": parts, "citing": citing, "sightings": sightings}
 
 
-def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_version: Optional[str]) -> Optional[dict]:
+def redline_url(from_version: str, to_version: str, shifts: bool = False) -> str:
+    return f"/-/cosp/redline?{urlencode({'from': from_version, 'to': to_version})}" + ("&shifts=1" if shifts else "")
+
+
+def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_version: Optional[str],
+                 shifts: bool = False) -> Optional[dict]:
+    """Two versions side by side, with a picker of every consecutive pair, counts by relation
+    and by obligation shift, and (``shifts``) only the paragraphs whose obligation moved."""
     versions = _rows(conn, "select * from guideline_versions order by chain, position")
     if not versions:
         return None
@@ -261,6 +268,17 @@ def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_versi
     order = {p["at"]: p["idx"] for p in _rows(conn, "select at, idx from guideline_paragraphs where version = ?",
                                                [to_version])}
     guideline_of = lambda at: int(re.match(r"g(\d+)", at).group(1)) if at else 0  # noqa: E731
+    relations: dict[str, int] = {}
+    directions: dict[str, int] = {}
+    for lk in links:
+        relations[lk["relation"]] = relations.get(lk["relation"], 0) + 1
+        if lk["direction"] not in ("same", "none", None):
+            directions[lk["direction"]] = directions.get(lk["direction"], 0) + 1
+    pairs = [dict(from_id=a["id"], to_id=b["id"], label=f"{a['label']} → {b['label']}", url=redline_url(a["id"], b["id"]),
+                  current=(a["id"], b["id"]) == (from_version, to_version))
+             for a, b in zip(versions, versions[1:]) if a["chain"] == b["chain"]]
+    if shifts:
+        links = [lk for lk in links if lk["direction"] not in ("same", "none", None)]
     groups: dict[int, dict] = {}
     for lk in sorted(links, key=lambda x: (order.get(x["to_at"], 10**6), x["from_at"] or "")):
         left, right = sides(json.loads(lk["diff_ops"]))
@@ -274,7 +292,9 @@ def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_versi
         groups.setdefault(t["to_guideline"], {"number": t["to_guideline"], "rows": [], "title": None})["title"] = dict(
             t, left=left, right=right)
     return {"from_label": labels[from_version], "to_label": labels[to_version], "versions": versions,
-            "guidelines": [groups[k] for k in sorted(groups)]}
+            "guidelines": [groups[k] for k in sorted(groups)], "pairs": pairs, "relations": relations,
+            "directions": directions, "shifts": shifts, "all_url": redline_url(from_version, to_version),
+            "shifts_url": redline_url(from_version, to_version, shifts=True)}
 
 
 SQLITE_MAX_LENGTH = 8_000_000  # bytes in one string or blob a query may build: zeroblob(100000000) is refused
