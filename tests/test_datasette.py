@@ -339,3 +339,25 @@ def test_the_redline_has_a_legend_counts_a_version_picker_and_a_shift_filter(sit
     rows = only.count('<td class="meta"><span class="badge ')  # title rows have a plain badge
     assert shifts > 0 and rows == shifts
     assert "show every paragraph" in only
+
+
+@pytest.mark.parametrize("printed, name", [
+    ("the Secretariat", "the Secretariat"), ("the secretariat", "the Secretariat"), ("UNODC", "UNODC"),
+    ("the United Nations Office on Drugs and Crime", "UNODC"), ("States Parties", "States parties"),
+    ("all Member States", "Member States"), ("all countries", "Countries"), (None, None),
+])
+def test_addressees_are_one_name_whatever_their_spelling(printed, name):
+    from extract.addressees import normalise
+
+    assert normalise(printed) == name
+
+
+def test_an_addressee_page_lists_its_spellings_and_mandates(site):
+    ds, db = site
+    index = get(ds, "/-/cosp/addressee").text
+    assert "/-/cosp/addressee?name=the+Secretariat" in index
+    page = get(ds, "/-/cosp/addressee?name=the+Secretariat").text
+    assert "“the Secretariat”" in page and "“the secretariat”" in page
+    n = db.execute("select count(*) from mandates where addressee_key = 'the Secretariat'").fetchone()[0]
+    assert f"Mandates addressed to the Secretariat ({n})" in page and "/-/cosp/document/" in page
+    assert get(ds, "/-/cosp/addressee?name=nobody").status_code == 404

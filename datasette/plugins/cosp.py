@@ -80,6 +80,10 @@ async def resolution(datasette, request):
     return await _page(datasette, request, "cosp_resolution.html", site.resolution_page, rid)
 
 
+async def addressee(datasette, request):
+    return await _page(datasette, request, "cosp_addressee.html", site.addressee_page, request.args.get("name"))
+
+
 async def documents(datasette, request):
     return await _page(datasette, request, "cosp_documents.html", site.documents_page)
 
@@ -94,6 +98,7 @@ def register_routes():
     return [
         (r"^/-/cosp/document/(?P<id>.+)$", document),  # a file id, or a symbol: CAC/COSP/WG.2/2018/5
         (r"^/-/cosp/documents$", documents),
+        (r"^/-/cosp/addressee$", addressee),
         (r"^/-/cosp/resolution/(?P<id>.+)$", resolution),  # /-/cosp/resolution/7/1
         (r"^/-/cosp/mandate$", mandate),
         (r"^/-/cosp/redline$", redline),

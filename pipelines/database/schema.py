@@ -87,7 +87,8 @@ TABLES: dict[str, dict] = {
         "regional_group": str}, pk="id", fks=[("document", "documents", "id"), ("iso3", "countries", "iso3")]),
     "mandates": dict(columns={
         "id": str, "document": str, "document_date": str, "at": str, "unit": str, "cite": str, "body": str,
-        "resolution": str, "session": int, "resolution_list": str, "verb": str, "strength": str, "addressee": str, "action": str,
+        "resolution": str, "session": int, "resolution_list": str, "verb": str, "strength": str, "addressee": str,
+        "addressee_key": str, "action": str,
         "deliverable": str, "time_frame": str, "funding": str, "text": str, "start": int, "end": int,
         "at_source": int, "source": str, "source_score": float, "source_method": str,
         "mandate": str, "thread": str, "text_id": int}, pk="id",
@@ -153,7 +154,8 @@ INDEXES = {
     "network_facts": ["kind"],
     "figures": ["subject", "as_of"],
     "replies": ["regional_group"],
-    "mandates": ["thread", "resolution", "verb", "body", "strength", "deliverable", "funding", "mandate", "at_source"],
+    "mandates": ["thread", "resolution", "verb", "body", "strength", "deliverable", "funding", "mandate", "at_source",
+                 "addressee_key"],
     "mandate_links": ["kind", "method"],
     "ingest_errors": ["severity", "stage"],
     "texts": [("source_table", "source"), "kind"],  # (table, id): how index_texts finds a row's text

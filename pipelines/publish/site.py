@@ -101,6 +101,8 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
         return Markup(f'<a href="{html.escape(document_url(value))}">{html.escape(value)}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
+    if column == "addressee_key" and table == "mandates":
+        return Markup(f'<a href="{html.escape(addressee_url(value))}">{html.escape(value)}</a>')
     if column == "thread" and table in ("mandates", "mandate_threads"):
         return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
     return None
@@ -184,6 +186,37 @@ def documents_page(conn: sqlite3.Connection) -> dict:
         d["label"] = d["symbol"] or f"{d['title'] or d['id']} (no symbol printed)"
         d["url"] = document_url(d["symbol"] or d["id"])
     return {"documents": docs}
+
+
+def addressee_url(name: str) -> str:
+    return f"/-/cosp/addressee?{urlencode({'name': name})}"
+
+
+def addressee_page(conn: sqlite3.Connection, name: Optional[str]) -> Optional[dict]:
+    """Who is asked to do what: with no name, every addressee with its counts; with one, its
+    printed spellings, the bodies asking it, and its mandates (newest first, linked)."""
+    if not name:
+        rows = _rows(conn, "select addressee_key as name, count(*) as mandates, count(distinct document) as documents, "
+                           "count(distinct addressee) as spellings from mandates where addressee_key is not null "
+                           "group by addressee_key order by mandates desc, name")
+        for r in rows:
+            r["url"] = addressee_url(r["name"])
+        return {"name": None, "addressees": rows}
+    variants = _rows(conn, "select addressee as spelling, count(*) as n from mandates where addressee_key = ? "
+                           "group by addressee order by n desc", [name])
+    if not variants:
+        return None
+    bodies = _rows(conn, "select body, count(*) as n from mandates where addressee_key = ? group by body "
+                         "order by n desc", [name])
+    mandates = _rows(conn, "select document, at, cite, document_date, body, verb, resolution, action, thread "
+                           "from mandates where addressee_key = ? order by document_date desc, document, start limit ?",
+                     [name, PAGE_SIZE])
+    for m in mandates:
+        m["document_url"], m["thread_url"] = document_url(m["document"], m["at"]), mandate_url(m["thread"])
+        m["resolution_url"] = resolution_url(m["resolution"]) if m["resolution"] else None
+    total = sum(v["n"] for v in variants)
+    return {"name": name, "variants": variants, "bodies": bodies, "mandates": mandates, "total": total,
+            "rows_query": urlencode({"addressee_key": name})}
 
 
 PAGE_SIZE = 200  # sightings per mandate-thread page: a thread at corpus scale has thousands
