@@ -108,3 +108,34 @@ def test_mandate_timeline_shows_the_thread(server, browser):
     assert len(sightings) >= 6
     OUT.mkdir(exist_ok=True)
     browser.save_screenshot(str(OUT / "mandate_timeline.png"))
+
+
+def test_a_reader_walks_from_the_home_page_to_the_pages_and_a_chart(server, browser):
+    """From `/`, by clicking: every document, a reading page with guideline text, resolution 7/1,
+    an addressee, the redline, and a chart drawn in the page (no file from the internet)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, _ = server
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "every document").click()
+    browser.find_element(By.LINK_TEXT, "CAC/COSP/WG.2/2018/5").click()
+    assert "States should be able to transmit information spontaneously" in browser.page_source
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "resolution 7/1").click()
+    assert "7/1" in browser.title
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "who is asked to act").click()
+    browser.find_element(By.LINK_TEXT, "the Secretariat").click()
+    assert "Mandates addressed to the Secretariat" in browser.page_source
+    browser.get(base + "/")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "guideline redline").click()
+    assert "Legend:" in browser.page_source
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "stated figures over time").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".datasette-vega canvas, "
+                                                                                 ".datasette-vega svg, canvas.marks"))
+    scripts = [e.get_attribute("src") or "" for e in browser.find_elements(By.TAG_NAME, "script")]
+    assert all(s.startswith(base) or not s for s in scripts), scripts
+    OUT.mkdir(exist_ok=True)
+    browser.save_screenshot(str(OUT / "chart.png"))

@@ -24,6 +24,7 @@ EXAMPLE_PARAMS = {
                        "to_version": "001_2874813f072c823d.txt#guidelines"},
     "network_mentions_by_document": {"network": "Egmont"},
     "figure_time_series": {"subject": "Central authorities"},
+    "citations_per_year": {"resolution": "7/1"},
 }
 
 
