@@ -361,3 +361,32 @@ def test_an_addressee_page_lists_its_spellings_and_mandates(site):
     n = db.execute("select count(*) from mandates where addressee_key = 'the Secretariat'").fetchone()[0]
     assert f"Mandates addressed to the Secretariat ({n})" in page and "/-/cosp/document/" in page
     assert get(ds, "/-/cosp/addressee?name=nobody").status_code == 404
+
+
+def test_every_link_reachable_from_the_home_page_answers(site):
+    """A bounded crawl of the site from `/`: no page it links to is a 404 or an error."""
+    import html as html_lib
+    from urllib.parse import urldefrag, urlsplit
+
+    ds, _ = site
+    seen, queue, broken = {"/"}, ["/"], []
+    while queue and len(seen) < 400:
+        url = queue.pop(0)
+        r = get(ds, url)
+        if r.status_code >= 400:
+            broken.append((url, r.status_code))
+            continue
+        if "text/html" not in r.headers.get("content-type", ""):
+            continue
+        for href in re.findall(r'href="([^"]+)"', r.text):
+            href = urldefrag(html_lib.unescape(href))[0]
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not href.startswith("/") or href.startswith("/-/static"):
+                continue
+            if re.search(r"\.(json|csv|db)(\?|$)", parts.path) or "_sort" in href or "_facet" in href:
+                continue  # data formats and sortings of pages already crawled
+            if href not in seen:
+                seen.add(href)
+                queue.append(href)
+    assert len(seen) > 60
+    assert not broken, broken[:20]
