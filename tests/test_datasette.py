@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import pytest
 import sqlite_utils
@@ -390,3 +390,12 @@ def test_every_link_reachable_from_the_home_page_answers(site):
                 queue.append(href)
     assert len(seen) > 60
     assert not broken, broken[:20]
+
+
+def test_a_network_page_shows_its_facts_and_every_mention_in_context(site):
+    ds, db = site
+    name, n = db.execute("select name, mentions from networks where mentions > 0 order by mentions desc").fetchone()
+    page = get(ds, f"/-/cosp/network?name={quote(name)}").text
+    assert page.count("<mark>") == min(n, 200) and "/-/cosp/document/" in page
+    assert f"/-/cosp/network?name={quote_plus(name)}" in get(ds, "/cosp/networks").text
+    assert get(ds, "/-/cosp/network?name=Nothing").status_code == 404

@@ -84,6 +84,10 @@ async def addressee(datasette, request):
     return await _page(datasette, request, "cosp_addressee.html", site.addressee_page, request.args.get("name"))
 
 
+async def network(datasette, request):
+    return await _page(datasette, request, "cosp_network.html", site.network_page, request.args.get("name"))
+
+
 async def documents(datasette, request):
     return await _page(datasette, request, "cosp_documents.html", site.documents_page)
 
@@ -99,6 +103,7 @@ def register_routes():
         (r"^/-/cosp/document/(?P<id>.+)$", document),  # a file id, or a symbol: CAC/COSP/WG.2/2018/5
         (r"^/-/cosp/documents$", documents),
         (r"^/-/cosp/addressee$", addressee),
+        (r"^/-/cosp/network$", network),
         (r"^/-/cosp/resolution/(?P<id>.+)$", resolution),  # /-/cosp/resolution/7/1
         (r"^/-/cosp/mandate$", mandate),
         (r"^/-/cosp/redline$", redline),

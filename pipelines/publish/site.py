@@ -79,9 +79,12 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
     Every row that names a document links to its reading page (at the paragraph, from a
     ``cite``), a resolution to its page, a thread to its timeline: the site's pages are one
     click from any table."""
+    keys = row.keys() if row is not None and hasattr(row, "keys") else []
+    if table == "networks" and column == "mentions" and "name" in keys and isinstance(row["name"], str):
+        # the name is the key (Datasette links it to the row): the count links to the network's page
+        return Markup(f'<a href="{html.escape(network_url(row["name"]))}">{html.escape(str(value))}</a>')
     if not isinstance(value, str):
         return None
-    keys = row.keys() if row is not None and hasattr(row, "keys") else []
     if column == "cite" and "document" in keys and "at" in keys and row["document"]:
         doc = row["document"]
         doc = doc.get("value") if isinstance(doc, dict) else doc  # a foreign key Datasette expanded
@@ -101,6 +104,10 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
         return Markup(f'<a href="{html.escape(document_url(value))}">{html.escape(value)}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
+    if (column == "name" and table == "networks") or (column == "entity" and table == "mentions" and keys
+                                                       and row["entity_type"] == "network") \
+            or (column == "network" and table == "network_facts"):
+        return Markup(f'<a href="{html.escape(network_url(value))}">{html.escape(value)}</a>')
     if column == "addressee_key" and table == "mandates":
         return Markup(f'<a href="{html.escape(addressee_url(value))}">{html.escape(value)}</a>')
     if column == "thread" and table in ("mandates", "mandate_threads"):
@@ -217,6 +224,55 @@ def addressee_page(conn: sqlite3.Connection, name: Optional[str]) -> Optional[di
     total = sum(v["n"] for v in variants)
     return {"name": name, "variants": variants, "bodies": bodies, "mandates": mandates, "total": total,
             "rows_query": urlencode({"addressee_key": name})}
+
+
+def network_url(name: str) -> str:
+    return f"/-/cosp/network?{urlencode({'name': name})}"
+
+
+def _context(text: str, start: int, end: int, width: int = 160) -> tuple[str, str, str]:
+    """The words around a mention: (before, the mention, after), cut at word boundaries."""
+    a, b = max(0, start - width), min(len(text), end + width)
+    before, after = text[a:start], text[end:b]
+    if a > 0:
+        before = "…" + before.split(" ", 1)[-1]
+    if b < len(text):
+        after = after.rsplit(" ", 1)[0] + "…"
+    return before, text[start:end], after
+
+
+def network_page(conn: sqlite3.Connection, name: Optional[str]) -> Optional[dict]:
+    """A practitioner network: the registry's entry, the facts the documents state about it,
+    and every mention in its sentence, document by document (linked to the place)."""
+    net = next(iter(_rows(conn, "select * from networks where name = ?", [name])), None) if name else None
+    if net is None:
+        return None
+    facts = _rows(conn, "select kind, value, document, at, cite, sentence from network_facts where network = ? "
+                        "order by document_date, start", [name])
+    for f in facts:
+        f["url"] = document_url(f["document"], f["at"])
+    mentions = _rows(conn, """select m.document, m.at, m.cite, m.text as spelling, m.method, m.start, m.end,
+                                     d.symbol, d.date, coalesce(p.text, f.text, h.text) as unit_text,
+                                     coalesce(p.start, f.start, h.start) as unit_start
+                              from mentions m join documents d on d.id = m.document
+                              left join paragraphs p on p.document = m.document and p.at = m.at
+                              left join footnotes f on f.document = m.document and f.at = m.at
+                              left join headings h on h.document = m.document and h.at = m.at and p.id is null
+                                   and f.id is null and m.start >= h.start and m.start < h.end
+                              where m.entity_type = 'network' and m.entity = ?
+                              group by m.id order by d.date, m.document, m.start limit ?""", [name, PAGE_SIZE])
+    documents: dict[str, dict] = {}
+    for m in mentions:
+        m["url"] = document_url(m["document"], m["at"])
+        text, offset = m["unit_text"] or "", m["unit_start"] or 0
+        if text and 0 <= m["start"] - offset <= len(text):
+            m["before"], m["match"], m["after"] = _context(text, m["start"] - offset, m["end"] - offset)
+        else:
+            m["before"], m["match"], m["after"] = "", m["spelling"], ""
+        documents.setdefault(m["document"], {"label": m["symbol"] or m["document"], "date": m["date"],
+                                             "url": document_url(m["symbol"] or m["document"]), "mentions": []})
+        documents[m["document"]]["mentions"].append(m)
+    return {"network": net, "facts": facts, "documents": list(documents.values()), "shown": len(mentions)}
 
 
 PAGE_SIZE = 200  # sightings per mandate-thread page: a thread at corpus scale has thousands
