@@ -399,3 +399,26 @@ def test_a_network_page_shows_its_facts_and_every_mention_in_context(site):
     assert page.count("<mark>") == min(n, 200) and "/-/cosp/document/" in page
     assert f"/-/cosp/network?name={quote_plus(name)}" in get(ds, "/cosp/networks").text
     assert get(ds, "/-/cosp/network?name=Nothing").status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["7/1", "resolution 7/1", "Resolution 7/1."])
+def test_documents_citing_takes_a_reference_as_people_type_it(site, typed):
+    ds, db = site
+    rows = get(ds, f"/cosp/documents_citing.json?_shape=array&id={quote(typed)}").json()
+    n = db.execute("select count(*) from [references] where ref_id = '7/1'").fetchone()[0]
+    assert len(rows) == n > 0
+
+
+def test_a_ga_resolution_is_found_by_its_number_or_its_symbol(site):
+    ds, db = site
+    rid = db.execute("select ref_id from [references] where kind = 'ga_resolution' limit 1").fetchone()[0]
+    short = rid.replace("A/RES/", "")
+    for typed in (rid, short, rid.lower()):
+        assert get(ds, f"/cosp/documents_citing.json?_shape=array&id={quote(typed)}").json(), typed
+
+
+def test_mandate_history_finds_words_in_any_order_and_links_its_rows(site):
+    ds, _ = site
+    assert get(ds, "/cosp/mandate_history.json?_shape=array&words=" + quote("recovery asset")).json()
+    page = get(ds, "/cosp/mandate_history?words=" + quote("asset recovery")).text
+    assert "/-/cosp/document/" in page and "/-/cosp/mandate?thread=" in page

@@ -7,9 +7,13 @@ phrases" stay phrases; ``OR`` between two terms is either; a symbol or a resolut
 is a phrase of its parts (the index splits "7/1" into "7" and "1", in that order).  An
 empty box matches nothing instead of failing.  Registered as the SQL function
 ``cosp_fts(q)`` on every connection the site opens.
+
+``ref_ids`` does the same for a typed reference ("resolution 7/1", "71/208", "a/res/71/208"):
+the ids it can be in the ``references`` table, as a JSON list (SQL ``cosp_ref_ids(q)``).
 """
 from __future__ import annotations
 
+import json
 import re
 
 _TOKENS = re.compile(r'"([^"]*)"|(\S+)')
@@ -33,3 +37,17 @@ def fts_query(q: str | None) -> str:
     while terms and terms[-1] == "OR":
         terms.pop()
     return " ".join(terms) or '""'
+
+
+_LEAD = re.compile(r"^(?:(?:GA|General Assembly|Conference|COSP)\s+)?(?:resolutions?|decisions?|documents?|res\.?)\s+", re.I)
+
+
+def ref_ids(q: str | None) -> str:
+    typed = _LEAD.sub("", (q or "").strip()).strip(" .,;")
+    if not typed:
+        return "[]"
+    if re.fullmatch(r"(?i)a/res/.+", typed):
+        return json.dumps(["A/RES/" + typed[6:]])
+    if re.fullmatch(r"\d{1,3}/\d{1,4}", typed):  # a Conference's 7/1, or the General Assembly's 71/208
+        return json.dumps([typed, "A/RES/" + typed])
+    return json.dumps([typed, typed.upper()] if typed != typed.upper() else [typed])

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from extract.metadata import SYMBOL
 from pipelines.guidelines.redline import sides
-from pipelines.publish.search import fts_query
+from pipelines.publish.search import fts_query, ref_ids
 from pipelines.database.schema import UNDOCS
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
@@ -110,7 +110,10 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
         return Markup(f'<a href="{html.escape(network_url(value))}">{html.escape(value)}</a>')
     if column == "addressee_key" and table == "mandates":
         return Markup(f'<a href="{html.escape(addressee_url(value))}">{html.escape(value)}</a>')
-    if column == "thread" and table in ("mandates", "mandate_threads"):
+    if column == "paragraph" and table is None and "#" in value:  # a search result's "document#address"
+        doc, at = value.split("#", 1)
+        return Markup(f'<a href="{html.escape(document_url(doc, at))}">{html.escape(value)}</a>')
+    if column == "thread" and table in ("mandates", "mandate_threads", None):
         return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
     return None
 
@@ -394,6 +397,7 @@ def bound_connection(conn: sqlite3.Connection) -> None:
     100 MB (``select zeroblob(100000000)``) in the server's memory, whatever the SQL time limit."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
     conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
+    conn.create_function("cosp_ref_ids", 1, ref_ids, deterministic=True)
 
 
 def error_response(datasette, request, exception):
