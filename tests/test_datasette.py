@@ -422,3 +422,9 @@ def test_mandate_history_finds_words_in_any_order_and_links_its_rows(site):
     assert get(ds, "/cosp/mandate_history.json?_shape=array&words=" + quote("recovery asset")).json()
     page = get(ds, "/cosp/mandate_history?words=" + quote("asset recovery")).text
     assert "/-/cosp/document/" in page and "/-/cosp/mandate?thread=" in page
+
+
+def test_an_unknown_path_is_a_404_page_with_ways_on(site):
+    ds, _ = site
+    r = get(ds, "/-/cosp/nowhere")
+    assert r.status_code == 404 and 'href="/-/cosp/documents"' in r.text and "Nothing here" in r.text
