@@ -79,4 +79,6 @@ def ops_html(ops: list[dict]) -> str:
             if text:
                 body = text.rstrip()
                 parts.append(f"<{tag}>{html.escape(body)}</{tag}>{html.escape(text[len(body):])}")
+        if o["old"] and o["new"] and not o["old"][-1:].isspace():
+            parts.insert(len(parts) - 1, " ")  # "<del>information</del> <ins>based</ins>", not glued
     return "".join(parts)

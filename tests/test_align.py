@@ -162,3 +162,8 @@ def test_cli_align_json_speaks_the_gold_keys(tmp_path):
     assert {"from", "to", "relation", "score", "changes", "obligation"} <= set(data["alignment"][0])
     assert {"guideline", "from", "to"} <= set(data["title_changes"][0])
     assert "<ins>" in out.read_text(encoding="utf-8")
+
+
+def test_a_replacement_of_one_word_by_another_is_not_glued_together():
+    html = ops_html([{"op": "equal", "old": "the ", "new": "the "}, {"op": "replace", "old": "information", "new": "based"}])
+    assert html == "the <del>information</del> <ins>based</ins>"
