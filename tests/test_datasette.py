@@ -428,3 +428,14 @@ def test_an_unknown_path_is_a_404_page_with_ways_on(site):
     ds, _ = site
     r = get(ds, "/-/cosp/nowhere")
     assert r.status_code == 404 and 'href="/-/cosp/documents"' in r.text and "Nothing here" in r.text
+
+
+def test_a_split_shows_its_old_paragraph_once_and_names_its_parts(site):
+    ds, db = site
+    a, b = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
+    page = get(ds, f"/-/cosp/redline?from={quote(a)}&to={quote(b)}").text
+    parts = [r[0] for r in db.execute("select to_at from guideline_alignment where relation = 'split' and from_at = 'g3.1' "
+                                      "and from_version = ? order by to_at", [a])]
+    assert len(parts) == 3
+    assert f"g3.1 → {' + '.join(parts)}" in page
+    assert page.count("(part of the split above)") == 2

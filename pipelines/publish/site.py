@@ -336,6 +336,25 @@ def resolution_page(conn: sqlite3.Connection, rid: Optional[str]) -> Optional[di
     return {"resolution": res, "parts": parts, "citing": citing, "sightings": sightings}
 
 
+def _name_splits_and_merges(rows: list[dict]) -> None:
+    """A split prints its old paragraph once and a merge its new one once, each named with its
+    parts ("g3.1 → g3.1 + g3.2 + g3.3"); the other rows of the group show only their own side."""
+    for relation, shared, other in (("split", "from_at", "to_at"), ("merged", "to_at", "from_at")):
+        members: dict[str, list[dict]] = {}
+        for r in rows:
+            if r["relation"] == relation and r[shared]:
+                members.setdefault(r[shared], []).append(r)
+        for key, group in members.items():
+            parts = " + ".join(r[other] for r in group if r[other])
+            group[0]["parts"] = f"{key} → {parts}" if relation == "split" else f"{parts} → {key}"
+            for r in group[1:]:
+                r["continued"] = True
+                if relation == "split":
+                    r["left"] = Markup("")
+                else:
+                    r["right"] = Markup("")
+
+
 def redline_url(from_version: str, to_version: str, shifts: bool = False) -> str:
     return f"/-/cosp/redline?{urlencode({'from': from_version, 'to': to_version})}" + ("&shifts=1" if shifts else "")
 
@@ -383,6 +402,8 @@ def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_versi
         left, right = sides(diff_ops(t["from_title"], t["to_title"]))
         groups.setdefault(t["to_guideline"], {"number": t["to_guideline"], "rows": [], "title": None})["title"] = dict(
             t, left=left, right=right)
+    for g in groups.values():
+        _name_splits_and_merges(g["rows"])
     return {"from_label": labels[from_version], "to_label": labels[to_version], "versions": versions,
             "guidelines": [groups[k] for k in sorted(groups)], "pairs": pairs, "relations": relations,
             "directions": directions, "shifts": shifts, "all_url": redline_url(from_version, to_version),
