@@ -439,3 +439,11 @@ def test_a_split_shows_its_old_paragraph_once_and_names_its_parts(site):
     assert len(parts) == 3
     assert f"g3.1 → {' + '.join(parts)}" in page
     assert page.count("(part of the split above)") == 2
+
+
+def test_the_threads_page_lists_every_thread_with_a_short_name_and_its_timeline(site):
+    ds, db = site
+    n = db.execute("select count(distinct thread) from mandates").fetchone()[0]
+    page = get(ds, "/-/cosp/threads").text
+    assert page.count('href="/-/cosp/mandate?thread=') == min(n, 500)
+    assert 'href="/-/cosp/threads"' in get(ds, "/").text

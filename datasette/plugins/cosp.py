@@ -84,6 +84,10 @@ async def addressee(datasette, request):
     return await _page(datasette, request, "cosp_addressee.html", site.addressee_page, request.args.get("name"))
 
 
+async def threads(datasette, request):
+    return await _page(datasette, request, "cosp_threads.html", site.threads_page)
+
+
 async def network(datasette, request):
     return await _page(datasette, request, "cosp_network.html", site.network_page, request.args.get("name"))
 
@@ -104,6 +108,7 @@ def register_routes():
         (r"^/-/cosp/documents$", documents),
         (r"^/-/cosp/addressee$", addressee),
         (r"^/-/cosp/network$", network),
+        (r"^/-/cosp/threads$", threads),
         (r"^/-/cosp/resolution/(?P<id>.+)$", resolution),  # /-/cosp/resolution/7/1
         (r"^/-/cosp/mandate$", mandate),
         (r"^/-/cosp/redline$", redline),

@@ -198,6 +198,23 @@ def documents_page(conn: sqlite3.Connection) -> dict:
     return {"documents": docs}
 
 
+def threads_page(conn: sqlite3.Connection) -> dict:
+    """Every mandate thread with a short name (its first mandate's action, cut at a word), the
+    body, the resolutions it runs through and how often it was seen; the busiest first."""
+    rows = _rows(conn, """select m.thread, count(*) as sightings, count(distinct m.document) as documents,
+                                 group_concat(distinct m.resolution) as resolutions,
+                                 (select f.action from mandates f where f.id = m.thread) as action,
+                                 (select f.body from mandates f where f.id = m.thread) as body,
+                                 (select f.verb from mandates f where f.id = m.thread) as verb
+                          from mandates m group by m.thread order by sightings desc, m.thread limit 500""")
+    for r in rows:
+        action = r["action"] or ""
+        r["name"] = action if len(action) <= 90 else action[:90].rsplit(" ", 1)[0] + "…"
+        r["url"] = mandate_url(r["thread"])
+        r["resolutions"] = ", ".join(sorted(set((r["resolutions"] or "").split(",")) - {""}))
+    return {"threads": rows}
+
+
 def addressee_url(name: str) -> str:
     return f"/-/cosp/addressee?{urlencode({'name': name})}"
 

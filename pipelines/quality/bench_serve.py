@@ -33,7 +33,7 @@ def _urls(db, db_path: Path) -> list[str]:
     thread = db.execute("select thread from mandates group by thread order by count(*) desc limit 1").fetchone()[0]
     versions = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
     urls = ["/", f"/{name}", f"/{name}/paragraphs", f"/{name}/mandates", f"/{name}/references?kind=cosp_resolution",
-            "/-/cosp/resolution?id=7/1", "/-/cosp/documents", "/-/cosp/addressee",
+            "/-/cosp/resolution?id=7/1", "/-/cosp/documents", "/-/cosp/addressee", "/-/cosp/threads",
             "/-/cosp/addressee?name=the+Secretariat", "/-/cosp/network?name=Egmont+Group+of+Financial+Intelligence+Units",
             f"/-/cosp/document/{tilde_encode(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
             f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure"]
