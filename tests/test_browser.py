@@ -139,3 +139,19 @@ def test_a_reader_walks_from_the_home_page_to_the_pages_and_a_chart(server, brow
     assert all(s.startswith(base) or not s for s in scripts), scripts
     OUT.mkdir(exist_ok=True)
     browser.save_screenshot(str(OUT / "chart.png"))
+
+
+def test_a_reader_reaches_a_thread_timeline_and_a_network_page_from_the_home_page(server, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = server
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "mandate threads").click()
+    browser.find_element(By.CSS_SELECTOR, "table a[href^='/-/cosp/mandate?thread=']").click()
+    assert browser.find_elements(By.CSS_SELECTOR, ".timeline .sighting")
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "the registry").click()
+    named = [a for a in browser.find_elements(By.CSS_SELECTOR, "a[href^='/-/cosp/network?name=']") if a.text != "0"]
+    named[0].click()  # a network the corpus names (the link is its mention count)
+    assert "Every mention, document by document" in browser.page_source
+    assert browser.find_elements(By.CSS_SELECTOR, ".ctx mark")
