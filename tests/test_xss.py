@@ -57,3 +57,28 @@ def test_every_page_escapes_markup_from_documents(hostile_site):
         assert "<script>alert" not in r.text and "<img src=x" not in r.text, url
     doc_page = asyncio.run(ds.client.get("/-/cosp/document/hostile.txt")).text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc_page and "&lt;img src=x onerror=alert(3)&gt;" in doc_page
+
+
+def test_arbitrary_sql_cannot_smuggle_markup_through_a_redline_column():
+    """`select '<script>' as diff_html` once rendered as HTML: the redline columns now let
+    through <del> and <ins> only, and the guideline_diff query shows the page's two sides."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from pipelines.corpus.ingest import BUNDLED
+    from pipelines.database.build import build
+    from pipelines.publish.serve import datasette_instance
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "cosp.db"
+        build([BUNDLED], db)
+        ds = datasette_instance(db)
+        for column in ("diff_html", "before_html", "after_html", "snippet"):
+            sql = f"select '<script>alert(1)</script><img src=x onerror=alert(1)><del>kept</del>' as {column}"
+            page = asyncio.run(ds.client.get("/cosp?sql=" + quote(sql))).text
+            assert "<script>alert" not in page and "<img src=x" not in page, column
+        diff = asyncio.run(ds.client.get("/cosp/guideline_diff?from_version=000_de38badff640f652.txt%23guidelines"
+                                         "&to_version=001_2874813f072c823d.txt%23guidelines")).text
+        assert "<del>" in diff and "<ins>" in diff and "&amp;lt;" not in diff

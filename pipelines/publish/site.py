@@ -73,6 +73,18 @@ def row_url(database: str, table: str, pk: str) -> str:
 _RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+)$")
 
 
+_ALLOWED_TAGS = re.compile(r"&lt;(/?)(del|ins)&gt;")
+
+
+def redline_markup(value: str) -> Markup:
+    """A redline cell as HTML with no markup but <del> and <ins>, whatever produced it.  The
+    build's diff_html is escaped text wrapped in those tags, but any SQL can name a column
+    diff_html (``select '<script>…' as diff_html``): so everything is escaped again (after
+    undoing the build's escaping, so nothing is escaped twice) and only the two bare tags are
+    let through."""
+    return Markup(_ALLOWED_TAGS.sub(r"<\1\2>", html.escape(html.unescape(value))))
+
+
 def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[Markup]:
     """HTML for the cells that deserve more than text; None lets Datasette render the rest.
 
@@ -92,8 +104,8 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
             return Markup(f'<a href="{html.escape(document_url(doc, row["at"]))}">{html.escape(value)}</a>')
     if table == "documents" and column in ("id", "file"):  # the pk cell links to the row; the file to the page
         return Markup(f'<a href="{html.escape(document_url(value))}" title="reading page">{html.escape(value)}</a>')
-    if column == "diff_html":
-        return Markup(value)  # built by extract.diff from escaped tokens
+    if column in ("diff_html", "before_html", "after_html"):
+        return redline_markup(value)
     if column == "snippet":
         escaped = html.escape(value).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
         return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
@@ -427,6 +439,14 @@ def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_versi
             "shifts_url": redline_url(from_version, to_version, shifts=True)}
 
 
+def _side(diff_ops: Optional[str], which: str) -> Optional[str]:
+    """SQL ``cosp_side(diff_ops, 'old'|'new')``: one side of the redline, as on the redline page."""
+    if not diff_ops:
+        return None
+    left, right = sides(json.loads(diff_ops))
+    return str(left if which == "old" else right)
+
+
 SQLITE_MAX_LENGTH = 8_000_000  # bytes in one string or blob a query may build: zeroblob(100000000) is refused
 
 
@@ -436,6 +456,7 @@ def bound_connection(conn: sqlite3.Connection) -> None:
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
     conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
     conn.create_function("cosp_ref_ids", 1, ref_ids, deterministic=True)
+    conn.create_function("cosp_side", 2, _side, deterministic=True)
 
 
 def error_response(datasette, request, exception):
