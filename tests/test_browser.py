@@ -110,6 +110,16 @@ def test_mandate_timeline_shows_the_thread(server, browser):
     browser.save_screenshot(str(OUT / "mandate_timeline.png"))
 
 
+def _from_home(browser, base: str, *links: str) -> None:
+    """Open `/` and click the links named, in turn (a link text, or a CSS selector)."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/")
+    for link in links:
+        how = By.CSS_SELECTOR if link.startswith(("a[", "table ")) else By.LINK_TEXT
+        browser.find_element(how, link).click()
+
+
 def test_a_reader_walks_from_the_home_page_to_the_pages_and_a_chart(server, browser):
     """From `/`, by clicking: every document, a reading page with guideline text, resolution 7/1,
     an addressee, the redline, and a chart drawn in the page (no file from the internet)."""
@@ -117,22 +127,16 @@ def test_a_reader_walks_from_the_home_page_to_the_pages_and_a_chart(server, brow
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, _ = server
-    browser.get(base + "/")
-    browser.find_element(By.LINK_TEXT, "every document").click()
-    browser.find_element(By.LINK_TEXT, "CAC/COSP/WG.2/2018/5").click()
+    _from_home(browser, base, "every document", "CAC/COSP/WG.2/2018/5")
     assert "States should be able to transmit information spontaneously" in browser.page_source
-    browser.get(base + "/")
-    browser.find_element(By.LINK_TEXT, "resolution 7/1").click()
+    _from_home(browser, base, "resolution 7/1")
     assert "7/1" in browser.title
-    browser.get(base + "/")
-    browser.find_element(By.LINK_TEXT, "who is asked to act").click()
-    browser.find_element(By.LINK_TEXT, "the Secretariat").click()
+    _from_home(browser, base, "who is asked to act", "the Secretariat")
     assert "Mandates addressed to the Secretariat" in browser.page_source
-    browser.get(base + "/")
+    _from_home(browser, base)
     browser.find_element(By.PARTIAL_LINK_TEXT, "guideline redline").click()
     assert "Legend:" in browser.page_source
-    browser.get(base + "/")
-    browser.find_element(By.LINK_TEXT, "stated figures over time").click()
+    _from_home(browser, base, "stated figures over time")
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".datasette-vega canvas, "
                                                                                  ".datasette-vega svg, canvas.marks"))
     scripts = [e.get_attribute("src") or "" for e in browser.find_elements(By.TAG_NAME, "script")]
@@ -145,12 +149,9 @@ def test_a_reader_reaches_a_thread_timeline_and_a_network_page_from_the_home_pag
     from selenium.webdriver.common.by import By
 
     base, _ = server
-    browser.get(base + "/")
-    browser.find_element(By.LINK_TEXT, "mandate threads").click()
-    browser.find_element(By.CSS_SELECTOR, "table a[href^='/-/cosp/mandate?thread=']").click()
+    _from_home(browser, base, "mandate threads", "table a[href^='/-/cosp/mandate?thread=']")
     assert browser.find_elements(By.CSS_SELECTOR, ".timeline .sighting")
-    browser.get(base + "/")
-    browser.find_element(By.LINK_TEXT, "the registry").click()
+    _from_home(browser, base, "the registry")
     named = [a for a in browser.find_elements(By.CSS_SELECTOR, "a[href^='/-/cosp/network?name=']") if a.text != "0"]
     named[0].click()  # a network the corpus names (the link is its mention count)
     assert "Every mention, document by document" in browser.page_source

@@ -94,7 +94,7 @@ def read_manifest(paths: Iterable[Path]) -> dict[str, str]:
     return found
 
 
-def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium") -> tuple[Optional[bytes], tuple]:
+def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium") -> tuple[Optional[bytes], Optional[tuple]]:
     """Read a file under the size limit and look it up in the cache.
 
     Returns ``(data, None)`` when it must be parsed, or ``(None, result)`` with the
@@ -127,7 +127,7 @@ def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium"
             return None, (doc, None, True)
         except (OSError, ValueError, TypeError):  # a damaged or foreign entry is discarded and re-parsed
             cached.unlink(missing_ok=True)
-    return data, ()
+    return data, None
 
 
 def _cache_path(data: bytes, cache_dir: Optional[Path], pdf_reader: str) -> Optional[Path]:
@@ -242,22 +242,27 @@ def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: O
                                               severity="warning") for w in doc.input_warnings], hit
 
 
+def _finish(finish: Optional[Callable], result: tuple, path: Path) -> tuple:
+    """A ``(document, error, hit)`` result with ``finish`` applied to its document."""
+    doc, error, hit = result
+    return (finish(doc, path) if finish and doc is not None else doc), error, hit
+
+
 def _finished(results, todo, finish):
-    for i, (doc, error, hit) in results:
-        yield i, ((finish(doc, todo[i]) if finish and doc is not None else doc), error, hit)
+    for i, result in results:
+        yield i, _finish(finish, result, todo[i])
 
 
 def parse_and_finish(path: Path, cache_dir: Optional[Path], pdf_reader: str, finish: Optional[Callable]) -> tuple:
     """``parse_one``, then ``finish`` on the document (a worker process's task)."""
-    doc, error, hit = parse_one(path, cache_dir, pdf_reader)
-    return (finish(doc, path) if finish and doc is not None else doc), error, hit
+    return _finish(finish, parse_one(path, cache_dir, pdf_reader), path)
 
 
 def _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress, finish=None):
     limit = timeout if timeout is not None else workers.timeout_from_env()
     memory = workers.memory_from_env()
-    for i, result in workers.run(parse_and_finish, [(p, cache_dir, pdf_reader, finish) for p in todo], jobs, limit,
-                                 memory,
+    tasks = [(p, cache_dir, pdf_reader, finish) for p in todo]
+    for i, result in workers.run(parse_and_finish, tasks, jobs, limit, memory,
                                  on_start=(lambda i: progress(todo[i])) if progress else None):
         if isinstance(result, BaseException):
             result = (None, stopped(todo[i], result, limit, memory), False)

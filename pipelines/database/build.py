@@ -179,9 +179,9 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
         db.conn.execute("PRAGMA journal_mode = OFF")
         db.conn.execute("PRAGMA synchronous = OFF")
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
-        corpus, kept = _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_links, jobs,
-                                        engine, dict(digests) if reuse else None)
-        if not corpus.entries and _had_documents(target):
+        corpus = _write_documents(db, paths, cache_dir, progress, pdf_reader, follow_links, jobs, engine,
+                                  dict(digests) if reuse else None)
+        if not corpus.entries and int(previous.get("documents") or 0) > 0:
             failed = sum(1 for e in corpus.errors if e.severity == "error")
             raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",
                              "fix the files named above and build again")
@@ -199,7 +199,6 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             leftover.unlink(missing_ok=True)
         raise
-    corpus.kept = kept
     return BuildResult(target, corpus, time.monotonic() - clock)
 
 
@@ -221,8 +220,8 @@ def _previous(target: Path) -> dict[str, str]:
         return {}
 
 
-def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_links, jobs, engine,
-                     digests: Optional[dict]) -> tuple[BuiltCorpus, int]:
+def _write_documents(db, paths, cache_dir, progress, pdf_reader, follow_links, jobs, engine,
+                     digests: Optional[dict]) -> BuiltCorpus:
     """Parse and write every document that needs it, one at a time (memory holds the documents
     in flight, not the corpus); decide symbols and duplicates; return the summaries.
 
@@ -246,7 +245,7 @@ def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_
     corpus_tables.clear(db)
     write.delete_documents(db, sorted(present - set(entries)))  # changed and removed files
     corpus_tables.write_registries(db)
-    kept = len(entries)
+    out.kept = len(entries)
     for path, ready, errors, hit in ingest.parse_stream(to_parse, cache_dir, progress, pdf_reader, jobs,
                                                         engine=engine, finish=write.prepare):
         out.errors.extend(errors)
@@ -268,7 +267,7 @@ def _write_documents(db, target, paths, cache_dir, progress, pdf_reader, follow_
             out.entries.append(e)
         if e.written_symbol != before:
             out.written.add(e.id)
-    return out, kept
+    return out
 
 
 def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Optional[str], note: Optional[str],
@@ -318,18 +317,6 @@ def _publish(tmp: Path, target: Path) -> None:
             os.close(dir_fd)
     except OSError:  # some file systems cannot sync a folder; the rename itself is atomic
         pass
-
-
-def _had_documents(target: Path) -> bool:
-    if not target.exists():
-        return False
-    try:
-        db = sqlite_utils.Database(target)
-        n = db.execute("select count(*) from documents").fetchone()[0]
-        db.close()
-        return n > 0
-    except Exception:
-        return False
 
 
 def _input_digests(paths: list) -> list[tuple[str, bytes]]:

@@ -44,8 +44,8 @@ def clear(db: sqlite_utils.Database) -> None:
 def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry], errors: list[IngestError],
                         started: dt.datetime, fingerprint: str, cache_dir: Optional[Path] = None,
                         written: Optional[set[str]] = None) -> None:
-    """``written``: an incremental build's new and changed documents (None: a full build)."""
-    clear(db)
+    """After ``clear`` and every document's rows: ``written`` is an incremental build's new and
+    changed documents (None: a full build)."""
     insert_rows(db, "ingest_errors", [asdict(e) for e in errors])
     write_resolutions(db, entries)
     write_guidelines(db, entries, cache_dir)

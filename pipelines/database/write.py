@@ -142,8 +142,8 @@ def _mandate_rows(doc: ParsedDocument, did: str, name: str) -> dict[str, list[di
                          cite=cite(name, m.at), body=m.body, resolution=m.resolution,
                          session=int(m.resolution.split("/")[0]) if re.match(r"^\d+/", m.resolution or "") else None,
                          resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, strength=m.strength,
-                         addressee=m.addressee, addressee_key=normalise(m.addressee), action=m.action, deliverable=m.deliverable, time_frame=m.time_frame,
-                         funding=m.funding, text=m.text, start=m.start, end=m.end, at_source=int(s.part is not None)))
+                         addressee=m.addressee, addressee_key=normalise(m.addressee), action=m.action,
+                         deliverable=m.deliverable, time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end, at_source=int(s.part is not None)))
     return {"mandates": rows,
             "proposals": [dict(document=did, at=p.at, cite=cite(name, p.at), text=p.text) for p in doc.proposals],
             "evidence": [dict(document=did, at=e.at, cite=cite(name, e.at), text=e.text,

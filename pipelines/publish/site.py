@@ -62,7 +62,7 @@ def mandate_url(thread: str) -> str:
 
 
 def resolution_url(rid: str) -> str:
-    return f"/-/cosp/resolution?id={quote(rid, safe='')}"
+    return f"/-/cosp/resolution?id={quote(rid, safe='/')}"  # "?id=7/1": a slash needs no escape in a query
 
 
 def row_url(database: str, table: str, pk: str) -> str:
@@ -135,19 +135,28 @@ TAG_LABELS = {"uncac_article": "article", "uncac_chapter": "chapter", "cosp_deci
               "fatf_recommendation": "FATF recommendation"}
 
 
-def _place(units: list[dict], pos: int) -> Optional[dict]:
-    """The unit whose span holds document offset ``pos`` (units in reading order)."""
+def _placer(units: list[dict]):
+    """``place(at, pos)``: the unit a row belongs to, by its address; where several units share
+    it (the front page's blocks are all "front"), the one whose span holds offset ``pos``."""
+    by_at: dict[str, list[dict]] = {}
     for u in units:
-        if u["start"] <= pos < u["end"]:
-            return u
-    return None
+        by_at.setdefault(u["at"], []).append(u)
+
+    def place(at: str, pos: int) -> Optional[dict]:
+        found = by_at.get(at, [])
+        if len(found) > 1:
+            return next((u for u in found if u["start"] <= pos < u["end"]), found[0])
+        return found[0] if found else None
+
+    return place
 
 
 def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
     """A document as it reads: headings, paragraphs with their lettered items once (the
     paragraph shows its chapeau, the items follow), the guideline texts under their
     headings, footnotes; each unit tagged with the references, mandates and names it holds
-    (placed by character offset, so a front-page reference tags the one block printing it)."""
+    (placed by address, and by offset among the front page's blocks, so a front-page reference
+    tags the one block printing it)."""
     doc = next(iter(_rows(conn, "select * from documents where id = ? or symbol = ? order by id = ? desc limit 1",
                           [doc_id, doc_id, doc_id])), None)  # the file's id, or the symbol people know it by
     if doc is None:
@@ -176,23 +185,23 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
         m = _GUIDELINE_HEADING.match(u["text"] or "") if u["kind"] == "heading" else None
         if m:
             shown += guidelines.pop(int(m.group(1)), [])
+    place = _placer(units)
     for r in _rows(conn, "select at, kind, ref_id, url, start from [references] where document = ? order by start",
                    [doc_id]):
         r["label"] = f"{TAG_LABELS[r['kind']]} {r['ref_id']}" if r["kind"] in TAG_LABELS else r["ref_id"]
-        r["href"] = resolution_url(r["ref_id"]).replace("%2F", "/") if r["kind"] in ("cosp_resolution", "ga_resolution") else None
+        r["href"] = resolution_url(r["ref_id"]) if r["kind"] in ("cosp_resolution", "ga_resolution") else None
         r["rows_query"] = urlencode({"kind": r["kind"], "ref_id": r["ref_id"]})  # its rows in `references`
-        unit = _place(units, r["start"])
-        if unit is not None and r not in unit["references"]:
-            if all(x["ref_id"] != r["ref_id"] or x["kind"] != r["kind"] for x in unit["references"]):
-                unit["references"].append(r)
+        unit = place(r["at"], r["start"])
+        if unit is not None and all(x["ref_id"] != r["ref_id"] or x["kind"] != r["kind"] for x in unit["references"]):
+            unit["references"].append(r)
     for m in _rows(conn, "select at, verb, body, resolution, addressee, thread, start from mandates "
                          "where document = ? order by start", [doc_id]):
-        unit = _place(units, m["start"])
+        unit = place(m["at"], m["start"])
         if unit is not None:
             unit["mandates"].append(m)
     for m in _rows(conn, "select at, entity_type, entity, start from mentions where document = ? and entity_type in "
                          "('network', 'organisation') order by start", [doc_id]):
-        unit = _place(units, m["start"])
+        unit = place(m["at"], m["start"])
         if unit is not None and m["entity"] not in [x["entity"] for x in unit["mentions"]]:
             unit["mentions"].append(m)
     footnotes = _rows(conn, "select at, anchor, text from footnotes where document = ? order by start", [doc_id])
