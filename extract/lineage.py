@@ -180,15 +180,16 @@ def build_lineage(sightings: list[Sighting]) -> Lineage:
         if m.resolution and len(norm[k].split()) >= MIN_WORDS:
             blocks.setdefault(m.body, []).append(k)
     for block in blocks.values():
-        index = OverlapIndex(THREAD_OVERLAP, (words(norm[k]) for k in block))
+        vocab = {k: words(norm[k]) for k in block}
+        index = OverlapIndex(THREAD_OVERLAP, vocab.values())
         found = []
         for b_id in block:
             b = mandates[b_id]
-            for a_id in index.candidates(words(norm[b_id])):
+            for a_id in index.candidates(vocab[b_id]):
                 a = mandates[a_id]
                 if a.resolution != b.resolution and _same_party(a, b):
                     found.append((a_id, b_id))
-            index.add(b_id, words(norm[b_id]))
+            index.add(b_id, vocab[b_id])
         position = {k: i for i, k in enumerate(block)}
         for a_id, b_id in sorted(found, key=lambda p: (position[p[0]], position[p[1]])):
             pair = score(a_id, b_id)

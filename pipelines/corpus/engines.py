@@ -63,7 +63,8 @@ class DaskEngine:
         queue = list(range(len(todo)))[::-1]
         running: dict = {}  # future -> (index, data, handed at)
         while queue or running:
-            while queue and len(running) < self.threads():
+            slots = self.threads()  # asked of the scheduler once a round, not once a file (workers may join)
+            while queue and len(running) < slots:
                 i = queue.pop()
                 if progress:
                     progress(todo[i])

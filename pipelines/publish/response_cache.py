@@ -67,6 +67,7 @@ class ResponseCache:
         start: dict = {}
         chunks: list[bytes] = []
         keep = [True]
+        size = [0]
 
         async def capture(message):
             if message["type"] == "http.response.start":
@@ -75,7 +76,8 @@ class ResponseCache:
                 keep[0] = message.get("status") == 200 and b"set-cookie" not in headers
             elif message["type"] == "http.response.body" and keep[0]:
                 chunks.append(message.get("body", b""))
-                if sum(map(len, chunks)) > self.max_entry_bytes:
+                size[0] += len(chunks[-1])
+                if size[0] > self.max_entry_bytes:
                     keep[0] = False
                     chunks.clear()
             await send(message)
