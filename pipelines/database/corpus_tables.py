@@ -14,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 from dataclasses import asdict
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -25,7 +26,9 @@ from models.corpus import DocumentEntry
 from models.document import IngestError
 from pipelines.corpus import cache
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint
-from pipelines.database.schema import UNDOCS, derive, index_texts
+from pipelines.corpus.workers import Aside
+from pipelines.database.schema import (AGGREGATES, DERIVED, LINKED_DERIVED, UNDOCS, derive, index_document_texts,
+                                       index_guideline_texts)
 from pipelines.database.write import insert_rows
 
 # Rewritten whole by every build, full or incremental (children before parents).
@@ -43,19 +46,39 @@ def clear(db: sqlite_utils.Database) -> None:
 
 def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry], errors: list[IngestError],
                         started: dt.datetime, fingerprint: str, cache_dir: Optional[Path] = None,
-                        written: Optional[set[str]] = None) -> None:
+                        written: Optional[set[str]] = None, jobs: int = 1) -> None:
     """After ``clear`` and every document's rows: ``written`` is an incremental build's new and
-    changed documents (None: a full build)."""
+    changed documents (None: a full build).
+
+    The two computations that read only the summaries, guideline alignment and lineage
+    (``linked_rows``), run in a second process when there are cores for it (``jobs`` > 1),
+    while this one writes the SQL-made tables; the writes come in the same order either way,
+    so the database's bytes do not depend on ``jobs``."""
+    # forked only from a single-threaded process (a Dask client runs threads: a fork could copy a held lock)
+    aside = Aside(linked_rows, entries, cache_dir) if jobs > 1 and threading.active_count() == 1 else None
     insert_rows(db, "ingest_errors", [asdict(e) for e in errors])
     write_resolutions(db, entries)
-    write_guidelines(db, entries, cache_dir)
     count_registries(db)
-    write_lineage(db, entries)
     save_entries(db, entries, written)
-    derive(db)
-    index_texts(db, written)
+    index_document_texts(db, written)
+    derive(db, [n for n in list(DERIVED) + list(AGGREGATES) if n not in LINKED_DERIVED])
+    rows = aside.result() if aside is not None else linked_rows(entries, cache_dir)
+    for table in ("guideline_versions", "guideline_paragraphs"):
+        insert_rows(db, table, rows[table], replace=True)
+    for table in ("guideline_alignment", "guideline_title_changes", "mandate_links"):
+        insert_rows(db, table, rows[table])
+    db.conn.executemany("UPDATE mandates SET mandate = ?, thread = ?, source = ?, source_score = ?, source_method = ? "
+                        "WHERE id = ?", rows["mandate_lineage"])
+    derive(db, list(LINKED_DERIVED))
+    index_guideline_texts(db)
     insert_rows(db, "build_info", build_info(entries, len(errors), started)
                 + [{"key": "inputs_fingerprint", "value": fingerprint}], replace=True)
+
+
+def linked_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = None) -> dict[str, list]:
+    """The rows that link documents to each other: the guideline chains with their
+    alignments, and each mandate's lineage (a pure function of the summaries)."""
+    return {**guideline_rows(entries, cache_dir), **lineage_rows(entries)}
 
 
 def save_entries(db: sqlite_utils.Database, entries: list[DocumentEntry], written: Optional[set[str]] = None) -> None:
@@ -180,14 +203,15 @@ def aligned(old, new, cache_dir: Optional[Path] = None) -> tuple[list, list]:
 _ALIGNED: dict[str, tuple] = {}
 
 
-def write_guidelines(db: sqlite_utils.Database, entries: list[DocumentEntry], cache_dir: Optional[Path] = None) -> None:
+def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = None) -> dict[str, list[dict]]:
     """Every guideline set in the corpus, its versions chained by date, each step aligned."""
+    versions, paragraphs, links, titles = [], [], [], []
     docs = {e.file: e for e in entries if e.guidelines}
     if not docs:
-        return
+        return dict(guideline_versions=versions, guideline_paragraphs=paragraphs, guideline_alignment=links,
+                    guideline_title_changes=titles)
     from pipelines.guidelines.align import chains
 
-    versions, paragraphs, links, titles = [], [], [], []
     for c, chain in enumerate(chains([e.guidelines for e in docs.values()]), start=1):
         for pos, v in enumerate(chain):
             doc = docs[v.file]
@@ -215,10 +239,8 @@ def write_guidelines(db: sqlite_utils.Database, entries: list[DocumentEntry], ca
                             from_title=t.from_title, to_title=t.to_title, direction=t.direction,
                             qualifiers_added="; ".join(t.qualifiers_added), changes=t.changes,
                             diff_html=t.diff_html) for t in changed]
-    insert_rows(db, "guideline_versions", versions, replace=True)
-    insert_rows(db, "guideline_paragraphs", paragraphs, replace=True)
-    insert_rows(db, "guideline_alignment", links)
-    insert_rows(db, "guideline_title_changes", titles)
+    return dict(guideline_versions=versions, guideline_paragraphs=paragraphs, guideline_alignment=links,
+                guideline_title_changes=titles)
 
 
 def write_registries(db: sqlite_utils.Database) -> None:
@@ -242,15 +264,20 @@ def write_registries(db: sqlite_utils.Database) -> None:
 
 
 def count_registries(db: sqlite_utils.Database) -> None:
-    """How many documents name each network and organisation, and how often (SQL over ``mentions``)."""
+    """How many documents name each network and organisation, and how often: one grouped pass
+    over ``mentions`` per registry (a correlated count per name let the planner pick the
+    ``entity_type`` index and scan every mention of the type, per name: 0.2 s at 250 documents)."""
     for table, kind in (("networks", "network"), ("organisations", "organisation")):
-        db.conn.execute(f"""UPDATE [{table}] SET
-            documents = (SELECT count(DISTINCT document) FROM mentions m WHERE m.entity_type = ? AND m.entity = name),
-            mentions = (SELECT count(*) FROM mentions m WHERE m.entity_type = ? AND m.entity = name)""", [kind, kind])
+        counts = db.conn.execute("SELECT entity, count(DISTINCT document), count(*) FROM mentions "
+                                 "WHERE entity_type = ? GROUP BY entity", [kind]).fetchall()
+        db.conn.execute(f"UPDATE [{table}] SET documents = 0, mentions = 0")
+        db.conn.executemany(f"UPDATE [{table}] SET documents = ?, mentions = ? WHERE name = ?",
+                            [(docs, n, name) for name, docs, n in counts])
 
 
-def write_lineage(db: sqlite_utils.Database, entries: list[DocumentEntry]) -> None:
-    """The lineage columns of every mandate row, and the links that justify them."""
+def lineage_rows(entries: list[DocumentEntry]) -> dict[str, list]:
+    """The lineage columns of every mandate row (as ``UPDATE`` parameters), and the links that
+    justify them."""
     from extract.lineage import build_lineage
 
     lineage = build_lineage([s for e in entries for s in e.sightings])
@@ -261,10 +288,9 @@ def write_lineage(db: sqlite_utils.Database, entries: list[DocumentEntry]) -> No
             link = lineage.source_of.get(s.key)
             updates.append((mandate, lineage.thread_of[mandate], link.part if link else None,
                             link.score if link else None, link.method if link else None, s.key))
-    db.conn.executemany("UPDATE mandates SET mandate = ?, thread = ?, source = ?, source_score = ?, source_method = ? "
-                        "WHERE id = ?", updates)
-    insert_rows(db, "mandate_links", [dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
-                                      for lk in lineage.links])
+    return {"mandate_lineage": updates,
+            "mandate_links": [dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
+                              for lk in lineage.links]}
 
 
 def _git_commit() -> str | None:

@@ -150,7 +150,7 @@ INDEXES = {
     "networks": ["type", "region"],
     "organisations": ["type"],
     "countries": ["regional_group"],
-    "mentions": ["entity", "entity_type", "method"],
+    "mentions": [("entity_type", "entity"), "entity", "method"],  # (type, name): an entity page, its kind's index
     "network_facts": ["kind"],
     "figures": ["subject", "as_of"],
     "replies": ["regional_group"],
@@ -236,9 +236,14 @@ def _aggregate(db: sqlite_utils.Database, name: str) -> None:
                         [[r.get(c) for c in order] for r in rows.values()])
 
 
-def derive(db: sqlite_utils.Database) -> None:
-    """(Re)make the derived tables from the rows written, rows in the order the SQL gives."""
-    for name in list(DERIVED) + list(AGGREGATES):
+# The derived tables that read what the corpus stage links (lineage): made after it.
+LINKED_DERIVED = ("mandate_threads",)
+
+
+def derive(db: sqlite_utils.Database, names: Optional[list[str]] = None) -> None:
+    """(Re)make the derived tables (``names``, default all) from the rows written, rows in the
+    order the SQL gives."""
+    for name in names if names is not None else list(DERIVED) + list(AGGREGATES):
         db.conn.execute(f"DROP TABLE IF EXISTS [{name}]")
         if name in DERIVED:
             db.conn.execute(f"CREATE TABLE [{name}] AS {DERIVED[name]}")
@@ -256,6 +261,14 @@ def index_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None)
     ``documents``: an incremental build's new and changed documents; only their texts are
     added (the deleted documents' went with them, ``write.delete_documents``), and the
     guideline texts, which every build redoes.  The index follows `texts` through triggers."""
+    index_document_texts(db, documents)
+    index_guideline_texts(db)
+
+
+def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None) -> None:
+    """The first half of ``index_texts``: the documents' own texts, and the FTS5 index over
+    them (built in one pass when it is new), which then follows `texts` through its triggers.
+    The guideline chains' texts come later, once the corpus stage has written them."""
     if documents is None:
         db.conn.execute("DELETE FROM texts")
     else:
@@ -263,15 +276,23 @@ def index_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None)
         db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS new_documents (id TEXT PRIMARY KEY)")
         db.conn.execute("DELETE FROM new_documents")
         db.conn.executemany("INSERT INTO new_documents VALUES (?)", [(d,) for d in sorted(documents)])
-    for table, select in TEXT_SOURCES.items():
-        where = "" if documents is None or table == "guideline_paragraphs" else \
-            " WHERE s.document IN (SELECT id FROM temp.new_documents)"
-        db.conn.execute("INSERT INTO texts (kind, document, at, source, text, detail, source_table) "
-                        f"SELECT s.*, '{table}' FROM ({select}) AS s{where}")
-        only = "" if documents is None or table == "guideline_paragraphs" else " WHERE text_id IS NULL"
-        db.conn.execute(f"UPDATE [{table}] SET text_id = (SELECT t.id FROM texts t "
-                        f"WHERE t.source_table = '{table}' AND t.source = [{table}].id){only}")
+    for table in TEXT_SOURCES:
+        if table != "guideline_paragraphs":
+            _add_texts(db, table, "" if documents is None else " WHERE s.document IN (SELECT id FROM temp.new_documents)",
+                       "" if documents is None else " WHERE text_id IS NULL")
     if not db["texts_fts"].exists():
         db["texts"].enable_fts(FTS_COLUMNS, tokenize="porter", create_triggers=True)
     elif documents is None:
         db["texts"].rebuild_fts()
+
+
+def index_guideline_texts(db: sqlite_utils.Database) -> None:
+    """The second half of ``index_texts``: the guideline texts (the index's triggers add them)."""
+    _add_texts(db, "guideline_paragraphs", "", "")
+
+
+def _add_texts(db: sqlite_utils.Database, table: str, where: str, only: str) -> None:
+    db.conn.execute("INSERT INTO texts (kind, document, at, source, text, detail, source_table) "
+                    f"SELECT s.*, '{table}' FROM ({TEXT_SOURCES[table]}) AS s{where}")
+    db.conn.execute(f"UPDATE [{table}] SET text_id = (SELECT t.id FROM texts t "
+                    f"WHERE t.source_table = '{table}' AND t.source = [{table}].id){only}")

@@ -82,7 +82,7 @@ def datasette_instance(db_path: Path):
     """The Datasette that `cosp serve` runs; tests and the latency benchmark use it too."""
     from datasette.app import Datasette
 
-    from pipelines.publish.site import open_databases
+    from pipelines.publish.hooks import open_databases
 
     ds = Datasette([], immutables=[str(db_path)], metadata=metadata_for(db_path),
                    template_dir=str(DATASETTE_DIR / "templates"), plugins_dir=str(DATASETTE_DIR / "plugins"),

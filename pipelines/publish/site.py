@@ -1,4 +1,5 @@
-"""What the Datasette pages show: page data from the database, and safe cell rendering.
+"""What the Datasette pages show: documents, threads, resolutions and the redline, and safe
+cell rendering (the pages of named things are ``entities.py``; links are made in ``pagekit.py``).
 
 The Datasette plugin (``datasette/plugins/cosp.py``) only wires these into routes and
 hooks.  Every text from the database is escaped here or by Jinja's autoescape; the only
@@ -7,69 +8,34 @@ HTML passed through is what the pipeline built from escaped tokens (redlines) an
 """
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
-import os
 import sqlite3
-import threading
-from functools import lru_cache
 from typing import Optional
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from datasette.utils import tilde_encode
 from markupsafe import Markup
 
 from extract.metadata import SYMBOL
-from pipelines.guidelines.redline import sides
-from pipelines.publish.search import fts_query, ref_ids
 from pipelines.database.schema import UNDOCS
+from pipelines.guidelines.redline import sides
+from pipelines.publish.pagekit import (PAGE_SIZE, addressee_url, document_url, entity_url, mandate_url, redline_url,
+                                       resolution_url)
+from pipelines.publish.pagekit import rows as _rows
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 SYMBOL_COLUMNS = {"symbol", "agenda_symbol", "cited", "ref_id"}
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
-    cur = conn.execute(sql, params)
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
-def document_url(doc_id: str, at: Optional[str] = None) -> str:
-    """The reading page of a document, by file id or by symbol (slashes kept: the route takes them)."""
-    if "/" in doc_id:
-        return f"/-/cosp/document/{quote(doc_id, safe='/')}" + (f"#p-{quote(at)}" if at else "")
-    key = doc_id if re.fullmatch(r"[\w.-]+", doc_id, re.A) else tilde_encode(doc_id)  # "a b.txt" -> "a~20b~2Etxt"
-    return f"/-/cosp/document/{key}" + (f"#p-{quote(at)}" if at else "")
-
-
-def document_id(path_part: str) -> str:
-    """The id in a document page's path: tilde-encoded, as Datasette encodes keys ("a b.txt" is
-    "a~20b.txt"); a percent-encoded or plain name is read too."""
-    from urllib.parse import unquote
-
-    from datasette.utils import tilde_decode
-
-    try:
-        return tilde_decode(unquote(path_part))
-    except Exception:
-        return unquote(path_part)
-
-
-def mandate_url(thread: str) -> str:
-    return f"/-/cosp/mandate?thread={quote(thread)}"
-
-
-def resolution_url(rid: str) -> str:
-    return f"/-/cosp/resolution?id={quote(rid, safe='/')}"  # "?id=7/1": a slash needs no escape in a query
-
-
-def row_url(database: str, table: str, pk: str) -> str:
-    """Datasette's row page: the key tilde-encoded, so "8/9" and "a.txt" stay one key."""
-    return f"/{quote(database)}/{table}/{tilde_encode(pk)}"
-
-
+# (table, column) -> the kind of entity the cell names, whose page it links to.
+_ENTITY_CELLS = {("networks", "name"): "network", ("network_facts", "network"): "network",
+                 ("replies", "iso3"): "country", ("countries", "regional_group"): "regional_group",
+                 ("replies", "regional_group"): "regional_group", ("mentions_by_country", "iso3"): "country"}
+# The registries' cells that link to the thing's page, and the key column naming it.
+_REGISTRY_CELLS = {("networks", "mentions"): ("network", "name"), ("organisations", "mentions"): ("organisation", "name"),
+                   ("countries", "name"): ("country", "iso3")}
+KINDS = ("network", "organisation", "country", "regional_group")
 _RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+)$")
 
 
@@ -92,9 +58,10 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
     ``cite``), a resolution to its page, a thread to its timeline: the site's pages are one
     click from any table."""
     keys = row.keys() if row is not None and hasattr(row, "keys") else []
-    if table == "networks" and column == "mentions" and "name" in keys and isinstance(row["name"], str):
-        # the name is the key (Datasette links it to the row): the count links to the network's page
-        return Markup(f'<a href="{html.escape(network_url(row["name"]))}">{html.escape(str(value))}</a>')
+    registry = _REGISTRY_CELLS.get((table, column))
+    if registry is not None and registry[1] in keys and isinstance(row[registry[1]], str):
+        # the key cell links to the row (Datasette's own link): this one links to the thing's page
+        return Markup(f'<a href="{html.escape(entity_url(registry[0], row[registry[1]]))}">{html.escape(str(value))}</a>')
     if not isinstance(value, str):
         return None
     if column == "cite" and "document" in keys and "at" in keys and row["document"]:
@@ -116,10 +83,11 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
         return Markup(f'<a href="{html.escape(document_url(value))}">{html.escape(value)}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
-    if (column == "name" and table == "networks") or (column == "entity" and table == "mentions" and keys
-                                                       and row["entity_type"] == "network") \
-            or (column == "network" and table == "network_facts"):
-        return Markup(f'<a href="{html.escape(network_url(value))}">{html.escape(value)}</a>')
+    kind = _ENTITY_CELLS.get((table, column))
+    if kind is None and table == "mentions" and column == "entity" and keys and row["entity_type"] in KINDS:
+        kind = row["entity_type"]
+    if kind is not None:  # a named thing links to its page
+        return Markup(f'<a href="{html.escape(entity_url(kind, value))}">{html.escape(value)}</a>')
     if column == "addressee_key" and table == "mandates":
         return Markup(f'<a href="{html.escape(addressee_url(value))}">{html.escape(value)}</a>')
     if column == "paragraph" and table is None and "#" in value:  # a search result's "document#address"
@@ -203,6 +171,7 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
                          "('network', 'organisation') order by start", [doc_id]):
         unit = place(m["at"], m["start"])
         if unit is not None and m["entity"] not in [x["entity"] for x in unit["mentions"]]:
+            m["url"] = entity_url(m["entity_type"], m["entity"])
             unit["mentions"].append(m)
     footnotes = _rows(conn, "select at, anchor, text from footnotes where document = ? order by start", [doc_id])
     return {"doc": doc, "units": shown, "footnotes": footnotes}
@@ -234,89 +203,6 @@ def threads_page(conn: sqlite3.Connection) -> dict:
         r["url"] = mandate_url(r["thread"])
         r["resolutions"] = ", ".join(sorted(set((r["resolutions"] or "").split(",")) - {""}))
     return {"threads": rows}
-
-
-def addressee_url(name: str) -> str:
-    return f"/-/cosp/addressee?{urlencode({'name': name})}"
-
-
-def addressee_page(conn: sqlite3.Connection, name: Optional[str]) -> Optional[dict]:
-    """Who is asked to do what: with no name, every addressee with its counts; with one, its
-    printed spellings, the bodies asking it, and its mandates (newest first, linked)."""
-    if not name:
-        rows = _rows(conn, "select addressee_key as name, count(*) as mandates, count(distinct document) as documents, "
-                           "count(distinct addressee) as spellings from mandates where addressee_key is not null "
-                           "group by addressee_key order by mandates desc, name")
-        for r in rows:
-            r["url"] = addressee_url(r["name"])
-        return {"name": None, "addressees": rows}
-    variants = _rows(conn, "select addressee as spelling, count(*) as n from mandates where addressee_key = ? "
-                           "group by addressee order by n desc", [name])
-    if not variants:
-        return None
-    bodies = _rows(conn, "select body, count(*) as n from mandates where addressee_key = ? group by body "
-                         "order by n desc", [name])
-    mandates = _rows(conn, "select document, at, cite, document_date, body, verb, resolution, action, thread "
-                           "from mandates where addressee_key = ? order by document_date desc, document, start limit ?",
-                     [name, PAGE_SIZE])
-    for m in mandates:
-        m["document_url"], m["thread_url"] = document_url(m["document"], m["at"]), mandate_url(m["thread"])
-        m["resolution_url"] = resolution_url(m["resolution"]) if m["resolution"] else None
-    total = sum(v["n"] for v in variants)
-    return {"name": name, "variants": variants, "bodies": bodies, "mandates": mandates, "total": total,
-            "rows_query": urlencode({"addressee_key": name})}
-
-
-def network_url(name: str) -> str:
-    return f"/-/cosp/network?{urlencode({'name': name})}"
-
-
-def _context(text: str, start: int, end: int, width: int = 160) -> tuple[str, str, str]:
-    """The words around a mention: (before, the mention, after), cut at word boundaries."""
-    a, b = max(0, start - width), min(len(text), end + width)
-    before, after = text[a:start], text[end:b]
-    if a > 0:
-        before = "…" + before.split(" ", 1)[-1]
-    if b < len(text):
-        after = after.rsplit(" ", 1)[0] + "…"
-    return before, text[start:end], after
-
-
-def network_page(conn: sqlite3.Connection, name: Optional[str]) -> Optional[dict]:
-    """A practitioner network: the registry's entry, the facts the documents state about it,
-    and every mention in its sentence, document by document (linked to the place)."""
-    net = next(iter(_rows(conn, "select * from networks where name = ?", [name])), None) if name else None
-    if net is None:
-        return None
-    facts = _rows(conn, "select kind, value, document, at, cite, sentence from network_facts where network = ? "
-                        "order by document_date, start", [name])
-    for f in facts:
-        f["url"] = document_url(f["document"], f["at"])
-    mentions = _rows(conn, """select m.document, m.at, m.cite, m.text as spelling, m.method, m.start, m.end,
-                                     d.symbol, d.date, coalesce(p.text, f.text, h.text) as unit_text,
-                                     coalesce(p.start, f.start, h.start) as unit_start
-                              from mentions m join documents d on d.id = m.document
-                              left join paragraphs p on p.document = m.document and p.at = m.at
-                              left join footnotes f on f.document = m.document and f.at = m.at
-                              left join headings h on h.document = m.document and h.at = m.at and p.id is null
-                                   and f.id is null and m.start >= h.start and m.start < h.end
-                              where m.entity_type = 'network' and m.entity = ?
-                              group by m.id order by d.date, m.document, m.start limit ?""", [name, PAGE_SIZE])
-    documents: dict[str, dict] = {}
-    for m in mentions:
-        m["url"] = document_url(m["document"], m["at"])
-        text, offset = m["unit_text"] or "", m["unit_start"] or 0
-        if text and 0 <= m["start"] - offset <= len(text):
-            m["before"], m["match"], m["after"] = _context(text, m["start"] - offset, m["end"] - offset)
-        else:
-            m["before"], m["match"], m["after"] = "", m["spelling"], ""
-        documents.setdefault(m["document"], {"label": m["symbol"] or m["document"], "date": m["date"],
-                                             "url": document_url(m["symbol"] or m["document"]), "mentions": []})
-        documents[m["document"]]["mentions"].append(m)
-    return {"network": net, "facts": facts, "documents": list(documents.values()), "shown": len(mentions)}
-
-
-PAGE_SIZE = 200  # sightings per mandate-thread page: a thread at corpus scale has thousands
 
 
 def mandate_page(conn: sqlite3.Connection, thread: str, page: int = 1) -> Optional[dict]:
@@ -393,10 +279,6 @@ def _name_splits_and_merges(rows: list[dict]) -> None:
                     r["right"] = Markup("")
 
 
-def redline_url(from_version: str, to_version: str, shifts: bool = False) -> str:
-    return f"/-/cosp/redline?{urlencode({'from': from_version, 'to': to_version})}" + ("&shifts=1" if shifts else "")
-
-
 def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_version: Optional[str],
                  shifts: bool = False) -> Optional[dict]:
     """Two versions side by side, with a picker of every consecutive pair, counts by relation
@@ -448,123 +330,3 @@ def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_versi
             "shifts_url": redline_url(from_version, to_version, shifts=True)}
 
 
-def _side(diff_ops: Optional[str], which: str) -> Optional[str]:
-    """SQL ``cosp_side(diff_ops, 'old'|'new')``: one side of the redline, as on the redline page."""
-    if not diff_ops:
-        return None
-    left, right = sides(json.loads(diff_ops))
-    return str(left if which == "old" else right)
-
-
-SQLITE_MAX_LENGTH = 8_000_000  # bytes in one string or blob a query may build: zeroblob(100000000) is refused
-
-
-def bound_connection(conn: sqlite3.Connection) -> None:
-    """SQLite's own limits on every connection the site opens: a query cannot build a value of
-    100 MB (``select zeroblob(100000000)``) in the server's memory, whatever the SQL time limit."""
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
-    conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
-    conn.create_function("cosp_ref_ids", 1, ref_ids, deterministic=True)
-    conn.create_function("cosp_side", 2, _side, deterministic=True)
-
-
-def error_response(datasette, request, exception):
-    """Datasette's error page without its console traceback: a 404 is an ordinary answer (one
-    log line, no 160 lines of locals), and any other error one line naming the path."""
-    import sys
-
-    from datasette.utils import add_cors_headers
-    from datasette.utils.asgi import Response
-
-    async def inner():
-        status = getattr(exception, "status", 500)  # Base400 and DatasetteError carry theirs
-        if not isinstance(status, int):
-            status = 500
-        message = getattr(exception, "message", None) or (exception.args[0] if exception.args else str(exception))
-        print(f"cosp-tracker: {status} {request.path}: {type(exception).__name__}: {str(message)[:200]}",
-              file=sys.stderr, flush=True)
-        if status >= 500:
-            message = "Something went wrong on this page; the error is in the server's log."
-        info = {"ok": False, "error": str(message), "status": status, "title": None}
-        headers = {}
-        if datasette.cors:
-            add_cors_headers(headers)
-        if request.path.split("?")[0].endswith(".json"):
-            return Response.json(info, status=status, headers=headers)
-        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-        html = await template.render_async(dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(),
-                                                menu_links=lambda: [], base_url=datasette.setting("base_url"),
-                                                show_logout=False, crumb_items=lambda **kw: []))
-        return Response.html(html, status=status, headers=headers)
-
-    return inner
-
-
-def _opened(datasette) -> dict[str, tuple[int, int]]:
-    """Database name -> (device, inode) of the file it opened, kept on the instance."""
-    if not hasattr(datasette, "_cosp_opened"):
-        datasette._cosp_opened = {}
-    return datasette._cosp_opened
-
-
-@lru_cache(maxsize=1)
-def _fresh_database_class():
-    from datasette.database import Database
-
-    class FreshDatabase(Database):
-        """A Datasette database whose per-thread connections belong to it.  Datasette keeps them
-        in one thread-local keyed by database name, so a database re-added under its name would
-        go on reading the old file; here they go with the object (and are closed with it)."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._local = threading.local()
-
-        async def execute_fn(self, fn):
-            if self.ds.executor is None:
-                return await super().execute_fn(fn)
-
-            def in_thread():
-                conn = getattr(self._local, "conn", None)
-                if conn is None:
-                    conn = self.connect()
-                    self.ds._prepare_connection(conn, self.name)
-                    self._local.conn = conn
-                return fn(conn)
-
-            return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
-
-    return FreshDatabase
-
-
-def open_databases(datasette) -> None:
-    """Give every file database of the instance connections of its own (see FreshDatabase)."""
-    fresh = _fresh_database_class()
-    for name, db in list(datasette.databases.items()):
-        if db.path and not isinstance(db, fresh):
-            datasette.remove_database(name)
-            datasette.add_database(fresh(datasette, db.path, is_mutable=False), name=name)
-            info = os.stat(db.path)
-            _opened(datasette)[name] = (info.st_dev, info.st_ino)
-
-
-def reopen_if_rebuilt(datasette) -> Optional[str]:
-    """Serve the new database after a rebuild: ``cosp build`` replaces the file (a new inode)
-    and an open SQLite connection keeps reading the old one, so when the path names another
-    file than the one opened, the database is replaced by one on the new file (its
-    connections, counts and caches start afresh).  A stat per request; returns the name of a
-    database it reopened."""
-    for name, db in list(datasette.databases.items()):
-        if not db.path:
-            continue
-        try:
-            info = os.stat(db.path)
-        except OSError:  # between two builds' renames, or removed: keep serving what is open
-            continue
-        now = (info.st_dev, info.st_ino)
-        if _opened(datasette).setdefault(name, now) != now:
-            datasette.remove_database(name)
-            datasette.add_database(_fresh_database_class()(datasette, db.path, is_mutable=False), name=name)
-            _opened(datasette)[name] = now
-            return name
-    return None

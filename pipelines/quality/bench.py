@@ -317,7 +317,7 @@ def run_bench(paths: Iterable[Path], repeat: int = 3, echo: Callable[[str], None
             if not paths:
                 from pipelines.quality.bench_build import build_lines
 
-                more, more_ratios = build_lines(echo)
+                more, more_ratios = build_lines(echo, repeat=repeat)
                 lines += more
                 ratios += more_ratios
         if pdfs:

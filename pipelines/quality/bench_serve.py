@@ -26,17 +26,23 @@ GOAL_MS = 100.0
 
 def _urls(db, db_path: Path) -> list[str]:
     from pipelines.database.schema import DERIVED
+    from pipelines.publish.pagekit import entity_url
     from pipelines.publish.serve import EXAMPLE_PARAMS, database_metadata
 
     name = Path(db_path).stem
     doc = db.execute("select id from documents order by id limit 1").fetchone()[0]
     thread = db.execute("select thread from mandates group by thread order by count(*) desc limit 1").fetchone()[0]
     versions = [r[0] for r in db.execute("select id from guideline_versions order by chain, position limit 2")]
+    named = {kind: db.execute("select entity from mentions where entity_type = ? group by entity "
+                              "order by count(*) desc, entity limit 1", [kind]).fetchone()
+             for kind in ("organisation", "country", "regional_group")}  # the most named: the longest pages
     urls = ["/", f"/{name}", f"/{name}/paragraphs", f"/{name}/mandates", f"/{name}/references?kind=cosp_resolution",
             "/-/cosp/resolution?id=7/1", "/-/cosp/documents", "/-/cosp/addressee", "/-/cosp/threads",
             "/-/cosp/addressee?name=the+Secretariat", "/-/cosp/network?name=Egmont+Group+of+Financial+Intelligence+Units",
             f"/-/cosp/document/{tilde_encode(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
-            f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure"]
+            f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure",
+            "/-/cosp/country", "/-/cosp/organisation"]
+    urls += [entity_url(kind, found[0]) for kind, found in named.items() if found]
     urls += [f"/{name}/{table}" for table in DERIVED]
     for q in database_metadata()["queries"]:
         params = dict(EXAMPLE_PARAMS[q])

@@ -1,0 +1,137 @@
+"""What the Datasette plugin's hooks do besides pages: each connection's limits and SQL
+functions, the error page, and serving a rebuilt database file.
+
+Kept apart from the pages (``site.py``, ``entities.py``): these touch the server, not the data."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import threading
+from functools import lru_cache
+from typing import Optional
+
+from pipelines.guidelines.redline import sides
+from pipelines.publish.search import fts_query, ref_ids
+
+SQLITE_MAX_LENGTH = 8_000_000  # bytes in one string or blob a query may build: zeroblob(100000000) is refused
+
+
+def bound_connection(conn: sqlite3.Connection) -> None:
+    """SQLite's own limits on every connection the site opens: a query cannot build a value of
+    100 MB (``select zeroblob(100000000)``) in the server's memory, whatever the SQL time limit."""
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+    conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
+    conn.create_function("cosp_ref_ids", 1, ref_ids, deterministic=True)
+    conn.create_function("cosp_side", 2, _side, deterministic=True)
+
+
+def error_response(datasette, request, exception):
+    """Datasette's error page without its console traceback: a 404 is an ordinary answer (one
+    log line, no 160 lines of locals), and any other error one line naming the path."""
+    import sys
+
+    from datasette.utils import add_cors_headers
+    from datasette.utils.asgi import Response
+
+    async def inner():
+        status = getattr(exception, "status", 500)  # Base400 and DatasetteError carry theirs
+        if not isinstance(status, int):
+            status = 500
+        message = getattr(exception, "message", None) or (exception.args[0] if exception.args else str(exception))
+        print(f"cosp-tracker: {status} {request.path}: {type(exception).__name__}: {str(message)[:200]}",
+              file=sys.stderr, flush=True)
+        if status >= 500:
+            message = "Something went wrong on this page; the error is in the server's log."
+        info = {"ok": False, "error": str(message), "status": status, "title": None}
+        headers = {}
+        if datasette.cors:
+            add_cors_headers(headers)
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json(info, status=status, headers=headers)
+        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+        html = await template.render_async(dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(),
+                                                menu_links=lambda: [], base_url=datasette.setting("base_url"),
+                                                show_logout=False, crumb_items=lambda **kw: []))
+        return Response.html(html, status=status, headers=headers)
+
+    return inner
+
+
+def _opened(datasette) -> dict[str, tuple[int, int]]:
+    """Database name -> (device, inode) of the file it opened, kept on the instance."""
+    if not hasattr(datasette, "_cosp_opened"):
+        datasette._cosp_opened = {}
+    return datasette._cosp_opened
+
+
+@lru_cache(maxsize=1)
+def _fresh_database_class():
+    from datasette.database import Database
+
+    class FreshDatabase(Database):
+        """A Datasette database whose per-thread connections belong to it.  Datasette keeps them
+        in one thread-local keyed by database name, so a database re-added under its name would
+        go on reading the old file; here they go with the object (and are closed with it)."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._local = threading.local()
+
+        async def execute_fn(self, fn):
+            if self.ds.executor is None:
+                return await super().execute_fn(fn)
+
+            def in_thread():
+                conn = getattr(self._local, "conn", None)
+                if conn is None:
+                    conn = self.connect()
+                    self.ds._prepare_connection(conn, self.name)
+                    self._local.conn = conn
+                return fn(conn)
+
+            return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+
+    return FreshDatabase
+
+
+def open_databases(datasette) -> None:
+    """Give every file database of the instance connections of its own (see FreshDatabase)."""
+    fresh = _fresh_database_class()
+    for name, db in list(datasette.databases.items()):
+        if db.path and not isinstance(db, fresh):
+            datasette.remove_database(name)
+            datasette.add_database(fresh(datasette, db.path, is_mutable=False), name=name)
+            info = os.stat(db.path)
+            _opened(datasette)[name] = (info.st_dev, info.st_ino)
+
+
+def reopen_if_rebuilt(datasette) -> Optional[str]:
+    """Serve the new database after a rebuild: ``cosp build`` replaces the file (a new inode)
+    and an open SQLite connection keeps reading the old one, so when the path names another
+    file than the one opened, the database is replaced by one on the new file (its
+    connections, counts and caches start afresh).  A stat per request; returns the name of a
+    database it reopened."""
+    for name, db in list(datasette.databases.items()):
+        if not db.path:
+            continue
+        try:
+            info = os.stat(db.path)
+        except OSError:  # between two builds' renames, or removed: keep serving what is open
+            continue
+        now = (info.st_dev, info.st_ino)
+        if _opened(datasette).setdefault(name, now) != now:
+            datasette.remove_database(name)
+            datasette.add_database(_fresh_database_class()(datasette, db.path, is_mutable=False), name=name)
+            _opened(datasette)[name] = now
+            return name
+    return None
+
+
+def _side(diff_ops: Optional[str], which: str) -> Optional[str]:
+    """SQL ``cosp_side(diff_ops, 'old'|'new')``: one side of the redline, as on the redline page."""
+    if not diff_ops:
+        return None
+    left, right = sides(json.loads(diff_ops))
+    return str(left if which == "old" else right)
