@@ -38,7 +38,8 @@ _GUIDE_HEAD = re.compile(_LAYOUT["guideline_heading"])
 _ROMAN = re.compile(_LAYOUT["roman_heading"])
 _LETTER = re.compile(_LAYOUT["letter_heading"])
 _ANNEX = re.compile(_LAYOUT["annex_heading"])
-_INLINE_ITEM = re.compile(r"(?:(?<=^)|(?<=[:;]\s)|(?<=;\sand\s)|(?<=;\sor\s)|(?<=\s))\(([a-z])\)\s")
+# "(a) " at the start or after a space (": (a)", "; and (b)" too): the "(" first, so re jumps to it
+_INLINE_ITEM = re.compile(r"\((?<!\S\()([a-z])\)\s")
 
 
 def heading_like(text: str) -> bool:

@@ -322,6 +322,11 @@ def test_documents_are_listed_and_reachable_by_symbol_and_the_home_page_names_th
     ("/cosp/references?kind=cosp_resolution", "/-/cosp/document/000_de38badff640f652.txt#p-"),  # a cite
     ("/cosp/documents", 'href="/-/cosp/document/000_de38badff640f652.txt"'),
     ("/cosp/mandates", "/-/cosp/mandate?thread="),
+    ("/cosp/network_mentions_by_document?network=Egmont", 'href="/-/cosp/network?name=Egmont+Group'),  # canned
+    ("/cosp/mandates_addressed_to?addressee=Secretariat", 'href="/-/cosp/addressee?name=the+Secretariat"'),
+    ("/cosp/documents_citing?id=7%2F1", 'href="/-/cosp/resolution?id=7/1"'),
+    ("/cosp/figure_time_series?subject=", 'href="/-/cosp/document/'),  # each document stating the figure
+    ("/cosp/citation_graph", "#p-"),  # each paragraph citing
 ])
 def test_table_rows_link_to_the_pages_of_what_they_name(site, url, link):
     ds, _ = site

@@ -110,3 +110,30 @@ def test_web_page_chrome_around_the_document_is_dropped():
 def test_clean_text_is_left_alone():
     text = "Distr.: General\n5 April 2018\n\nI. Introduction\n\n1. A clean paragraph, as converted.\n"
     assert parse(text).format == "text"
+
+
+@pytest.mark.parametrize("raw, symbol", [
+    ("CAC/COSP/2019/5 2/14\n\n1. Text of the page.\n", "CAC/COSP/2019/5"),  # at a line's start
+    ("text of the page CAC/COSP/2019/5 2/14 more text", "CAC/COSP/2019/5"),  # inline, after a space
+    ("2/14 CAC/COSP/2019/5\nText", "CAC/COSP/2019/5"),  # the page number first
+    ("1. As in document XCAC/COSP/2019/5 2/14 of", None),  # glued to a word: no header
+    ("A/RES/74/276\nText\nA/RES/74/276\n", "A/RES/74/276"),  # alone on a line, on two pages
+    ("A/RES/74/276\nText once\n", None),  # alone once: a front page prints its symbol once too
+])
+def test_a_running_header_names_the_document(raw, symbol):
+    from extract.readers.noise import running_symbol
+
+    assert running_symbol(raw) == symbol
+
+
+@pytest.mark.parametrize("line, noisy", [
+    ("The Secretariat 19-09617 (E) 031019 circulated it.", True),  # a job number without its "V."
+    ("as in document A/19-09617 (E) of", False),  # after a slash: part of a symbol, not a job number
+    ("Contents . . . . . . . 4", False),  # one dot leader is a table of contents line, not damage
+    ("The open -ended working group met.", True),
+    ("The open-ended working group met.", False),
+])
+def test_damage_is_told_from_clean_text_line_by_line(line, noisy):
+    from extract.readers.noise import looks_noisy
+
+    assert looks_noisy("I. Introduction\n\n" + line + "\n\n1. A clean paragraph of text.\n") is noisy

@@ -11,6 +11,7 @@ from extract.readers.noise import denoise, looks_noisy, running_symbol
 from models.source import Source, assign_offsets
 
 _CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
+_CONTROL_BYTES = bytes(sorted(_CONTROL - {0}))  # NUL bytes are counted and removed on their own
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -47,7 +48,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
         return unicodedata.normalize("NFC", text), warnings
     sample = data[:65536]
-    controls = sum(1 for b in sample if b in _CONTROL and b != 0)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
     if controls > max(8, len(sample) // 50):
         raise ReadError(
             "the file looks binary, not text",

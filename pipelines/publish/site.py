@@ -31,7 +31,7 @@ SYMBOL_COLUMNS = {"symbol", "agenda_symbol", "cited", "ref_id"}
 # (table, column) -> the kind of entity the cell names, whose page it links to.
 _ENTITY_CELLS = {("networks", "name"): "network", ("network_facts", "network"): "network",
                  ("replies", "iso3"): "country", ("countries", "regional_group"): "regional_group",
-                 ("replies", "regional_group"): "regional_group", ("mentions_by_country", "iso3"): "country"}
+                 ("replies", "regional_group"): "regional_group", (None, "network"): "network"}
 # The registries' cells that link to the thing's page, and the key column naming it.
 _REGISTRY_CELLS = {("networks", "mentions"): ("network", "name"), ("organisations", "mentions"): ("organisation", "name"),
                    ("countries", "name"): ("country", "iso3")}
@@ -76,7 +76,7 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
     if column == "snippet":
         escaped = html.escape(value).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
         return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
-    if (column == "resolution" or (column == "ref_id" and table == "references")
+    if (column == "resolution" or (column == "ref_id" and table in ("references", None))
             or (column == "id" and table == "resolutions")) and _RESOLUTION_ID.match(value):
         return Markup(f'<a href="{resolution_url(value)}">{html.escape(value)}</a>')
     if column == "document" and table not in ("documents",):
@@ -88,14 +88,25 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
         kind = row["entity_type"]
     if kind is not None:  # a named thing links to its page
         return Markup(f'<a href="{html.escape(entity_url(kind, value))}">{html.escape(value)}</a>')
-    if column == "addressee_key" and table == "mandates":
+    if column == "addressee_key" and table in ("mandates", None):
         return Markup(f'<a href="{html.escape(addressee_url(value))}">{html.escape(value)}</a>')
+    if column == "documents" and table in ("figure_series", None) and re.fullmatch(r"[^,\s]+(,[^,\s]+)*", value):
+        return _listed(value.split(","), document_url)  # the documents stating a figure
+    if column == "paragraphs" and "document" in keys and isinstance(row["document"], str):
+        return _listed(value.split(","), lambda at: document_url(row["document"], at))  # where a document cites
     if column == "paragraph" and table is None and "#" in value:  # a search result's "document#address"
         doc, at = value.split("#", 1)
         return Markup(f'<a href="{html.escape(document_url(doc, at))}">{html.escape(value)}</a>')
     if column == "thread" and table in ("mandates", "mandate_threads", None):
         return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
     return None
+
+
+def _listed(values: list[str], url, limit: int = 50) -> Markup:
+    """A cell listing several things, each linked (the first ``limit``, then how many more)."""
+    links = ", ".join(f'<a href="{html.escape(url(v))}">{html.escape(v)}</a>' for v in values[:limit])
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return Markup(links + more)
 
 
 _GUIDELINE_HEADING = re.compile(r"^Draft guideline (\d+)\b")
