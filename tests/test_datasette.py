@@ -489,3 +489,11 @@ def test_a_country_page_says_which_replies_it_sent_and_its_group(site):
     silent = db.execute("select iso3 from countries where iso3 not in (select entity from mentions "
                         "where entity_type = 'country') limit 1").fetchone()[0]
     assert "No document in this database names it" in get(ds, f"/-/cosp/country?name={silent}").text
+
+
+def test_the_server_keeps_its_start_up_objects_out_of_the_garbage_collector(site):
+    import gc
+
+    ds, _ = site
+    get(ds, "/")  # the first request runs the startup hooks
+    assert gc.get_freeze_count() > 10_000  # frozen: the collector's full sweeps skip them

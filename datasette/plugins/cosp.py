@@ -15,6 +15,11 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
+def startup(datasette):
+    hooks.settle_heap()
+
+
+@hookimpl
 def prepare_connection(conn):
     hooks.bound_connection(conn)
 

@@ -5,6 +5,7 @@ Kept apart from the pages (``site.py``, ``entities.py``): these touch the server
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import sqlite3
@@ -16,6 +17,16 @@ from pipelines.guidelines.redline import sides
 from pipelines.publish.search import fts_query, ref_ids
 
 SQLITE_MAX_LENGTH = 8_000_000  # bytes in one string or blob a query may build: zeroblob(100000000) is refused
+
+
+def settle_heap() -> None:
+    """Once the server has imported everything (Datasette, its plugins, numpy through pint):
+    keep those objects out of the garbage collector's sweeps.  A full collection walked the
+    ~95,000 start-up objects every dozen page renders and made that request 70-90 ms slower
+    (the seeds' ``mandates`` page: p50 55 ms, p95 150 ms); frozen, a sweep sees only what the
+    requests made.  (``gc.freeze`` is the standard library's tool for exactly this.)"""
+    gc.collect()
+    gc.freeze()
 
 
 def bound_connection(conn: sqlite3.Connection) -> None:
