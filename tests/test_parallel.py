@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -30,12 +33,33 @@ def _fails() -> None:
     raise ValueError("a bug in the computation")
 
 
+def _fresh(expr: str) -> str:
+    """``expr`` printed by a new interpreter: single-threaded, as ``cosp build`` is (tests before
+    this one leave threads in the test process, and an Aside does not fork a process with threads)."""
+    code = f"import os; from tests.test_parallel import workers, _where, _only_here; print({expr})"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1]).stdout.strip()
+
+
 def test_an_aside_computation_runs_in_another_process():
-    assert workers.Aside(_where).result() not in (PARENT, None)
+    assert _fresh("workers.Aside(_where).result() not in (os.getpid(), None)") == "True"
+
+
+def test_a_process_running_threads_is_not_forked_for_an_aside():
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert workers.Aside(_where).result() == PARENT
+    finally:
+        stop.set()
+        t.join()
 
 
 def test_an_aside_child_that_dies_is_computed_again_here():
-    assert workers.Aside(_only_here).result() == "computed in the parent"
+    assert _fresh("workers.Aside(_only_here).result()") == "computed in the parent"
 
 
 def test_an_aside_computation_that_fails_fails_here_too():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import resource
+import threading
 import time
 from collections import deque
 from multiprocessing.connection import wait
@@ -84,10 +85,15 @@ class Aside:
     For the corpus stage's pure computations (guideline alignment, lineage): the child reads
     the parent's objects as they are at the fork, nothing is pickled but the result, and the
     result is what the same call would return in the parent, so a build's bytes do not depend
-    on where it ran.  If the child fails in any way, ``result()`` computes it here instead."""
+    on where it ran.  If the child fails in any way, ``result()`` computes it here instead; a
+    process running threads (a Dask client) is not forked at all, since a fork copies the
+    locks other threads hold, and ``result()`` computes it here too."""
 
     def __init__(self, fn: Callable, *args):
         self.fn, self.args = fn, args
+        self.conn = self.proc = None
+        if threading.active_count() > 1:
+            return
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
         self.proc = ctx.Process(target=self._child, args=(child,), daemon=True)
@@ -102,6 +108,8 @@ class Aside:
             conn.send(_Failed())
 
     def result(self):
+        if self.proc is None:
+            return self.fn(*self.args)
         try:
             value = self.conn.recv()
         except (EOFError, OSError):

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import subprocess
-import threading
 from dataclasses import asdict
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -54,8 +53,7 @@ def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry],
     (``linked_rows``), run in a second process when there are cores for it (``jobs`` > 1),
     while this one writes the SQL-made tables; the writes come in the same order either way,
     so the database's bytes do not depend on ``jobs``."""
-    # forked only from a single-threaded process (a Dask client runs threads: a fork could copy a held lock)
-    aside = Aside(linked_rows, entries, cache_dir) if jobs > 1 and threading.active_count() == 1 else None
+    aside = Aside(linked_rows, entries, cache_dir) if jobs > 1 else None
     insert_rows(db, "ingest_errors", [asdict(e) for e in errors])
     write_resolutions(db, entries)
     count_registries(db)
@@ -203,14 +201,17 @@ def aligned(old, new, cache_dir: Optional[Path] = None) -> tuple[list, list]:
 _ALIGNED: dict[str, tuple] = {}
 
 
+GUIDELINE_TABLES = ("guideline_versions", "guideline_paragraphs", "guideline_alignment", "guideline_title_changes")
+
+
 def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = None) -> dict[str, list[dict]]:
     """Every guideline set in the corpus, its versions chained by date, each step aligned."""
-    versions, paragraphs, links, titles = [], [], [], []
     docs = {e.file: e for e in entries if e.guidelines}
     if not docs:
-        return dict(guideline_versions=versions, guideline_paragraphs=paragraphs, guideline_alignment=links,
-                    guideline_title_changes=titles)
+        return {table: [] for table in GUIDELINE_TABLES}
     from pipelines.guidelines.align import chains
+
+    versions, paragraphs, links, titles = [], [], [], []
 
     for c, chain in enumerate(chains([e.guidelines for e in docs.values()]), start=1):
         for pos, v in enumerate(chain):
@@ -239,8 +240,7 @@ def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = Non
                             from_title=t.from_title, to_title=t.to_title, direction=t.direction,
                             qualifiers_added="; ".join(t.qualifiers_added), changes=t.changes,
                             diff_html=t.diff_html) for t in changed]
-    return dict(guideline_versions=versions, guideline_paragraphs=paragraphs, guideline_alignment=links,
-                guideline_title_changes=titles)
+    return dict(zip(GUIDELINE_TABLES, (versions, paragraphs, links, titles)))
 
 
 def write_registries(db: sqlite_utils.Database) -> None:

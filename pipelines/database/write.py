@@ -173,8 +173,11 @@ class Prepared:
 
 
 def prepare(doc: ParsedDocument, path) -> Prepared:
-    rows = {table: columnar(table_rows) for table, table_rows in document_rows(doc).items() if table_rows}
-    return Prepared(doc.file, rows, entry_of(doc, path), list(doc.input_warnings))
+    return Prepared(doc.file, _columnar_rows(doc), entry_of(doc, path), list(doc.input_warnings))
+
+
+def _columnar_rows(doc: ParsedDocument) -> dict[str, tuple[list[str], list[tuple]]]:
+    return {table: columnar(table_rows) for table, table_rows in document_rows(doc).items() if table_rows}
 
 
 def write_rows(db: sqlite_utils.Database, rows: dict[str, tuple[list[str], list[tuple]]]) -> None:
@@ -183,8 +186,7 @@ def write_rows(db: sqlite_utils.Database, rows: dict[str, tuple[list[str], list[
 
 
 def write_document(db: sqlite_utils.Database, doc: ParsedDocument) -> None:
-    for table, table_rows in document_rows(doc).items():
-        insert_rows(db, table, table_rows, replace=table != "references")
+    write_rows(db, _columnar_rows(doc))
 
 
 def delete_documents(db: sqlite_utils.Database, ids: list[str]) -> None:

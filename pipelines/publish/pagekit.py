@@ -70,10 +70,6 @@ def entity_url(kind: str, name: Optional[str] = None) -> str:
     return f"{path}?{urlencode({'name': name})}" if name else path
 
 
-def network_url(name: str) -> str:
-    return entity_url("network", name)
-
-
 def redline_url(from_version: str, to_version: str, shifts: bool = False) -> str:
     return f"/-/cosp/redline?{urlencode({'from': from_version, 'to': to_version})}" + ("&shifts=1" if shifts else "")
 

@@ -45,11 +45,6 @@ def _new_document(folder: Path, n: int = 0) -> None:
         f"{time.time()}.\n", encoding="utf-8")
 
 
-def _best(runs: list[tuple[float, float]]) -> tuple[float, float]:
-    """The fastest run (with its peak memory): what the machine can do, noise aside."""
-    return min(runs)
-
-
 def build_lines(echo: Callable[[str], None] = print, copies: int = 50,
                 repeat: int = 3) -> tuple[list[str], list[str]]:
     """Each build ``repeat`` times, the best kept (as every ``cosp bench`` figure); the full
@@ -66,7 +61,7 @@ def build_lines(echo: Callable[[str], None] = print, copies: int = 50,
             runs_all.append(cosp_build([str(corpus), "--db", str(tmp / f"all{i}.db")], tmp / f"cache-all{i}"))
             runs_one.append(cosp_build([str(corpus), "--db", str(tmp / f"one{i}.db"), "--jobs", "1"],
                                        tmp / f"cache-one{i}"))
-        (t_all, m_all), (t_one, m_one) = _best(runs_all), _best(runs_one)
+        (t_all, m_all), (t_one, m_one) = min(runs_all), min(runs_one)  # the fastest, with its peak
         db, cache = tmp / "all0.db", tmp / "cache-all0"
         t_same, _ = cosp_build([str(corpus), "--db", str(db)], cache)
         shutil.copyfile(db, tmp / "before.db")
@@ -76,7 +71,7 @@ def build_lines(echo: Callable[[str], None] = print, copies: int = 50,
             shutil.copyfile(tmp / "before.db", db)
             _new_document(corpus, i)
             runs_inc.append(cosp_build([str(corpus), "--db", str(db)], cache))
-        t_inc, m_inc = _best(runs_inc)
+        t_inc, m_inc = min(runs_inc)
         t_forced, _ = cosp_build([str(corpus), "--db", str(db), "--force"], cache)
         lines += [f"build, {n} documents, all cores ({os.cpu_count()}): {t_all:.2f} s  peak {m_all:.0f} MB",
                   f"build, {n} documents, one core: {t_one:.2f} s  peak {m_one:.0f} MB",
