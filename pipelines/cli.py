@@ -256,13 +256,19 @@ def align(old, new, db_path, as_json, html_path):
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--no-response-cache", is_flag=True, help="Render every request (pages are otherwise kept until a rebuild).")
-def serve(db_path, port, host, no_response_cache):
+@click.option("--allowed-host", "allowed", multiple=True, metavar="NAME",
+              help="A Host the server answers to besides 127.0.0.1/localhost at its port (e.g. the name a proxy "
+                   "serves it under: cosp.example.org); repeat for more, '*' for any.")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Server processes sharing the port (default: one per core, at most 2).")
+def serve(db_path, port, host, no_response_cache, allowed, workers):
     """Serve a built database with Datasette (immutable, read-only); a rebuild is picked up."""
-    from pipelines.publish.serve import serve as run_serve
+    from pipelines.publish.serve import default_workers, serve as run_serve
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `cosp build --db {db_path}` first")
-    run_serve(db_path, host=host, port=port, cache=not no_response_cache)
+    run_serve(db_path, host=host, port=port, cache=not no_response_cache, allowed=allowed,
+              workers=workers or default_workers())
 
 
 def main():  # pragma: no cover

@@ -14,9 +14,11 @@ from functools import lru_cache
 from typing import Optional
 
 from pipelines.guidelines.redline import sides
+from pipelines.publish.guard import SQLITE_HEAP_LIMIT, BoundedConnection
 from pipelines.publish.search import fts_query, ref_ids
 
 SQLITE_MAX_LENGTH = 8_000_000  # bytes in one string or blob a query may build: zeroblob(100000000) is refused
+SQLITE_MAX_COLUMNS = 100  # columns in a result: the widest table has 29
 
 
 def settle_heap() -> None:
@@ -33,6 +35,8 @@ def bound_connection(conn: sqlite3.Connection) -> None:
     """SQLite's own limits on every connection the site opens: a query cannot build a value of
     100 MB (``select zeroblob(100000000)``) in the server's memory, whatever the SQL time limit."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, SQLITE_MAX_COLUMNS)
+    conn.execute(f"PRAGMA hard_heap_limit = {SQLITE_HEAP_LIMIT}")  # the whole process's SQLite heap
     conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
     conn.create_function("cosp_ref_ids", 1, ref_ids, deterministic=True)
     conn.create_function("cosp_side", 2, _side, deterministic=True)
@@ -51,6 +55,9 @@ def error_response(datasette, request, exception):
         if not isinstance(status, int):
             status = 500
         message = getattr(exception, "message", None) or (exception.args[0] if exception.args else str(exception))
+        if status == 500 and _bad_parameters(request, exception, str(message)):
+            status = 400
+            message = f"this page could not use its parameters ({str(message)[:200]}): correct or remove them"
         print(f"cosp-tracker: {status} {request.path}: {type(exception).__name__}: {str(message)[:200]}",
               file=sys.stderr, flush=True)
         if status >= 500:
@@ -68,6 +75,21 @@ def error_response(datasette, request, exception):
         return Response.html(html, status=status, headers=headers)
 
     return inner
+
+
+# What Datasette's own views raise when a query-string parameter is not what they expect
+# (``_through=x`` is parsed as JSON, ``_timelimit=abc`` as an int, ``_sort=nonexistent`` is a
+# DatasetteError that defaults to 500): the visitor's mistake, answered 400 with the reason.
+PARAMETER_ERRORS = (ValueError, KeyError, TypeError, IndexError, OverflowError, sqlite3.ProgrammingError)
+
+
+def _bad_parameters(request, exception: BaseException, message: str) -> bool:
+    """A 500 that the request's parameters caused: only a request that has parameters, and
+    only errors of parsing and looking values up (a page without parameters that fails is a
+    server bug and stays a 500)."""
+    if not request.query_string:
+        return False
+    return isinstance(exception, PARAMETER_ERRORS) or message.startswith("Cannot sort table by")
 
 
 def _opened(datasette) -> dict[str, tuple[int, int]]:
@@ -89,6 +111,16 @@ def _fresh_database_class():
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._local = threading.local()
+
+        def connect(self, write=False):
+            """Datasette's read-only connection to the immutable file, with cursors that count
+            the bytes a query returns (``guard.BoundedCursor``)."""
+            if write or not self.path:
+                return super().connect(write)
+            conn = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True, check_same_thread=False,
+                                   factory=BoundedConnection)
+            self._all_file_connections.append(conn)
+            return conn
 
         async def execute_fn(self, fn):
             if self.ds.executor is None:

@@ -2,8 +2,9 @@
 
 The published database is immutable between builds, so a page answered once is the same
 page until the file is replaced: ``cosp serve`` keeps recent answers (an LRU bounded in
-entries and bytes) keyed by the database file's identity (device and inode), the path and
-the query string.  A rebuild gives a new inode, hence new keys: nothing stale is served.
+entries and bytes) keyed by the database file's identity (device and inode), the host, the
+path and the query string (Datasette writes absolute links from the ``Host`` header, so a page
+is the same only for the same host; ``guard.HostGuard`` refuses unknown hosts before this).  A rebuild gives a new inode, hence new keys: nothing stale is served.
 Only anonymous GETs answered 200 without a ``Set-Cookie`` are kept, so no user's or
 session's response is ever given to another.  This is what a CDN or Varnish in front of
 Datasette would do; it is built in so a single ``cosp serve`` holds up under load
@@ -52,7 +53,8 @@ class ResponseCache:
         if not self._cacheable_request(scope):
             await self.app(scope, receive, send)
             return
-        key = (self._identity(), scope.get("path"), scope.get("query_string", b""))
+        host = next((v for k, v in scope.get("headers", []) if k.lower() == b"host"), b"")
+        key = (self._identity(), host, scope.get("path"), scope.get("query_string", b""))
         if key not in self.entries and key in self.pending:  # one render for many callers of a new page
             await self.pending[key].wait()
         hit = self.entries.get(key)
