@@ -98,6 +98,9 @@ class FrontPage:
     adopted: Optional[str] = None  # ISO date of "on 17 December 2018" printed with the document type
 
 
+_NON_SPACE = re.compile(r"\S")
+
+
 class _Block:
     """One front unit's printed lines as a string, with a map back to document offsets."""
 
@@ -110,6 +113,8 @@ class _Block:
             pieces.append(text[s:e])
             pos += e - s + 1
         self.text = "\n".join(pieces)
+        first = _NON_SPACE.search(self.text)
+        self.first = first.start() if first else len(self.text)
 
     def doc(self, i: int) -> int:
         for pos, start in reversed(self.parts):
@@ -118,7 +123,12 @@ class _Block:
         return self.parts[0][1]
 
     def line_start(self, i: int) -> bool:
-        return i == 0 or self.text[i - 1] == "\n" or not self.text[:i].strip()
+        return i == 0 or self.text[i - 1] == "\n" or i <= self.first
+
+    def blank(self, a: int, b: int) -> bool:
+        """Whether text[a:b] is all whitespace (without copying it: a hostile front block is long)."""
+        found = _NON_SPACE.search(self.text, a, b)
+        return found is None
 
 
 def _tokens(block: _Block) -> list[_Token]:
@@ -137,7 +147,7 @@ def _tokens(block: _Block) -> list[_Token]:
         if start < last_end:
             continue
         base = kind.split(":")[0]
-        if base in _ANCHORED and not (block.line_start(start) or not text[last_end:start].strip()):
+        if base in _ANCHORED and not (block.line_start(start) or block.blank(last_end, start)):
             continue
         accepted.append((start, m.end(), kind, m))
         last_end = m.end()

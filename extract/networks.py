@@ -31,7 +31,7 @@ FUZZY_MIN = 85.0
 FUZZY_MARGIN = 4.0
 _HEADS = r"(?:Network|Networks|Platform|Partners|Group|Association|Initiative|Parties|Offices|Authorities)"
 _CANDIDATE = re.compile(
-    rf"\b(?:[A-Z][\w/'’-]*\s+(?:(?:of|for|on|in|and|against|the|to)\s+)*)*?{_HEADS}"
+    rf"\b(?:[A-Z][\w/'’-]{{0,40}}\s+(?:(?:of|for|on|in|and|against|the|to)\s+){{0,3}}){{0,12}}?{_HEADS}"
     rf"(?:\s+(?:of|for|on|against|in)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+(?:the\s+)?)?[A-Z][\w-]*)*)?")
 GENERIC = re.compile(rf"^(?:[Tt]he\s+)?(?:[A-Z][a-z]+\s+)?{_HEADS}$")
 

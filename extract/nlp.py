@@ -19,11 +19,19 @@ INSTRUMENT_RE = re.compile(_RULES["instrument"])
 _WHOLE = re.compile(rf"^(?:{_RULES['symbol']}|{_RULES['instrument']})$")
 
 _LAST: dict = {}
+# spaCy's tokenizer strips prefixes and suffixes from a word one character at a time, matching
+# its suffix pattern against the rest of the word each time: quadratic in the word's length
+# (20,000 ``>`` without a space took 34 s).  A run of 400 characters without a space is no
+# word of a UN document (the longest symbols and links are under 200): it is one token.
+LONG_RUN = re.compile(r"\S{400,}")
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> spacy.Language:
     nlp = spacy.blank("en")
+    # spaCy refuses texts over a million characters to protect its parser's memory; this
+    # pipeline only tokenizes, linearly, and a document's size is bounded where it is read.
+    nlp.max_length = 100_000_000
     original = nlp.tokenizer.token_match
     nlp.tokenizer.token_match = (lambda s: _WHOLE.match(s) or (original(s) if original else None))
     return nlp
@@ -38,5 +46,22 @@ def unit_docs(doc) -> list[tuple[object, Doc]]:
     if _LAST.get("doc") is not doc:
         units = doc.units()
         _LAST.clear()
-        _LAST.update(doc=doc, pairs=list(zip(units, get_nlp().pipe(u.text for u in units))))
+        nlp = get_nlp()
+        _LAST.update(doc=doc, pairs=[(u, tokens(nlp, u.text)) for u in units])
     return _LAST["pairs"]
+
+
+def tokens(nlp: spacy.Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, in time linear in the text: runs of ``LONG_RUN`` are single
+    tokens, the text between them is tokenized as usual (offsets are the text's own)."""
+    if len(text) < 400 or not LONG_RUN.search(text):
+        return nlp.make_doc(text)
+    parts, pos = [], 0
+    for m in LONG_RUN.finditer(text):
+        if m.start() > pos:
+            parts.append(nlp.make_doc(text[pos:m.start()]))
+        parts.append(Doc(nlp.vocab, words=[m.group()], spaces=[False]))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(nlp.make_doc(text[pos:]))
+    return Doc.from_docs(parts, ensure_whitespace=False)

@@ -68,9 +68,14 @@ def _anchors() -> Optional[tuple[str, ...]]:
     return tuple(w for w in words if not any(o != w and o in w for o in words))  # "resolution" covers "resolutions"
 
 
+SENTENCE_REACH = 1500  # characters looked back for a sentence's start: a unit's length must not multiply the work
+
+
 def _sentence_before(text: str, pos: int) -> str:
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
-    return text[starts[-1] if starts else 0:pos]
+    """The sentence up to ``pos`` (at most ``SENTENCE_REACH`` characters of it: an issuer is named near)."""
+    lo = max(0, pos - SENTENCE_REACH)
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, lo, pos)]
+    return text[starts[-1] if starts else lo:pos]
 
 
 def _issuer(text: str, pos: int, end: Optional[int] = None) -> Optional[dict]:

@@ -15,13 +15,24 @@ _SPLIT = re.compile(_END)
 _SPLIT_ITEMS = re.compile(_END + r"|(?<=[.;:])\s+(?=\()")
 
 
+# The extractors look back over a sentence from each verb or reference in it: a "sentence" of a
+# hostile or misread input (a megabyte without a full stop) would make that quadratic.  Real
+# sentences, long preambular paragraphs included, stay under 2,000 characters; longer runs are
+# cut at a space every MAX_SENTENCE characters.
+MAX_SENTENCE = 4000
+
+
 def sentences(text: str, split_items: bool = False) -> list[tuple[int, str]]:
     """(offset, sentence) pairs covering the text in order."""
     out, pos = [], 0
     for part in (_SPLIT_ITEMS if split_items else _SPLIT).split(text):
         i = text.find(part, pos)
-        out.append((i, part))
         pos = i + len(part)
+        while len(part) > MAX_SENTENCE:
+            cut = part.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE) + 1 or MAX_SENTENCE
+            out.append((i, part[:cut]))
+            i, part = i + cut, part[cut:]
+        out.append((i, part))
     return out
 
 

@@ -68,4 +68,5 @@ class DocumentEntry:
     sightings: list[Sighting] = field(default_factory=list)
     guidelines: Optional[GuidelineVersion] = None
     warnings: list[str] = field(default_factory=list)  # the parser's, before the corpus adds its own
+    input_warnings: list[str] = field(default_factory=list)  # what the reader repaired: recorded at every build
     path: str = ""  # where it was read from (to read it again if the corpus changes its symbol)

@@ -8,6 +8,7 @@ slices of the normalized text were joined to make ``text``.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
@@ -58,16 +59,23 @@ class Unit:
     resolution: Optional[str] = None  # the key of the resolution text the unit belongs to (models.resolutions)
 
     def doc_offset(self, i: int) -> int:
-        """Map an offset into ``text`` to an offset into the normalized document text."""
+        """Map an offset into ``text`` to an offset into the normalized document text (a
+        binary search over the segments: a unit of thousands of lines is asked thousands of times)."""
         if not self.segments:
             return self.start + i
-        pos = 0
-        for s, e in self.segments:
-            length = e - s
-            if i <= pos + length:
-                return s + (i - pos)
-            pos += length + 1  # segments are joined with one space
-        return self.end
+        ends = self.__dict__.get("_segment_ends")
+        if ends is None or len(ends) != len(self.segments):
+            ends, pos = [], 0
+            for s, e in self.segments:
+                pos += e - s
+                ends.append(pos)
+                pos += 1  # segments are joined with one space
+            self.__dict__["_segment_ends"] = ends
+        k = bisect.bisect_left(ends, i)
+        if k == len(ends):
+            return self.end
+        s, e = self.segments[k]
+        return s + (i - (ends[k] - (e - s)))
 
 
 @dataclass

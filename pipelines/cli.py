@@ -149,12 +149,21 @@ def build(paths, db_path, no_cache, force, follow_links, jobs, engine, scheduler
         return
     _report_errors(result.corpus.errors)
     c = result.corpus
-    n_err = sum(1 for e in c.errors if e.severity == "error")
+    failed = sorted({e.file for e in c.errors if e.severity == "error"})
     kept = f", {c.kept} unchanged" if c.kept else ""
-    click.echo(f"built {result.db}: {len(c.documents)} documents{kept}, {n_err} files left out, "
+    stale = f", {len(c.stale)} kept from the last build (stale)" if c.stale else ""
+    click.echo(f"built {result.db}: {len(c.documents)} documents{kept}{stale}, {len(failed)} files left out, "
                f"{c.cache_hits} from cache, {result.seconds:.2f} s")
     if not c.documents:
-        raise click.ClickException("no document could be read: the database is empty. Fix the files named above.")
+        raise click.ClickException(f"no document could be read: the database is empty. Fix {_named(failed)}.")
+    if failed:  # published, but not everything: the exit status says so (scripts and CI can tell)
+        click.secho(f"error: {len(failed)} file(s) could not be built: {_named(failed)}. The database holds the rest; "
+                    "the next build tries them again.", fg="red", err=True)
+        sys.exit(1)
+
+
+def _named(files: list[str], shown: int = 5) -> str:
+    return ", ".join(files[:shown]) + (f" and {len(files) - shown} more" if len(files) > shown else "") or "the files named above"
 
 
 @cli.command(name="eval")

@@ -19,7 +19,7 @@ _RULE = re.compile(r"^\s*(?:-{3,}|_{3,}|\*{3,}|—{2,})\s*$")
 _BULLET = re.compile(r"^(\s*)[-+]\s+(?=\S)")
 _LONE_BULLET = re.compile(r"^\s*[-+*]\s*$")
 _SUP = re.compile(r"<sup>\s*([^<]*?)\s*</sup>", re.I)
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^()\s]*)\)")  # no "(" in a target: linear on "[a]([a]([a](..."
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _DOUBLE_ESCAPE = re.compile(r"\\\\([_*\[\]()#+.!-])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+.!|-])")

@@ -15,6 +15,9 @@ from extract.readers.pdf_layout import layout
 from models.source import Source, assign_offsets
 
 ENGINES = ("pdfium", "pdfplumber")
+# A UN document, budget fascicles and annexed reports included, runs to a few hundred pages;
+# a PDF of tens of thousands is a compilation or a bomb, refused before any page is read.
+MAX_PAGES = 5000
 
 
 def _engine(name: str):
@@ -30,6 +33,12 @@ def _engine(name: str):
 
 
 def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> Source:
+    from extract.readers.pdf_pdfium import page_count
+
+    count = page_count(data, name)
+    if count > MAX_PAGES:
+        raise ReadError(f"the PDF has {count:,} pages, over the {MAX_PAGES:,}-page limit for one document",
+                        "split it into its documents (e.g. `qpdf --split-pages`) and give those")
     pages = list(_engine(engine).read_pages(data, name))
     if not any(s.text.strip() for p in pages for s in p.segments):
         raise ReadError("the PDF has no text layer (it is a scan or an image)",

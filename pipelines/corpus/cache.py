@@ -16,7 +16,7 @@ from models.document import ParsedDocument
 
 _MODULES = ("models.document", "models.resolutions", "models.references", "models.mandates", "models.entities",
             "models.guidelines", "models.source", "models.corpus")
-FORMAT = 1
+FORMAT = 2  # 2: dicts with keys that are not strings keep them (a guideline's titles by number)
 
 
 def _encode(obj: Any) -> Any:
@@ -26,7 +26,11 @@ def _encode(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [_encode(x) for x in obj]
     if isinstance(obj, dict):
-        return {str(k): _encode(v) for k, v in obj.items()}
+        if all(isinstance(k, str) for k in obj):
+            return {k: _encode(v) for k, v in obj.items()}
+        # JSON keys are strings: {1: ...} would come back as {"1": ...}, and a summary read back
+        # from the database would no longer match the same summary made fresh.
+        return {"__items__": [[_encode(k), _encode(v)] for k, v in obj.items()]}
     return obj
 
 
@@ -49,6 +53,8 @@ def _decode(obj: Any) -> Any:
             if isinstance(getattr(record, "segments", None), list):  # (start, end) pairs are tuples
                 record.segments = [tuple(s) for s in record.segments]
             return record
+        if set(obj) == {"__items__"}:
+            return {_decode(k): _decode(v) for k, v in obj["__items__"]}
         return {k: _decode(v) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_decode(x) for x in obj]
@@ -89,3 +95,20 @@ def dump_records(obj: Any) -> bytes:
 
 def load_records(data: bytes) -> Any:
     return _unwrap(data, "records")
+
+
+def write_atomic(path, data: bytes) -> None:
+    """Put an entry in place whole (a temp file, then one rename); a cache that cannot be
+    written (a full disk, no permission) is skipped and leaves no temp file behind."""
+    import os
+
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass

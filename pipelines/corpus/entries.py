@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 from extract.symbols import citations
 from models.corpus import DocumentEntry, ResolutionText, Sighting
 from models.document import ParsedDocument
+from pipelines.corpus.files import readable
 
 
 def doc_id(doc: ParsedDocument) -> str:
@@ -50,4 +52,4 @@ def entry_of(doc: ParsedDocument, path: Path | str = "") -> DocumentEntry:
         resolutions=[ResolutionText(r.id, r.key, r.draft, r.start, r.end, r.title, r.issuer, r.adopted)
                      for r in doc.resolutions],
         sightings=[s for _, s in sightings_of(doc)], guidelines=version, warnings=list(doc.warnings),
-        path=str(path))
+        input_warnings=list(doc.input_warnings), path=readable(os.path.realpath(path)) if path else "")

@@ -7,7 +7,6 @@ every file is parsed, because they need the whole corpus.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import os
@@ -23,14 +22,11 @@ from models.corpus import DocumentEntry, ResolutionText
 from models.document import IngestError, ParsedDocument
 from pipelines.corpus import cache, workers
 from pipelines.corpus.entries import entry_of
+from pipelines.corpus.files import (MANIFEST_NAMES, MAX_MB, SECONDS_PER_MB, SUFFIXES, collect, file_id, kind_of,  # noqa: F401
+                                    plan, read_manifest, readable)
 from pipelines.corpus.fingerprint import code_fingerprint
 
-SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
-MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
-# Parse cost per core, linear in the size (cosp bench: text pipeline, pdf pipeline; bench --hostile: 10 MB).
-SECONDS_PER_MB = {"text": 1.1, "pdf": 0.5}
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "seeds"
-MANIFEST_NAMES = ("manifest.tsv", "MANIFEST.tsv")
 
 
 @dataclass
@@ -40,58 +36,10 @@ class Corpus:
     cache_hits: int = 0
 
 
-def collect(paths: Iterable[str | Path], skipped: Optional[list[IngestError]] = None,
-            follow_links: bool = False) -> list[Path]:
-    """Files under the given paths (folders are walked), sorted, manifests left out.
-
-    A symbolic link inside a folder that points out of it is not followed unless
-    ``follow_links`` (a link to /etc/passwd is no document of the corpus): it goes to ``skipped``.
-    Files named on the command line are taken as given (``parse_one`` reads regular files only).
-    """
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if not p.is_dir():
-            out.append(p)
-            continue
-        root = p.resolve()
-        for f in sorted(p.rglob("*")):
-            if f.suffix.lower() not in SUFFIXES or f.name in MANIFEST_NAMES or not f.is_file():
-                continue
-            if f.is_symlink() and not follow_links:
-                target = f.resolve()
-                if root not in target.parents:
-                    if skipped is not None:
-                        skipped.append(IngestError(str(f), "read", f"a symbolic link to {target}, outside {p}: not followed",
-                                                   "copy the file into the corpus folder, or build with --follow-links",
-                                                   severity="warning"))
-                    continue
-            out.append(f)
-    return out
-
-
-def _limits_from_env() -> None:
-    if os.environ.get("COSP_MAX_MB"):
-        MAX_MB["text"] = MAX_MB["pdf"] = workers.env_number("COSP_MAX_MB", 50, "megabytes")
-
-
 def default_cache_dir() -> Path:
     base = os.environ.get("COSP_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "cosp-tracker")
     return Path(base)
-
-
-def read_manifest(paths: Iterable[Path]) -> dict[str, str]:
-    """``file<TAB>symbol`` lines from a manifest.tsv beside the files (header optional)."""
-    found: dict[str, str] = {}
-    for folder in {p.parent for p in paths}:
-        for name in MANIFEST_NAMES:
-            f = folder / name
-            if f.exists():
-                with open(f, encoding="utf-8") as fh:
-                    for row in csv.reader(fh, delimiter="\t"):
-                        if len(row) >= 2 and row[0] != "file" and row[1].startswith(("CAC/", "A/")):
-                            found[row[0]] = row[1].strip()
-    return found
 
 
 def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium") -> tuple[Optional[bytes], Optional[tuple]]:
@@ -99,34 +47,45 @@ def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium"
 
     Returns ``(data, None)`` when it must be parsed, or ``(None, result)`` with the
     ``(document, error, cache_hit)`` result when it is read from the cache or cannot be read."""
+    name = readable(str(path))
     try:
-        info = path.stat()
+        # Opened without blocking and checked on the open file: a FIFO put in a file's place
+        # after a listing must not hang the build.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return None, (None, IngestError(name, "read", f"cannot open the file: {exc.strerror}",
+                                        "check the path and its permissions"), False)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-            return None, (None, IngestError(str(path), "read", f"not a regular file ({what})",
+            return None, (None, IngestError(name, "read", f"not a regular file ({what})",
                                             "give the documents' files, or a folder holding them"), False)
         size = info.st_size
-        kind = "pdf" if path.suffix.lower() == ".pdf" else "text"
+        kind = kind_of(path)
         limit = MAX_MB[kind]
         if size > limit * 1024 * 1024:
             seconds = size / 2**20 * SECONDS_PER_MB[kind]
             return None, (None, IngestError(
-                str(path), "read", f"the file is {size / 2**20:.0f} MB, over the {limit:g} MB limit for one document "
+                name, "read", f"the file is {size / 2**20:.0f} MB, over the {limit:g} MB limit for one document "
                 f"(it would take about {seconds:.0f} s to parse)",
                 "split it into one file per document, or set COSP_MAX_MB to raise the limit"), False)
-        with open(path, "rb") as fh:
+        try:
             data = fh.read(int(limit * 1024 * 1024) + 1)  # a file that grows while read is still bounded
-    except OSError as exc:
-        return None, (None, IngestError(str(path), "read", f"cannot open the file: {exc.strerror}",
-                                        "check the path and its permissions"), False)
+        except OSError as exc:
+            return None, (None, IngestError(name, "read", f"cannot read the file: {exc.strerror}",
+                                            "check the disk and the file's permissions"), False)
     cached = _cache_path(data, cache_dir, pdf_reader)
     if cached is not None and cached.is_file():
         try:
             doc = cache.loads(cached.read_bytes())
-            doc.file = path.name
+            doc.file = file_id(path)
             return None, (doc, None, True)
-        except (OSError, ValueError, TypeError):  # a damaged or foreign entry is discarded and re-parsed
-            cached.unlink(missing_ok=True)
+        except Exception:  # a damaged or foreign entry, whatever it breaks, is discarded and re-parsed
+            try:
+                cached.unlink(missing_ok=True)
+            except OSError:
+                pass
     return data, None
 
 
@@ -165,13 +124,7 @@ def store(doc: ParsedDocument, data: bytes, cache_dir: Optional[Path], pdf_reade
     cached = _cache_path(data, cache_dir, pdf_reader)
     if cached is None:
         return
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_bytes(cache.dumps(doc))
-        os.replace(tmp, cached)
-    except OSError:
-        pass
+    cache.write_atomic(cached, cache.dumps(doc))
 
 
 def parse_one(path: Path, cache_dir: Optional[Path],
@@ -180,29 +133,10 @@ def parse_one(path: Path, cache_dir: Optional[Path],
     data, done = read_input(path, cache_dir, pdf_reader)
     if data is None:
         return done
-    doc, error = parse_data(data, str(path), pdf_reader)
+    doc, error = parse_data(data, readable(str(path)), pdf_reader)
     if doc is not None:
         store(doc, data, cache_dir, pdf_reader)
     return doc, error, False
-
-
-def plan(paths: Iterable[str | Path], errors: list[IngestError], follow_links: bool = False) -> list[Path]:
-    """The files to read, one per document name (a document's id is its file name): a second
-    file of the same name is refused and recorded, never merged."""
-    _limits_from_env()
-    names: dict[str, Path] = {}
-    todo: list[Path] = []
-    for path in collect(paths, errors, follow_links):
-        if path.name in names and names[path.name].resolve() == path.resolve():
-            continue  # the same file, named twice
-        if path.name in names:
-            errors.append(IngestError(
-                str(path), "read", f"another file named {path.name} is read from {names[path.name].parent}: "
-                "documents are known by their file name", "rename one of the two files and build again"))
-            continue
-        names[path.name] = path
-        todo.append(path)
-    return todo
 
 
 def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: Optional[Callable[[Path], None]] = None,
@@ -213,9 +147,10 @@ def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: O
     ``todo`` whatever order the workers finish in (so the database is the same for any
     ``jobs``); results that finish early wait, so at most about ``jobs`` documents are held.
 
-    With ``jobs`` > 1 (several files) or a ``timeout``, files are parsed in worker processes
-    (``workers.py``), each under the time limit and the memory bound; ``engine`` (``engines.py``)
-    parses them elsewhere, e.g. on a Dask cluster.
+    Files are parsed in worker processes (``workers.py``; one for ``jobs`` 1), each under the
+    time limit and the memory bound, whatever the number of files: the one new file of an
+    incremental build is bounded as much as a corpus; ``engine`` (``engines.py``) parses them
+    elsewhere, e.g. on a Dask cluster, under the same bounds there.
 
     ``finish(document, path)``, a module-level function, turns each document into what the
     caller keeps (the build's rows and summary); it runs where the document was parsed (in the
@@ -223,10 +158,8 @@ def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: O
     document; the result has the document's ``input_warnings``."""
     if engine is not None:
         results = _finished(engine.map(todo, cache_dir, pdf_reader, progress), todo, finish)
-    elif timeout is not None or (jobs > 1 and len(todo) > 1):
-        results = _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress, finish)
     else:
-        results = _finished(_in_process(todo, cache_dir, pdf_reader, progress), todo, finish)
+        results = _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress, finish)
     waiting: dict[int, tuple] = {}
     following = 0
     for i, result in results:
@@ -238,8 +171,14 @@ def parse_stream(todo: list[Path], cache_dir: Optional[Path] = None, progress: O
             if error:
                 yield path, None, [error], False
             else:
-                yield path, doc, [IngestError(str(path), "read", w, "the file was built; check the repaired text",
-                                              severity="warning") for w in doc.input_warnings], hit
+                yield path, doc, reader_warnings(path, doc.input_warnings), hit
+
+
+def reader_warnings(path: Path, warnings: list[str]) -> list[IngestError]:
+    """What the reader repaired in a file, as the build records it (again at every build, for
+    the files an incremental build keeps as well as those it parses)."""
+    return [IngestError(readable(str(path)), "read", w, "the file was built; check the repaired text",
+                        severity="warning") for w in warnings]
 
 
 def _finish(finish: Optional[Callable], result: tuple, path: Path) -> tuple:
@@ -267,17 +206,6 @@ def _local_workers(todo, cache_dir, pdf_reader, jobs, timeout, progress, finish=
         if isinstance(result, BaseException):
             result = (None, stopped(todo[i], result, limit, memory), False)
         yield i, result
-
-
-def _in_process(todo, cache_dir, pdf_reader, progress):
-    for i, path in enumerate(todo):
-        if progress:
-            progress(path)
-        try:
-            yield i, parse_one(path, cache_dir, pdf_reader)
-        except MemoryError as exc:  # without workers there is no bound but the machine's
-            yield i, (None, stopped(path, MemoryError(f"ran out of memory ({exc})"), 0, workers.memory_from_env()),
-                      False)
 
 
 def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
@@ -312,12 +240,12 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
 def stopped(path: Path, exc: BaseException, limit: float, memory: int) -> IngestError:
     size = f"{path.stat().st_size / 2**20:.1f} MB" if path.exists() else "size unknown"
     if isinstance(exc, TimeoutError):
-        return IngestError(str(path), "parse", f"stopped: {exc} ({size})",
+        return IngestError(readable(str(path)), "parse", f"stopped: {exc} ({size})",
                            f"split it into one file per document, or raise COSP_DOC_TIMEOUT (now {limit:g} s)")
     if isinstance(exc, MemoryError):
-        return IngestError(str(path), "parse", f"stopped: {exc} ({size})",
+        return IngestError(readable(str(path)), "parse", f"stopped: {exc} ({size})",
                            f"split it, or raise COSP_DOC_MAX_MB_RAM (now {memory} MB)")
-    return IngestError(str(path), "parse", f"stopped: {exc} ({size})",
+    return IngestError(readable(str(path)), "parse", f"stopped: {exc} ({size})",
                        "report this file to the maintainers; the other files were still built")
 
 

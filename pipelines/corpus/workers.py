@@ -57,10 +57,22 @@ def _die_with_parent() -> None:
         pass
 
 
+def _address_space() -> int:
+    """Bytes of address space this process has mapped (what RLIMIT_AS counts)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _worker(conn, task: Callable, memory_mb: int) -> None:
     _die_with_parent()
     try:
-        limit = memory_mb * 1024 * 1024
+        # The bound is what one document may add to the worker as forked: the parent's
+        # libraries (spaCy, numpy) map hundreds of megabytes of address space before any parse,
+        # and a bound counted from zero failed every document at a low setting.
+        limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ValueError, OSError):
         pass
@@ -147,10 +159,12 @@ IN_FLIGHT = 2  # jobs sent to a worker at a time: it starts the next file while 
 def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, memory_mb: int,
         on_start: Optional[Callable[[int], None]] = None) -> Iterator[tuple[int, object]]:
     """Yield (index, result) for each argument tuple, in completion order; a job past its time
-    limit yields ``TimeoutError``, a worker that died yields ``RuntimeError`` (the jobs queued
-    behind it go to another worker)."""
+    limit yields ``TimeoutError``; a job whose worker died is tried once more in a new worker
+    (a worker killed from outside is no fault of its document), and yields ``RuntimeError``
+    if that one dies too.  The jobs queued behind a dead worker go to another."""
     ctx = mp.get_context("fork")
     pending = list(range(len(jobs_args)))[::-1]
+    retried: set[int] = set()
     slots = [_Slot(ctx, task, memory_mb) for _ in range(max(1, min(workers, len(jobs_args))))]
 
     def refill() -> None:
@@ -170,6 +184,14 @@ def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, me
         pending.extend(reversed(list(s.jobs)[1:]))
         slots[slots.index(s)] = _Slot(ctx, task, memory_mb)
 
+    def died(s: _Slot, why: str) -> None:
+        job = s.jobs[0]
+        if job in retried:
+            done.append((job, RuntimeError(why)))
+        else:
+            retried.add(job)
+            pending.append(job)
+
     try:
         refill()
         while any(s.jobs for s in slots):
@@ -182,14 +204,14 @@ def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, me
                     try:
                         index, result = s.conn.recv()
                     except (EOFError, OSError):
-                        done.append((s.jobs[0], RuntimeError("the worker parsing it died")))
+                        died(s, "the worker parsing it died")
                         replace(s, kill=True)
                         continue
                     s.jobs.popleft()
                     s.started = now
                     done.append((index, result))
                 elif not s.proc.is_alive():
-                    done.append((s.jobs[0], RuntimeError(f"the worker parsing it died (exit code {s.proc.exitcode})")))
+                    died(s, f"the worker parsing it died (exit code {s.proc.exitcode})")
                     replace(s, kill=False)
                 elif now - s.started > timeout:
                     done.append((s.jobs[0], TimeoutError(f"still parsing after {timeout:g} s")))

@@ -7,6 +7,7 @@ the previous database exactly as it was.  The published file is made read-only.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import os
@@ -26,9 +27,8 @@ import sqlite_utils
 from extract.symbols import without_self_references
 from models.corpus import DocumentEntry
 from models.document import IngestError
-from pipelines.corpus import ingest, workers
+from pipelines.corpus import files, ingest, workers
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint, inputs_fingerprint
-from pipelines.corpus.ingest import MANIFEST_NAMES, collect
 from pipelines.database import corpus_tables, schema, write
 
 DEFAULT_DB = "cosp.db"
@@ -43,6 +43,7 @@ class BuiltCorpus:
     cache_hits: int = 0
     kept: int = 0  # documents whose rows an incremental build kept as they were
     written: set[str] = field(default_factory=set)  # documents whose rows or summary this build wrote
+    stale: dict[str, str] = field(default_factory=dict)  # published documents kept though their file failed: why
 
     @property
     def documents(self) -> list[DocumentEntry]:
@@ -85,7 +86,13 @@ class BuildError(Exception):
 def _lock(target: Path):
     """One build at a time per target: a second one is told which process holds it."""
     path = target.parent / f".{target.name}.lock"
-    fh = open(path, "a+")
+    try:  # never through a link: a planted lock-file link would have the build truncate its target
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BuildError(f"the lock file {path} is a symbolic link", "remove it and build again") from None
+        raise
+    fh = os.fdopen(fd, "r+")
     try:
         try:
             fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a POSIX lock: forked workers do not inherit it
@@ -161,7 +168,10 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
                   incremental) -> BuildResult:
     _remove_stale_temps(target)
     clock = time.monotonic()
-    digests = _input_digests(paths)
+    errors: list[IngestError] = []
+    found = files.walk(paths, errors, follow_links)
+    todo = files.plan(paths, errors, follow_links, found)
+    digests = files.input_digests(todo)
     fingerprint = inputs_fingerprint(digests + [("pdf_reader", pdf_reader.encode())])
     previous = _previous(target)
     if not force and previous.get("inputs_fingerprint") == fingerprint:
@@ -179,14 +189,20 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
         db.conn.execute("PRAGMA journal_mode = OFF")
         db.conn.execute("PRAGMA synchronous = OFF")
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
-        corpus = _write_documents(db, paths, cache_dir, progress, pdf_reader, follow_links, jobs, engine,
-                                  dict(digests) if reuse else None)
+        job = Job(db, todo, found.unreachable, cache_dir, progress, pdf_reader, jobs, engine,
+                  dict(digests) if reuse else None, target if previous else None)
+        corpus = job.run(errors)
         if not corpus.entries and int(previous.get("documents") or 0) > 0:
-            failed = sum(1 for e in corpus.errors if e.severity == "error")
-            raise BuildError(f"no document could be read ({failed} file(s) failed): {target} keeps its documents",
-                             "fix the files named above and build again")
-        corpus_tables.write_corpus_tables(db, corpus.entries, corpus.errors, started, fingerprint, cache_dir,
+            failed = sorted({e.file for e in corpus.errors if e.severity == "error"})
+            named = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+            raise BuildError(f"no document could be read ({len(failed)} file(s) failed: {named}): "
+                             f"{target} keeps its documents", "fix those files and build again")
+        complete = not any(e.severity == "error" for e in corpus.errors)
+        # A build that left a file out is not "up to date" with its inputs: the next one tries again.
+        corpus_tables.write_corpus_tables(db, corpus.entries, corpus.errors, started,
+                                          fingerprint if complete else "incomplete", cache_dir,
                                           corpus.written if reuse else None, jobs)
+        write.mark_stale(db, corpus.stale)
         db.conn.execute("INSERT OR REPLACE INTO build_info VALUES ('build_code', ?)", [_build_code(pdf_reader)])
         db.conn.commit()
         free, pages = (db.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count"))
@@ -220,54 +236,124 @@ def _previous(target: Path) -> dict[str, str]:
         return {}
 
 
-def _write_documents(db, paths, cache_dir, progress, pdf_reader, follow_links, jobs, engine,
-                     digests: Optional[dict]) -> BuiltCorpus:
-    """Parse and write every document that needs it, one at a time (memory holds the documents
-    in flight, not the corpus); decide symbols and duplicates; return the summaries.
+@dataclass
+class Job:
+    """One build's documents: which to keep, parse, carry over or delete, and the writing of them.
 
-    ``digests`` (an incremental build: file -> SHA-256) says which files are unchanged: their
-    rows, already in the copied database, are kept with their summaries."""
-    out = BuiltCorpus()
-    todo = ingest.plan(paths, out.errors, follow_links)
-    manifest = ingest.read_manifest(todo)
-    stored = corpus_tables.load_entries(db) if digests is not None else {}
-    entries: dict[str, DocumentEntry] = {}
-    to_parse = []
-    for path in todo:
-        entry = stored.get(path.name)
-        if entry is not None and digests.get(str(path.resolve())) == bytes.fromhex(entry.sha256):
-            entries[path.name] = entry
-            if progress:
-                progress(path)  # unchanged: counted as done
-        else:
-            to_parse.append(path)
-    present = {r[0] for r in db.conn.execute("SELECT id FROM documents")}
-    corpus_tables.clear(db)
-    write.delete_documents(db, sorted(present - set(entries)))  # changed and removed files
-    corpus_tables.write_registries(db)
-    out.kept = len(entries)
-    for path, ready, errors, hit in ingest.parse_stream(to_parse, cache_dir, progress, pdf_reader, jobs,
-                                                        engine=engine, finish=write.prepare):
-        out.errors.extend(errors)
-        out.cache_hits += hit
-        if ready is not None:
-            write.write_rows(db, ready.rows)
-            entries[ready.file] = ready.entry
-            out.written.add(ready.file)
-    ordered = [entries[p.name] for p in todo if p.name in entries]
-    found = ingest.decide(ordered, manifest)
-    out.errors.extend(found.errors)
-    write.delete_documents(db, sorted(found.refused))
-    for e in ordered:
-        if e.file in found.refused:
-            continue
-        symbol, source, note = found.symbols.get(e.file, (e.meta.symbol, e.meta.symbol_source, None))
-        before = e.written_symbol
-        if _settle_symbol(db, e, symbol, source, note, cache_dir, pdf_reader):
-            out.entries.append(e)
-        if e.written_symbol != before:
-            out.written.add(e.id)
-    return out
+    Documents are visited in file order, whatever the mode, so a full and an incremental build
+    record the same rows, warnings and summaries in the same order.  ``digests`` (an incremental
+    build: file -> SHA-256) says which files are unchanged: their rows, already in the copied
+    database, are kept with their summaries.  ``old`` is the database being replaced: a
+    document it published whose file cannot be read now (unreadable, timed out, crashed, its
+    folder not listable) stays published from it, marked stale, until its file builds again;
+    only a file that is gone, or no longer among the inputs, takes its document away."""
+
+    db: sqlite_utils.Database
+    todo: list[Path]
+    unreachable: list[Path]
+    cache_dir: Optional[Path]
+    progress: Optional[Callable[[Path], None]]
+    pdf_reader: str
+    jobs: int
+    engine: Optional[object]
+    digests: Optional[dict]
+    old: Optional[Path]
+
+    def run(self, errors: list[IngestError]) -> BuiltCorpus:
+        out = BuiltCorpus(errors=errors)
+        manifest = files.read_manifest(self.todo, out.errors)
+        names = [files.file_id(p) for p in self.todo]
+        published = self._published()  # id -> the path it was read from
+        stored = corpus_tables.load_entries(self.db) if self.digests is not None else {}
+        kept: dict[str, DocumentEntry] = {}
+        to_parse = []
+        for path, name in zip(self.todo, names):
+            entry = stored.get(name)
+            if entry is not None and self.digests.get(os.path.realpath(path)) == bytes.fromhex(entry.sha256):
+                kept[name] = entry
+            else:
+                to_parse.append(path)
+        wanted = set(names)
+        away = sorted(d for d, p in published.items() if d not in wanted and (files.under(p, self.unreachable)
+                                                                              or not files.reachable(p)))
+        removed = {d for d in published if d not in wanted} - set(away)
+        if self.digests is not None:
+            present = {r[0] for r in self.db.conn.execute("SELECT id FROM documents")}
+            corpus_tables.clear(self.db)
+            write.delete_documents(self.db, sorted(removed | (present - set(stored))))  # unsummarised: written anew
+        corpus_tables.write_registries(self.db)
+        out.kept = len(kept)
+        entries: dict[str, DocumentEntry] = {}
+        stream = ingest.parse_stream(to_parse, self.cache_dir, self.progress, self.pdf_reader, self.jobs,
+                                     engine=self.engine, finish=write.prepare)
+        for path, name in zip(self.todo, names):
+            if name in kept:
+                entries[name] = kept[name]
+                out.errors.extend(ingest.reader_warnings(path, kept[name].input_warnings))
+                if self.progress:
+                    self.progress(path)  # unchanged: counted as done
+                continue
+            _, ready, found, hit = next(stream)
+            out.errors.extend(found)
+            out.cache_hits += hit
+            if ready is not None:
+                if self.digests is not None and name in published:
+                    write.delete_documents(self.db, [name])
+                write.write_rows(self.db, ready.rows)
+                entries[name] = ready.entry
+                out.written.add(name)
+            elif name in published:
+                self._keep(name, stored, entries, out, found)
+        for name in away:
+            out.errors.append(IngestError(files.readable(published[name]), "read",
+                                          "the file cannot be reached (its folder cannot be read)",
+                                          "check the folder's permissions"))
+            self._keep(name, stored, entries, out, out.errors[-1:])
+        ordered = [entries[n] for n in names + away if n in entries]
+        return self._decide(ordered, manifest, out)
+
+    def _published(self) -> dict[str, str]:
+        """The documents of the database being replaced, with the path each was read from."""
+        if self.old is None:
+            return {}
+        source = self.db if self.digests is not None else sqlite_utils.Database(self.old)
+        try:
+            return dict(source.execute("SELECT id, path FROM corpus_entries").fetchall())
+        except Exception:  # an older or damaged database: nothing to carry over
+            return {}
+        finally:
+            if source is not self.db:
+                source.close()
+
+    def _keep(self, name: str, stored: dict, entries: dict, out: BuiltCorpus, found: list[IngestError]) -> None:
+        """A published document whose file failed now: its rows stay (copied from the old
+        database in a full build), marked stale, and the error says so."""
+        entry = stored.get(name) if self.digests is not None else write.carry_over(self.db, self.old, name)
+        if entry is None:
+            return
+        entries[name] = entry
+        out.stale[name] = next((e.message for e in found if e.severity == "error"), "the file could not be read")
+        for e in found:
+            if e.severity == "error":
+                e.hint += "; the version published before stays, marked stale, until this file builds"
+        if self.digests is None:
+            out.written.add(name)
+
+    def _decide(self, ordered: list[DocumentEntry], manifest: dict, out: BuiltCorpus) -> BuiltCorpus:
+        """Symbols (manifest, inferred) and duplicates, decided over the whole corpus."""
+        found = ingest.decide(ordered, manifest)
+        out.errors.extend(found.errors)
+        write.delete_documents(self.db, sorted(found.refused))
+        for e in ordered:
+            if e.file in found.refused:
+                continue
+            symbol, source, note = found.symbols.get(e.file, (e.meta.symbol, e.meta.symbol_source, None))
+            before = e.written_symbol
+            if _settle_symbol(self.db, e, symbol, source, note, self.cache_dir, self.pdf_reader):
+                out.entries.append(e)
+            if e.written_symbol != before:
+                out.written.add(e.id)
+        return out
 
 
 def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Optional[str], note: Optional[str],
@@ -278,7 +364,7 @@ def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Opti
     again from its file, since references to its old symbol were removed as its own."""
     final = dataclasses.replace(entry.meta, symbol=symbol, symbol_source=source)
     if entry.written_symbol not in (None, symbol):
-        doc, _, _ = ingest.parse_one(Path(entry.path), cache_dir, pdf_reader)
+        _, doc, _, _ = next(ingest.parse_stream([Path(entry.path)], cache_dir, None, pdf_reader))  # bounded, as every parse
         write.delete_documents(db, [entry.id])
         if doc is None:
             return False
@@ -317,21 +403,6 @@ def _publish(tmp: Path, target: Path) -> None:
             os.close(dir_fd)
     except OSError:  # some file systems cannot sync a folder; the rename itself is atomic
         pass
-
-
-def _input_digests(paths: list) -> list[tuple[str, bytes]]:
-    """Name and SHA-256 of every input and manifest, one file in memory at a time."""
-    def digest(f: Path) -> bytes:
-        try:
-            return hashlib.sha256(f.read_bytes()).digest()
-        except OSError:
-            return hashlib.sha256(b"").digest()
-
-    files = collect(paths)
-    out = [(str(f.resolve()), digest(f)) for f in files]
-    for folder in {f.parent for f in files}:
-        out += [(str(folder / name), digest(folder / name)) for name in MANIFEST_NAMES if (folder / name).exists()]
-    return out
 
 
 def install_sigterm_cleanup() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import subprocess
 from dataclasses import asdict
@@ -27,7 +26,7 @@ from pipelines.corpus import cache
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint
 from pipelines.corpus.workers import Aside
 from pipelines.database.schema import (AGGREGATES, DERIVED, LINKED_DERIVED, UNDOCS, derive, index_document_texts,
-                                       index_guideline_texts)
+                                       index_guideline_texts, text_id)
 from pipelines.database.write import insert_rows
 
 # Rewritten whole by every build, full or incremental (children before parents).
@@ -86,16 +85,19 @@ def save_entries(db: sqlite_utils.Database, entries: list[DocumentEntry], writte
         db.conn.execute("DELETE FROM corpus_entries")
     else:
         db.conn.execute("DELETE FROM corpus_entries WHERE id NOT IN (SELECT id FROM documents)")
-    db.conn.executemany("INSERT OR REPLACE INTO corpus_entries VALUES (?, ?, ?)",
-                        [(e.id, e.sha256, cache.dump_records(e).decode("utf-8")) for e in entries
+    db.conn.executemany("INSERT OR REPLACE INTO corpus_entries (id, sha256, path, entry) VALUES (?, ?, ?, ?)",
+                        [(e.id, e.sha256, e.path, cache.dump_records(e).decode("utf-8")) for e in entries
                          if written is None or e.id in written])
 
 
-def load_entries(db: sqlite_utils.Database) -> dict[str, DocumentEntry]:
+def load_entries(db: sqlite_utils.Database, ids: Optional[list[str]] = None) -> dict[str, DocumentEntry]:
+    """The stored summaries (of ``ids`` only, when given)."""
     if "corpus_entries" not in db.table_names():
         return {}
     out = {}
-    for did, data in db.conn.execute("SELECT id, entry FROM corpus_entries"):
+    rows = db.conn.execute("SELECT id, entry FROM corpus_entries") if ids is None else db.conn.execute(
+        f"SELECT id, entry FROM corpus_entries WHERE id IN ({', '.join('?' for _ in ids)})", ids)
+    for did, data in rows:
         try:
             entry = cache.load_records(data.encode("utf-8"))
         except (ValueError, TypeError):
@@ -118,7 +120,7 @@ def write_resolutions(db: sqlite_utils.Database, entries: list[DocumentEntry]) -
     cited: dict[str, dict] = {}
     for rid, kind, did, title, url in db.conn.execute(
             "SELECT ref_id, kind, document, title, url FROM [references] "
-            "WHERE kind IN ('cosp_resolution', 'ga_resolution') ORDER BY id"):
+            "WHERE kind IN ('cosp_resolution', 'ga_resolution') ORDER BY document, start, id"):
         e = cited.setdefault(rid, dict(kind=kind, title=None, url=url, docs=set(), times=0))
         e["docs"].add(did)
         e["times"] += 1
@@ -180,18 +182,12 @@ def aligned(old, new, cache_dir: Optional[Path] = None) -> tuple[list, list]:
         try:
             found, changed = cache.load_records(path.read_bytes())
             result = (found, changed)
-        except (OSError, ValueError, TypeError):
+        except Exception:  # damaged: aligned again
             path.unlink(missing_ok=True)
     if result is None:
         result = align(old, new)
         if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".tmp-{os.getpid()}")
-                tmp.write_bytes(cache.dump_records(list(result)))
-                os.replace(tmp, path)
-            except OSError:
-                pass
+            cache.write_atomic(path, cache.dump_records(list(result)))
     if len(_ALIGNED) > 10_000:
         _ALIGNED.clear()
     _ALIGNED[key] = result
@@ -221,9 +217,11 @@ def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = Non
             versions.append(dict(id=vid, document=doc.id, symbol=doc.written_symbol, label=v.label, year=v.year,
                                  chain=c, position=pos, guidelines=len(v.titles), paragraphs=len(v.paragraphs)))
             paragraphs += [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,
-                                idx=-1, text=t) for n, t in v.titles.items()]
+                                idx=-1, text=t, text_id=text_id("guideline_paragraphs", f"{vid}#g{n}.title"))
+                           for n, t in v.titles.items()]
             paragraphs += [dict(id=f"{vid}#{p.at}", version=vid, at=p.at, kind="paragraph", guideline=p.guideline,
-                                idx=p.index, text=p.text) for p in v.paragraphs]
+                                idx=p.index, text=p.text, text_id=text_id("guideline_paragraphs", f"{vid}#{p.at}"))
+                           for p in v.paragraphs]
         for old, new in zip(chain, chain[1:]):
             a, b = f"{docs[old.file].id}#guidelines", f"{docs[new.file].id}#guidelines"
             found, changed = aligned(old, new, cache_dir)

@@ -6,6 +6,7 @@ complete, documented database.  ``pipelines.database.write`` fills the tables.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Optional
 
 import sqlite_utils
@@ -17,7 +18,8 @@ TABLES: dict[str, dict] = {
         "id": str, "file": str, "symbol": str, "symbol_source": str, "date": str, "year": int, "body": str,
         "session": str, "meeting_place": str, "meeting_dates": str, "agenda_item": int, "agenda_title": str,
         "title": str, "doc_type": str, "agenda_symbol": str, "url": str, "format": str, "pages": int,
-        "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str, "text_id": int}, pk="id"),
+        "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str, "stale": str, "text_id": int},
+        pk="id"),
     "paragraphs": dict(columns={
         "id": str, "document": str, "at": str, "kind": str, "parent": str, "seq": int, "section": str,
         "text": str, "start": int, "end": int, "page": int, "text_id": int}, pk="id",
@@ -95,17 +97,17 @@ TABLES: dict[str, dict] = {
         fks=[("document", "documents", "id"), ("source", "resolution_paragraphs", "id")]),
     "mandate_links": dict(columns={"id": int, "a": str, "b": str, "kind": str, "score": float, "method": str},
                           pk="id"),
-    "proposals": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str}, pk="id",
-                      fks=[("document", "documents", "id")]),
-    "evidence": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str, "mandates": str},
-                     pk="id", fks=[("document", "documents", "id")]),
+    "proposals": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str, "start": int,
+                               "end": int}, pk="id", fks=[("document", "documents", "id")]),
+    "evidence": dict(columns={"id": int, "document": str, "at": str, "cite": str, "text": str, "mandates": str,
+                              "start": int, "end": int}, pk="id", fks=[("document", "documents", "id")]),
     "ingest_errors": dict(columns={"id": int, "file": str, "stage": str, "severity": str, "message": str,
                                    "hint": str}, pk="id"),
     "texts": dict(columns={
         "id": int, "kind": str, "document": str, "at": str, "source_table": str, "source": str, "text": str,
         "detail": str}, pk="id", fks=[("document", "documents", "id")]),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
-    "corpus_entries": dict(columns={"id": str, "sha256": str, "entry": str}, pk="id"),
+    "corpus_entries": dict(columns={"id": str, "sha256": str, "path": str, "entry": str}, pk="id"),
 }
 # Tables derived from the others at the end of every build (they were views: at 1,000
 # documents a view's ORDER BY or GROUP BY ran on every page, 0.1-0.25 s; a table with an
@@ -176,9 +178,20 @@ TEXT_SOURCES = {
 FTS_COLUMNS = ["text", "detail"]
 
 
+def stable_id(*parts: object) -> int:
+    """A row's integer id, the same in every build that has the row: a 63-bit hash of what
+    the row is (its document, table and place there; its source row).  Ids that counted rows
+    as they were inserted changed whenever a document before them was added, changed or
+    removed, and an incremental build numbered rows otherwise than a full one: every row
+    URL (``/cosp/references/1234``) broke at each build."""
+    key = "\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Create every table, foreign key and index that is missing; safe to call again."""
     db.conn.execute("PRAGMA foreign_keys = ON")
+    db.conn.create_function("cosp_row_id", 2, stable_id, deterministic=True)
     for name, spec in TABLES.items():
         if not db[name].exists():
             db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("fks", []))
@@ -272,14 +285,14 @@ def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]
     if documents is None:
         db.conn.execute("DELETE FROM texts")
     else:
-        db.conn.execute("DELETE FROM texts WHERE source_table = 'guideline_paragraphs'")
         db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS new_documents (id TEXT PRIMARY KEY)")
         db.conn.execute("DELETE FROM new_documents")
         db.conn.executemany("INSERT INTO new_documents VALUES (?)", [(d,) for d in sorted(documents)])
+        db.conn.execute("DELETE FROM texts WHERE source_table = 'guideline_paragraphs' "
+                        "OR document IN (SELECT id FROM temp.new_documents)")
     for table in TEXT_SOURCES:
         if table != "guideline_paragraphs":
-            _add_texts(db, table, "" if documents is None else " WHERE s.document IN (SELECT id FROM temp.new_documents)",
-                       "" if documents is None else " WHERE text_id IS NULL")
+            _add_texts(db, table, "" if documents is None else " WHERE s.document IN (SELECT id FROM temp.new_documents)")
     if not db["texts_fts"].exists():
         db["texts"].enable_fts(FTS_COLUMNS, tokenize="porter", create_triggers=True)
     elif documents is None:
@@ -288,11 +301,15 @@ def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]
 
 def index_guideline_texts(db: sqlite_utils.Database) -> None:
     """The second half of ``index_texts``: the guideline texts (the index's triggers add them)."""
-    _add_texts(db, "guideline_paragraphs", "", "")
+    _add_texts(db, "guideline_paragraphs", "")
 
 
-def _add_texts(db: sqlite_utils.Database, table: str, where: str, only: str) -> None:
-    db.conn.execute("INSERT INTO texts (kind, document, at, source, text, detail, source_table) "
-                    f"SELECT s.*, '{table}' FROM ({TEXT_SOURCES[table]}) AS s{where}")
-    db.conn.execute(f"UPDATE [{table}] SET text_id = (SELECT t.id FROM texts t "
-                    f"WHERE t.source_table = '{table}' AND t.source = [{table}].id){only}")
+def text_id(table: str, row_id: str) -> int:
+    """The `texts` row of a source row's text: its id is the source row's ``stable_id``, so the
+    source row carries it from the start (``write.document_rows``) and nothing is looked up."""
+    return stable_id(table, row_id)
+
+
+def _add_texts(db: sqlite_utils.Database, table: str, where: str) -> None:
+    db.conn.execute("INSERT INTO texts (id, kind, document, at, source, text, detail, source_table) "
+                    f"SELECT cosp_row_id('{table}', s.id), s.*, '{table}' FROM ({TEXT_SOURCES[table]}) AS s{where}")

@@ -19,7 +19,7 @@ from extract.addressees import normalise
 from models.corpus import DocumentEntry
 from models.document import ParsedDocument
 from pipelines.corpus.entries import doc_id, entry_of, sightings_of
-from pipelines.database.schema import TABLES, UNDOCS
+from pipelines.database.schema import TABLES, TEXT_SOURCES, UNDOCS, stable_id, text_id
 
 # The tables holding a document's own rows (the guideline tables are the corpus's: chains).
 DOCUMENT_TABLES = ["documents"] + [t for t, spec in TABLES.items()
@@ -122,6 +122,13 @@ def document_rows(doc: ParsedDocument) -> dict[str, list[dict]]:
         for res in doc.resolutions for seq, p in enumerate(res.parts)]
     out.update(_entity_rows(doc, did, name))
     out.update(_mandate_rows(doc, did, name))
+    for table, rows in out.items():
+        if TABLES[table]["columns"].get("id") is int:  # numbered rows: the same id in every build (stable_id)
+            for n, row in enumerate(rows):
+                row["id"] = stable_id(did, table, n)
+        if table in TEXT_SOURCES:
+            for row in rows:
+                row["text_id"] = text_id(table, row["id"])
     return out
 
 
@@ -156,9 +163,11 @@ def _mandate_rows(doc: ParsedDocument, did: str, name: str) -> dict[str, list[di
                          addressee=m.addressee, addressee_key=normalise(m.addressee), action=m.action,
                          deliverable=m.deliverable, time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end, at_source=int(s.part is not None)))
     return {"mandates": rows,
-            "proposals": [dict(document=did, at=p.at, cite=cite(name, p.at), text=p.text) for p in doc.proposals],
+            "proposals": [dict(document=did, at=p.at, cite=cite(name, p.at), text=p.text, start=p.start, end=p.end)
+                          for p in doc.proposals],
             "evidence": [dict(document=did, at=e.at, cite=cite(name, e.at), text=e.text,
-                              mandates=", ".join(dict.fromkeys(e.mandates)) or None) for e in doc.evidence]}
+                              mandates=", ".join(dict.fromkeys(e.mandates)) or None, start=e.start, end=e.end)
+                         for e in doc.evidence]}
 
 
 @dataclass
@@ -201,3 +210,43 @@ def rename(db: sqlite_utils.Database, did: str, old: str, new: str) -> None:
     for table in CITED_TABLES:
         db.conn.execute(f"UPDATE [{table}] SET cite = ? || substr(cite, ?) WHERE document = ? AND substr(cite, 1, ?) = ?",
                         [new, len(old) + 1, did, len(old), old])
+
+
+def mark_stale(db: sqlite_utils.Database, stale: dict[str, str]) -> None:
+    """Which documents are published from an earlier build because their file failed in this one."""
+    db.conn.execute("UPDATE documents SET stale = NULL WHERE stale IS NOT NULL")
+    db.conn.executemany("UPDATE documents SET stale = ? WHERE id = ?", [(why, did) for did, why in sorted(stale.items())])
+
+
+def carry_over(db: sqlite_utils.Database, old, did: str):
+    """Copy a document's rows and summary from the database being replaced into this one (a
+    full build keeps a published document whose file failed).  Columns are matched by name, so
+    a database of an earlier schema gives what it has; returns the summary, or None when the
+    old database does not hold the document."""
+    from pipelines.corpus import cache
+
+    db.conn.commit()
+    db.conn.execute("ATTACH DATABASE ? AS old", [str(old)])
+    try:
+        stored = db.conn.execute("SELECT entry FROM old.corpus_entries WHERE id = ?", [did]).fetchone()
+        if stored is None:
+            return None
+        for table in DOCUMENT_TABLES:
+            mine = [c.name for c in db[table].columns]
+            theirs = {r[1] for r in db.conn.execute(f"PRAGMA old.table_info([{table}])")}
+            columns = ", ".join(f"[{c}]" for c in mine if c in theirs)
+            if not columns:
+                continue
+            key = "id" if table == "documents" else "document"
+            db.conn.execute(f"INSERT OR REPLACE INTO main.[{table}] ({columns}) SELECT {columns} FROM old.[{table}] "
+                            f"WHERE [{key}] = ?", [did])
+        db.conn.commit()
+        entry = cache.load_records(stored[0].encode("utf-8"))
+        return entry if isinstance(entry, DocumentEntry) else None
+    except Exception:  # an old database too different to read from: the document cannot be kept
+        db.conn.commit()
+        delete_documents(db, [did])
+        return None
+    finally:
+        db.conn.commit()
+        db.conn.execute("DETACH DATABASE old")

@@ -231,7 +231,7 @@ def mandate_page(conn: sqlite3.Connection, thread: str, page: int = 1) -> Option
         r["document_url"] = document_url(r["document_id"], r["at"])
     evidence = _rows(conn, "select e.cite, e.text from evidence e join mandates m on m.document = e.document "
                            "where m.thread = ? and (', ' || e.mandates || ', ') like '%, ' || m.at || ', %' "
-                           "group by e.id order by e.document, e.id limit ?", [thread, PAGE_SIZE])
+                           "group by e.id order by e.document, e.start limit ?", [thread, PAGE_SIZE])
     steps = []
     for r in rows:
         if not steps or steps[-1]["resolution"] != r["resolution"]:
