@@ -148,7 +148,7 @@ def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
         t = lines[j].text.strip()
         if not t or lines[j].footnote_zone:
             continue
-        if re.match(r"^\d{1,3}\.\s", t) or r["issuer"].match(t) or (t.endswith((":", ";")) and above):
+        if re.match(r"^\d{1,5}\.\s", t) or r["issuer"].match(t) or (t.endswith((":", ";")) and above):
             break
         above.insert(0, t)
         indexes.insert(0, j)
@@ -184,7 +184,7 @@ def embedded(lines: list[Line], openings: list[Opening]) -> bool:
     if len(openings) != 1:
         return len(openings) > 1
     first = openings[0].issuer_line
-    return any(re.match(r"^\d{1,3}\.\s+\S", ln.text) and not ln.footnote_zone for ln in lines[:first])
+    return any(re.match(r"^\d{1,5}\.\s+\S", ln.text) and not ln.footnote_zone for ln in lines[:first])
 
 
 def opening_verb(text: str) -> Optional[str]:

@@ -29,7 +29,7 @@ _TO_DIGIT = str.maketrans(FOOTNOTE_MARKS, "0123456789")
 
 ANCHOR_LOOKBACK = 200  # units searched back for a footnote's mark
 _FOOTNOTE = re.compile(rf"^([{FOOTNOTE_MARKS}]+|\*{{1,3}})\s*(\S.*)$")
-_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+_NUMBERED = re.compile(r"^(\d{1,5})\.\s+(\S.*)$")  # no ceiling worth the name: 1,000+ paragraphs happen
 _GUIDE_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 _ITEM = re.compile(r"^\(([a-z]{1,2})\)\s+(\S.*)$")
 # Paragraphs numbered within a section ("16.1 The United Nations Office ...", a budget fascicle).

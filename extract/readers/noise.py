@@ -29,9 +29,9 @@ _DOT_LEADER = re.compile(r"(?:\s?\.){4,}\s*")
 _HAS_LEADER = re.compile(r"\.(?:\s?\.){3,}")  # where _DOT_LEADER matches, found 10x faster (a literal first)
 _SPLIT_HYPHEN = re.compile(r" -(?<=[a-z] -)(?:(?=[a-z])| (?=[a-z]+\b))")  # "open -ended", "open - ended"
 _ROMAN = re.compile(r"(?<=\s)((?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.)\s+(?=[A-Z])")
-_LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,3}\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
+_LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,5}\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
 _ACROSS = re.compile(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:\s*\w+\s+\S")
-_RUN_TOGETHER = re.compile(r"^\s*(\d{1,3})\.\s.*?[.;:]\s+(\d{1,3})\.\s+[A-Z]")
+_RUN_TOGETHER = re.compile(r"^\s*(\d{1,5})\.\s.*?[.;:]\s+(\d{1,5})\.\s+[A-Z]")
 _PAGE_NUMBERS = re.compile(r"^(?:\d{1,3}(?:\s*-\s*\d{1,3})?|Page|Paragraphs|Paragraphs Page)$")
 
 
@@ -128,7 +128,7 @@ def _split_paragraphs(text: str) -> str:
     out = []
     expected = 1
     pos = 0
-    for m in re.finditer(r"(?<=\S)\s+(\d{1,3})\.\s+(?=[A-Z“\"])", text):
+    for m in re.finditer(r"(?<=\S)\s+(\d{1,5})\.\s+(?=[A-Z“\"])", text):
         n = int(m.group(1))
         after_sentence = text[m.start() - 1] in ".;:\"”)"
         if (n == expected and (after_sentence or n == 1)) or (after_sentence and n == expected + 1):

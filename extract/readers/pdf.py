@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from extract.errors import ReadError
+from extract.readers.charset import removed_warning, without_format_characters
 from extract.readers.pdf_layout import layout
 from models.source import Source, assign_offsets
 
@@ -55,5 +56,10 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> Source:
         warnings.append(f"page(s) {shown} are landscape (a table, most likely): their cells are read as lines of text; "
                         "check figures quoted from them against the PDF")
     lines, header_symbol, count = layout(pages)
+    removed = 0
+    for line in lines:
+        line.text, n = without_format_characters(line.text)
+        removed += n
+    warnings += removed_warning(removed)
     return Source(file=name, format="pdf", sha256=hashlib.sha256(data).hexdigest(), lines=assign_offsets(lines),
                   pages=count, printed_symbol=header_symbol, warnings=warnings)

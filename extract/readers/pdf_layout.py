@@ -31,7 +31,7 @@ _FOOTER = re.compile(r"^(?:(?:V|GE|NY)\.\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})*(?:
                      r"\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})*(?:\s+\*\d{7}\*)?|\(?[A-Z]\)?(?:\s+\*\d{7}\*)?|"
                      r"V\.\d{2}-\d{5}\s+\d{1,3}/\d{1,3}|\d{1,3}/\d{1,3}\s+V\.\d{2}-\d{5}|[\d/]+\s*\*?\d{7}\*?|"
                      r"Please recycle|\d{1,3})$")
-_STARTS_UNIT = re.compile(r"^(?:\d{1,3}\.(?:\d{1,3}\.?)?\s|\([a-z]{1,2}\)\s|[⁰¹²³⁴⁵⁶⁷⁸⁹*]+\s|Draft guideline \d)")
+_STARTS_UNIT = re.compile(r"^(?:\d{1,5}\.(?:\d{1,3}\.?)?\s|\([a-z]{1,2}\)\s|[⁰¹²³⁴⁵⁶⁷⁸⁹*]+\s|Draft guideline \d)")
 _RULE_TEXT = re.compile(r"^[_\u2014\u2013-]{8,}$")
 HEADER_BAND = 0.09  # fraction of the page height holding the running header
 FOOTER_BAND = 0.08

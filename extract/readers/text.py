@@ -6,12 +6,14 @@ import hashlib
 import unicodedata
 
 from extract.errors import ReadError
+from extract.readers.charset import removed_warning, without_format_characters
 from extract.readers.markup import clean_lines, is_markdown
 from extract.readers.noise import denoise, looks_noisy, running_symbol
 from models.source import Source, assign_offsets
 
 _CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 _CONTROL_BYTES = bytes(sorted(_CONTROL - {0}))  # NUL bytes are counted and removed on their own
+_CONTROL_CHARS = {c: None for c in _CONTROL | {0}}
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -46,7 +48,11 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
                                                         or data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
                                                         else " (no byte-order mark: told by its NUL bytes)"))
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-        return unicodedata.normalize("NFC", text), warnings
+        sample = text[:32768]
+        if len(sample) - len(sample.translate(_CONTROL_CHARS)) > max(8, len(sample) // 50):
+            raise ReadError("the file looks binary, not text (it decodes as " + wide.upper() + " into control characters)",
+                            "give a .txt, .md or .pdf file; if this is a PDF or Word file, convert it or fix its name")
+        return _normalised(text, warnings)
     sample = data[:65536]
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
     if controls > max(8, len(sample) // 50):
@@ -70,7 +76,12 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
             text = data.decode("latin-1")
             warnings.append("not valid UTF-8 or Windows-1252: decoded as Latin-1; check accented names")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return unicodedata.normalize("NFC", text), warnings
+    return _normalised(text, warnings)
+
+
+def _normalised(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    text, removed = without_format_characters(unicodedata.normalize("NFC", text))
+    return text, warnings + removed_warning(removed)
 
 
 def read_text(data: bytes, name: str) -> Source:

@@ -10,10 +10,12 @@ the same map, with a heavier runtime and object store this job does not need.
 The client keeps what must stay on one machine: it reads each file (under the size limit),
 looks it up in the parse cache, and writes the database; the cluster only receives bytes
 and returns parsed documents (``ingest.parse_data``), so its workers need the code but
-not the corpus's file system.  A document is under the time limit as with local workers
-(measured from when it is handed to a free worker thread: no more tasks are in flight
-than the cluster has threads); its memory is bounded by the Dask worker's own
-``memory_limit`` (a worker over it is restarted by its nanny and the file recorded).
+not the corpus's file system.  A document is under the same time limit and memory bound as
+with local workers, enforced on the Dask worker: each task parses in a child process of the
+worker (``workers.run_one``, from a fork server, since a Dask worker runs threads), killed at
+the limit, so a runaway document never holds the worker; the client keeps a backstop on the
+time (measured from when the task is handed to a free worker thread: no more tasks are in
+flight than the cluster has threads), and the Dask worker's own ``memory_limit`` stays.
 Run workers with one thread each and as many processes as cores (``dask worker ADDRESS
 --nworkers auto --nthreads 1``): a process parses one document at a time.
 """
@@ -25,6 +27,15 @@ from typing import Callable, Iterator, Optional
 
 from models.document import IngestError
 from pipelines.corpus import ingest, workers
+
+
+BACKSTOP_S = 30.0  # the client's own limit past the workers': a worker that stops answering
+
+
+def parse_bounded(data: bytes, name: str, pdf_reader: str, timeout: float, memory_mb: int):
+    """What a Dask worker runs for one file: ``ingest.parse_data`` in a child process under the
+    time limit and memory bound; (document, error), or the exception that stopped it."""
+    return workers.run_one(ingest.parse_data, (data, name, pdf_reader), timeout, memory_mb)
 
 
 class EngineError(Exception):
@@ -72,8 +83,9 @@ class DaskEngine:
                 if data is None:
                     yield i, done
                     continue
-                future = self.client.submit(ingest.parse_data, data, str(todo[i]), pdf_reader, pure=False,
-                                            key=f"cosp-parse-{i}-{todo[i].name}")
+                future = self.client.submit(parse_bounded, data, ingest.readable(str(todo[i])), pdf_reader,
+                                            self.timeout, workers.memory_from_env(), pure=False,
+                                            key=f"cosp-parse-{i}-{ingest.file_id(todo[i])}")
                 running[future] = (i, data, time.monotonic())
             if not running:
                 continue
@@ -86,7 +98,7 @@ class DaskEngine:
                 if future in finished:
                     del running[future]
                     yield i, self._result(future, todo[i], data, cache_dir, pdf_reader)
-                elif now - handed > self.timeout:
+                elif now - handed > self.timeout + BACKSTOP_S:
                     del running[future]
                     future.cancel()
                     yield i, (None, ingest.stopped(todo[i], TimeoutError(f"still parsing after {self.timeout:g} s"),
@@ -94,7 +106,10 @@ class DaskEngine:
 
     def _result(self, future, path: Path, data: bytes, cache_dir, pdf_reader) -> tuple:
         try:
-            doc, error = future.result()
+            result = future.result()
+            if isinstance(result, BaseException):  # stopped on the worker: over the time or memory bound
+                return None, ingest.stopped(path, result, self.timeout, workers.memory_from_env()), False
+            doc, error = result
         except Exception as exc:  # the worker died (KilledWorker: over its memory limit), or the task failed
             return None, IngestError(str(path), "parse", f"stopped on the cluster: {type(exc).__name__}: {exc}",
                                      "check the Dask workers' logs and memory limit; the other files were built"), False

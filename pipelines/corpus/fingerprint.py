@@ -33,6 +33,6 @@ def inputs_fingerprint(files: Iterable[tuple[str, bytes]]) -> str:
     """Of the code and of every input file (name and SHA-256 digest of its content), in a stable order."""
     h = hashlib.sha256(code_fingerprint(BUILD_PARTS).encode())
     for name, digest in sorted(files, key=lambda x: x[0]):
-        h.update(name.encode())
+        h.update(name.encode("utf-8", "surrogateescape"))
         h.update(digest)
     return h.hexdigest()

@@ -157,25 +157,39 @@ IN_FLIGHT = 2  # jobs sent to a worker at a time: it starts the next file while 
 
 
 def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, memory_mb: int,
-        on_start: Optional[Callable[[int], None]] = None) -> Iterator[tuple[int, object]]:
+        on_start: Optional[Callable[[int], None]] = None, start: str = "fork") -> Iterator[tuple[int, object]]:
     """Yield (index, result) for each argument tuple, in completion order; a job past its time
     limit yields ``TimeoutError``; a job whose worker died is tried once more in a new worker
     (a worker killed from outside is no fault of its document), and yields ``RuntimeError``
-    if that one dies too.  The jobs queued behind a dead worker go to another."""
-    ctx = mp.get_context("fork")
+    if that one dies too.  The jobs queued behind a dead worker go to another.
+
+    ``start`` "forkserver" for a caller that runs threads (a Dask worker): a fork copies the
+    locks other threads hold; the fork server is a single-threaded process that forks workers."""
+    ctx = mp.get_context(start)
     pending = list(range(len(jobs_args)))[::-1]
     retried: set[int] = set()
+    announced: set[int] = set()
+    done: list[tuple[int, object]] = []
     slots = [_Slot(ctx, task, memory_mb) for _ in range(max(1, min(workers, len(jobs_args))))]
 
     def refill() -> None:
-        for s in slots:
+        for s in list(slots):
             while len(s.jobs) < IN_FLIGHT and pending:
+                job = pending.pop()
+                try:
+                    s.conn.send((job, jobs_args[job]))
+                except (BrokenPipeError, OSError):  # the worker died since it was last looked at
+                    pending.append(job)
+                    if s.jobs:
+                        died(s, f"the worker parsing it died (exit code {s.proc.exitcode})")
+                    replace(s, kill=True)
+                    break
                 if not s.jobs:
                     s.started = time.monotonic()
-                s.jobs.append(pending.pop())
-                if on_start:
-                    on_start(s.jobs[-1])
-                s.conn.send((s.jobs[-1], jobs_args[s.jobs[-1]]))
+                s.jobs.append(job)
+                if on_start and job not in announced:
+                    announced.add(job)
+                    on_start(job)
 
     def replace(s: _Slot, kill: bool) -> None:
         """A new worker in the slot; the jobs queued behind the failed one are sent again."""
@@ -194,11 +208,10 @@ def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, me
 
     try:
         refill()
-        while any(s.jobs for s in slots):
+        while any(s.jobs for s in slots) or pending:
             busy = [s for s in slots if s.jobs]
             ready = wait([s.conn for s in busy], timeout=0.5)
             now = time.monotonic()
-            done = []
             for s in busy:
                 if s.conn in ready:
                     try:
@@ -217,7 +230,8 @@ def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, me
                     done.append((s.jobs[0], TimeoutError(f"still parsing after {timeout:g} s")))
                     replace(s, kill=True)
             refill()  # before the caller writes these results: no worker waits for its next file
-            yield from done
+            finished, done[:] = list(done), []
+            yield from finished
     finally:
         for s in slots:
             try:
@@ -228,3 +242,20 @@ def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, me
             if s.proc.is_alive():
                 s.stop()
 
+
+
+def run_one(task: Callable, args: tuple, timeout: float, memory_mb: int) -> object:
+    """``task(*args)`` in a child process under the time limit and memory bound, from a process
+    that runs threads (a Dask worker): the result, or the ``TimeoutError``/``RuntimeError`` of
+    ``run``.  The fork server is started once per process, with the parser already imported."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipelines.corpus.parse"])
+    me = mp.current_process()
+    daemon = me._config.get("daemon")
+    me._config["daemon"] = False  # a Dask worker is a daemon process, which multiprocessing forbids children;
+    try:  # these children are its own to reap (run() joins or kills them, and they die with it)
+        for _, result in run(task, [args], 1, timeout, memory_mb, start="forkserver"):
+            return result
+        return RuntimeError("the worker returned nothing")
+    finally:
+        me._config["daemon"] = daemon
