@@ -21,12 +21,14 @@ page in another language) is said in the warnings, naming the field.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from extract.places import known_place, place_before
 from extract.resources import load_yaml
 from models.document import DocumentMeta, FieldEvidence, Unit
 
@@ -48,12 +50,9 @@ def _patterns() -> dict:
     ordinal = "|".join(f["ordinals"] + [f"{t}y-{u}" for t in f["tens"] for u in f["units"]]
                        + [f"{t}ieth" for t in f["tens"]] + [f"{t}y" for t in f["tens"]])
     month = "|".join(f["months"])
-    venues = sorted(f["venues"], key=len, reverse=True)
-    place = "|".join(re.escape(v) for v in venues) + "|" + f["place_fallback"]
 
     def rx(p: str, flags: int = 0) -> re.Pattern:
-        return re.compile(p.replace("{ordinal}", ordinal).replace("{month}", month).replace("{place}", place),
-                          flags | re.M)
+        return re.compile(p.replace("{ordinal}", ordinal).replace("{month}", month), flags | re.M)
 
     labels: list[tuple[str, re.Pattern]] = [(k, rx(v)) for k, v in f["stops"].items()]
     labels += [("doc_type", rx(p)) for p in f["doc_types"]]
@@ -72,7 +71,6 @@ def _patterns() -> dict:
         "symbol": rx(f["symbol"]),
         "language_other": re.compile(f["labels"]["language_other"]),
         "report_title": re.compile(f["report_title"]),
-        "venues": set(venues),
         "months": {m: i for i, m in enumerate(f["months"], 1)},
     }
 
@@ -102,25 +100,32 @@ _NON_SPACE = re.compile(r"\S")
 
 
 class _Block:
-    """One front unit's printed lines as a string, with a map back to document offsets."""
+    """The front page's printed lines as one string, with a map back to document offsets.
 
-    def __init__(self, unit: Unit, text: str):
-        spans = unit.segments or [(unit.start, unit.end)]
+    One block for the whole front page, not one per unit: renderings split its lines where the
+    printed page does not (a two-column header read across puts "Conference of the States
+    Parties" and "to the United Nations" on lines of their own, between the date and
+    ``Original``), so a label may cross a unit boundary; free text never does (``units``)."""
+
+    def __init__(self, units: list[Unit], text: str):
         self.parts: list[tuple[int, int]] = []  # (position in self.text, document offset)
+        self.units: list[int] = []  # where each unit starts in self.text
         pieces, pos = [], 0
-        for s, e in spans:
-            self.parts.append((pos, s))
-            pieces.append(text[s:e])
-            pos += e - s + 1
+        for unit in units:
+            self.units.append(pos)
+            for s, e in unit.segments or [(unit.start, unit.end)]:
+                self.parts.append((pos, s))
+                pieces.append(text[s:e])
+                pos += e - s + 1
         self.text = "\n".join(pieces)
+        self._starts = [p for p, _ in self.parts]
         first = _NON_SPACE.search(self.text)
         self.first = first.start() if first else len(self.text)
 
     def doc(self, i: int) -> int:
-        for pos, start in reversed(self.parts):
-            if i >= pos:
-                return start + (i - pos)
-        return self.parts[0][1]
+        k = bisect.bisect_right(self._starts, i) - 1
+        pos, start = self.parts[max(k, 0)]
+        return start + (i - pos) if k >= 0 else start
 
     def line_start(self, i: int) -> bool:
         return i == 0 or self.text[i - 1] == "\n" or i <= self.first
@@ -129,6 +134,11 @@ class _Block:
         """Whether text[a:b] is all whitespace (without copying it: a hostile front block is long)."""
         found = _NON_SPACE.search(self.text, a, b)
         return found is None
+
+    def unit_breaks(self, a: int, b: int) -> list[int]:
+        """Where units start strictly inside text[a:b]."""
+        lo, hi = bisect.bisect_right(self.units, a), bisect.bisect_left(self.units, b)
+        return self.units[lo:hi]
 
 
 def _tokens(block: _Block) -> list[_Token]:
@@ -139,9 +149,15 @@ def _tokens(block: _Block) -> list[_Token]:
     for order, (kind, rx) in enumerate(p["labels"]):
         for m in rx.finditer(text):
             if m.end() > m.start():
-                candidates.append((m.start(), -(m.end() - m.start()), order, kind, m))
+                start, groups = m.start(), {k: v for k, v in m.groupdict().items() if v}
+                if kind == "place_dates":  # the place is what precedes the dates, if it is a known place
+                    place = place_before(text, m.start())
+                    if place is not None:
+                        start, groups["place"] = place.start, place.text
+                        groups["place_confidence"] = place.confidence
+                candidates.append((start, -(m.end() - start), order, kind, _Match(start, m.end(), groups)))
     candidates.sort(key=lambda c: c[:3])
-    accepted: list[tuple[int, int, str, re.Match]] = []
+    accepted: list[tuple[int, int, str, _Match]] = []
     last_end = 0
     for start, _, _, kind, m in candidates:
         if start < last_end:
@@ -152,12 +168,13 @@ def _tokens(block: _Block) -> list[_Token]:
         accepted.append((start, m.end(), kind, m))
         last_end = m.end()
     # Dates: a line of their own, or beside Distr./Original (a header read across).
-    for m in p["date"].finditer(text):
+    for d in p["date"].finditer(text):
+        m = _Match(d.start(), d.end(), d.groupdict())
         if any(s < m.end() and m.start() < e for s, e, _, _ in accepted):
             continue
         whole_line = block.line_start(m.start()) and (m.end() == len(text) or text[m.end()] == "\n")
         beside = any(k in ("distribution", "original")
-                     and ((e <= m.start() and not text[e:m.start()].strip()) or (s >= m.end() and not text[m.end():s].strip()))
+                     and ((e <= m.start() and block.blank(e, m.start())) or (s >= m.end() and block.blank(m.end(), s)))
                      for s, e, k, _ in accepted)
         if whole_line or beside:
             accepted.append((m.start(), m.end(), "date", m))
@@ -166,18 +183,36 @@ def _tokens(block: _Block) -> list[_Token]:
     pos = 0
     for s, e, kind, m in accepted:
         _free(block, pos, s, out)
-        out.append(_Token(kind, text[s:e], block.doc(s), block.doc(e), {k: v for k, v in m.groupdict().items() if v}))
+        out.append(_Token(kind, text[s:e], block.doc(s), block.doc(e), m.groups))
         pos = e
     _free(block, pos, len(text), out)
     return out
 
 
+@dataclass
+class _Match:
+    """A label found: its span in the block and its named groups (the place found before dates)."""
+
+    s: int
+    e: int
+    groups: dict
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
+
+
 def _free(block: _Block, s: int, e: int, out: list[_Token]) -> None:
-    chunk = block.text[s:e]
-    lead = len(chunk) - len(chunk.lstrip())
-    chunk = chunk.strip()
-    if re.sub(r"[\W_]+", "", chunk):
-        out.append(_Token("free", chunk, block.doc(s + lead), block.doc(s + lead + len(chunk))))
+    """The free text between two labels, one token per unit it spans (a title's unit and the
+    agenda title's unit stay apart)."""
+    for a, b in zip([s] + block.unit_breaks(s, e), block.unit_breaks(s, e) + [e]):
+        chunk = block.text[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        chunk = chunk.strip()
+        if re.sub(r"[\W_]+", "", chunk):
+            out.append(_Token("free", chunk, block.doc(a + lead), block.doc(a + lead + len(chunk))))
 
 
 def _iso(day: int, month: int, year: int) -> Optional[str]:
@@ -244,12 +279,12 @@ class _Reader:
         elif kind == "session":
             self.set("session", tok.value(), tok)
         elif kind == "place_dates":
-            place = re.sub(r"\s+", " ", tok.groups["place"])
-            known = place in _patterns()["venues"]
-            self.set("meeting_place", place, tok, 1.0 if known else 0.7)
+            place = tok.groups.get("place")
+            if place:
+                self.set("meeting_place", re.sub(r"\s+", " ", place), tok, tok.groups["place_confidence"], "place, dates")
+            else:
+                self.warn("meeting_place", "the words before the meeting's dates name no known place: left empty")
             self.set("meeting_dates", re.sub(r"\s+", " ", tok.groups["dates"]), tok)
-            if not known:
-                self.warn("meeting_place", f"'{place}' is not a known meeting venue: check it")
         elif kind == "session_dates":
             self.set("meeting_dates", re.sub(r"\s+", " ", tok.groups["dates"]), tok, 0.9)
         elif kind == "agenda":
@@ -324,9 +359,12 @@ class _Reader:
         if m:
             ev = next(e for e in self.page.evidence if e.field == "title")
             tok = _Token("report_title", m.group(0), ev.start, ev.end)
-            for name in ("session", "place", "dates"):
-                target = {"place": "meeting_place", "dates": "meeting_dates"}.get(name, name)
-                self.set(target, m.group(name), tok, 0.9, "report title")
+            place = known_place(m.group("place"))
+            if place is None:
+                self.warn("meeting_place", f"the title's '{m.group('place')}' is no known place: left empty")
+            for name, value in (("session", m.group("session")), ("meeting_place", place and place.text),
+                                ("meeting_dates", m.group("dates"))):
+                self.set(name, value, tok, 0.9, "report title")
         for fn in footnotes:
             if fn.at == "fn*":
                 s = SYMBOL.search(fn.text)
@@ -338,12 +376,11 @@ class _Reader:
 def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: str = "") -> FrontPage:
     """The front page's fields, their evidence, and warnings about doubtful readings."""
     reader = _Reader(file)
-    for unit in front:
-        block = _Block(unit, text)
-        for tok in _tokens(block):
+    if front:
+        for tok in _tokens(_Block(front, text)):
             reader.feed(tok)
-        if reader.stopped:
-            break
+            if reader.stopped:
+                break
     page = reader.finish(footnotes)
     _other_formats(front, text, page, reader)
     return page

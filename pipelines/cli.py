@@ -174,8 +174,9 @@ def _named(files: list[str], shown: int = 5) -> str:
 @click.option("--suite", type=click.Choice(["seeds", "real", "resolutions", "pdfs", "all"]), default="seeds",
               show_default=True, help="Answer keys to score: the seeds, the real excerpts in ../shared, the typed "
                                       "resolution texts, the keys for the real PDFs in ../shared, or all of them.")
+@click.option("--differences", "shown", default=40, show_default=True, help="How many differences to list per suite.")
 @PDF_READER
-def evaluate(gold_dir, corpus_dir, suite, pdf_reader):
+def evaluate(gold_dir, corpus_dir, suite, pdf_reader, shown):
     """Score the parser against hand-made answer keys; prints a table and the overall F1."""
     from pipelines.quality.evaluate import evaluate as run_eval, format_table, suites
 
@@ -190,7 +191,7 @@ def evaluate(gold_dir, corpus_dir, suite, pdf_reader):
             continue
         if len(chosen) > 1:
             click.echo(f"\n== {name}: {gold} on {corpus}")
-        click.echo(format_table(run_eval(gold, corpus, pdf_reader)))
+        click.echo(format_table(run_eval(gold, corpus, pdf_reader), shown))
 
 
 @cli.command()

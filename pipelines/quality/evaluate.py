@@ -130,13 +130,12 @@ def score_metadata(report: Report, gold: dict, out: dict, label: str) -> None:
         if not gold.get("document") or key not in gold["document"]:
             continue
         g, p = gold["document"][key], out["document"].get(key)
-        row = report.row(f"meta.{key}")
         ok = g == p
-        row.tp += ok and g is not None
-        row.fp += (not ok) and p is not None
-        row.fn += (not ok) and g is not None
-        _exact(row, ok)
-        _exact(report.row("meta (all fields)", summary=True), ok)
+        for row in (report.row(f"meta.{key}"), report.row("meta (all fields)", summary=True)):
+            row.tp += ok and g is not None
+            row.fp += (not ok) and p is not None  # a wrong value: precision counts it, abstaining does not
+            row.fn += (not ok) and g is not None
+            _exact(row, ok)
         if not ok:
             report.misses.append(f"{label}: {key} {p!r} != gold {g!r}")
     for key in ("paragraph_count", "footnote_count"):
@@ -327,7 +326,7 @@ def _extra_scorers(report: Report, gold_dir: Path, corpus, golds: dict) -> None:
         score_guidelines(report, json.loads(guidelines.read_text(encoding="utf-8")), corpus)
 
 
-def format_table(report: Report) -> str:
+def format_table(report: Report, shown: int = 40) -> str:
     lines = [f"{'field':34} {'P':>6} {'R':>6} {'F1':>6} {'exact':>6} {'tp':>5} {'fp':>4} {'fn':>4}"]
     for r in report.rows:
         exact = f"{r.exact:.3f}" if r.exact is not None else ""
@@ -338,7 +337,7 @@ def format_table(report: Report) -> str:
                      f"{r.tp:5d} {r.fp:4d} {r.fn:4d}")
     if report.misses:
         lines.append("")
-        lines.append(f"{len(report.misses)} differences (first 40):")
-        lines.extend(f"  {m}" for m in report.misses[:40])
+        lines.append(f"{len(report.misses)} differences" + (f" (first {shown}):" if len(report.misses) > shown else ":"))
+        lines.extend(f"  {m}" for m in report.misses[:shown])
     lines.append(f"overall F1: {report.overall:.3f}")
     return "\n".join(lines)

