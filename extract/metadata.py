@@ -50,9 +50,11 @@ def _patterns() -> dict:
     ordinal = "|".join(f["ordinals"] + [f"{t}y-{u}" for t in f["tens"] for u in f["units"]]
                        + [f"{t}ieth" for t in f["tens"]] + [f"{t}y" for t in f["tens"]])
     month = "|".join(f["months"])
+    block_end = f["block_end"]
 
     def rx(p: str, flags: int = 0) -> re.Pattern:
-        return re.compile(p.replace("{ordinal}", ordinal).replace("{month}", month), flags | re.M)
+        return re.compile(p.replace("{ordinal}", ordinal).replace("{month}", month).replace("{block_end}", block_end),
+                          flags | re.M)
 
     labels: list[tuple[str, re.Pattern]] = [(k, rx(v)) for k, v in f["stops"].items()]
     labels += [("doc_type", rx(p)) for p in f["doc_types"]]
@@ -69,6 +71,7 @@ def _patterns() -> dict:
         "date": rx(rf"(?P<day>\d{{1,2}})\s+(?P<month>{month})\s+(?P<year>\d{{4}})"),
         "other_dates": [(k, rx(v)) for k, v in f["other_dates"].items()],
         "symbol": rx(f["symbol"]),
+        "agenda_note": re.compile(rf"(?P<mark>\*{{0,3}})\s*(?P<symbol>{f['symbol']})(?=[\s.;,]|$)"),
         "language_other": re.compile(f["labels"]["language_other"]),
         "report_title": re.compile(f["report_title"]),
         "months": {m: i for i, m in enumerate(f["months"], 1)},
@@ -227,14 +230,30 @@ def _un_date(g) -> Optional[str]:
     return _iso(int(g["day"]), _patterns()["months"][g["month"]], int(g["year"]))
 
 
+AGENDA_NOTE_REACH = 8000  # the agenda's footnote is printed at the foot of the first page
+
+
+def _series(symbol: Optional[str]) -> Optional[str]:
+    """A symbol without its number and suffixes: the series and session (or year) it belongs to."""
+    if not symbol:
+        return None
+    parts = [p for p in symbol.split("/") if not re.match(r"^(?:Add|Rev|Corr|Amend)\.\d+$", p)]
+    return "/".join(parts[:-1]) or None
+
+
 class _Reader:
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = ""):
         self.file = file
         self.page = FrontPage(DocumentMeta())
         self.bodies: list[tuple[str, _Token]] = []
         self.free_before: list[_Token] = []  # title block text before the document type
         self.free_after: list[_Token] = []
         self.header_seen = False
+        self.masthead_seen = False
+        self.session_started = False  # a session-block or title-block label came: the header is over
+        self.header_free: list[_Token] = []  # free text in the header: pieces of the organ's name, read across
+        self.agenda_mark: Optional[int] = None  # where the agenda item's footnote mark ("*") is printed
+        self.text = text
         self.type_seen = False
         self.agenda_pending = False
         self.second_item = False  # "Items 138 and 139": two titles follow
@@ -257,6 +276,13 @@ class _Reader:
             self.stopped = kind != "contents" or self.header_seen
             return
         pending, self.agenda_pending = self.agenda_pending, False
+        if kind in ("masthead", "symbol", "distribution", "original", "date"):
+            self.masthead_seen = True
+        elif kind in ("session", "place_dates", "session_dates", "agenda", "doc_type", "doc_type_suffix",
+                      "resolution_number"):
+            self.session_started = True
+        if kind == "free" and self.masthead_seen and not self.session_started:
+            self.header_free.append(tok)
         if pending and self.second_item and kind in ("doc_type", "doc_type_suffix"):
             kind = "free"  # "Items 138 and 139": their titles follow, even one that reads like a type
         if pending and kind == "free" and self.page.meta.agenda_title is not None:
@@ -289,6 +315,8 @@ class _Reader:
             self.set("meeting_dates", re.sub(r"\s+", " ", tok.groups["dates"]), tok, 0.9)
         elif kind == "agenda":
             self.set("agenda_item", int(tok.groups.get("n1") or tok.groups.get("n2")), tok)
+            if tok.text.rstrip().endswith("*") and self.agenda_mark is None:
+                self.agenda_mark = tok.end
             self.agenda_pending = True
             self.second_item = bool(re.search(r"\band\s+\d+", tok.text))
         elif kind in ("doc_type", "doc_type_suffix"):
@@ -307,7 +335,11 @@ class _Reader:
             self.stopped = True  # a sentence of the body: the first paragraph, the title block is over
             return
         if agenda_pending:
-            self.set("agenda_title", re.sub(r"\s+", " ", tok.text).rstrip("*"), tok, 0.9, "after agenda item")
+            text = re.sub(r"\s+", " ", tok.text).rstrip("*").strip()
+            echoed = _without_echo(text)
+            if echoed != text and text[len(echoed):].strip() == echoed:  # agenda title and title, one run
+                self.free_before.append(_Token("free", echoed, tok.start + len(echoed) + 1, tok.end))
+            self.set("agenda_title", echoed, tok, 0.9, "after agenda item")
             self.agenda_pending, self.second_item = self.second_item, False
         elif self.type_seen:
             self.free_after.append(tok)
@@ -337,9 +369,15 @@ class _Reader:
         # Conference's); a joint document's session block names two, and the masthead decides.
         session = list({b: (b, t) for b, t, after in self.bodies if after}.values())
         others = [(b, t) for b, t, _ in self.bodies if not b.startswith("Conference of the States Parties")]
+        organ = _organ(self.header_free)
+        if organ is not None:  # the organ's name, read across a two-column header, is no title
+            self.free_before = [t for t in self.free_before if t not in organ[1]]
+            self.free_after = [t for t in self.free_after if t not in organ[1]]
         chosen = session[0] if len(session) == 1 else (others or [(b, t) for b, t, _ in self.bodies] or [None])[0]
         if chosen:
             self.set("body", chosen[0], chosen[1])
+        elif organ is not None:
+            self.set("body", organ[0], organ[1][0], organ[2], "organ read across the header")
         # A budget fascicle's title is its section's: "Part IV ..." "Section 16 <title>".
         section = next((t for t in self.free_after if _SECTION.match(t.text)), None)
         if section is not None and not self.free_before:
@@ -351,7 +389,7 @@ class _Reader:
             left_out = [t.text for t in self.free_before[:-1]]
             if left_out:
                 self.warn("title", f"front-page text not recognised and left out of the title: {left_out[0][:80]!r}")
-            title = re.sub(r"\s+", " ", tok.text).strip().rstrip("*").strip()
+            title = _without_echo(re.sub(r"\s+", " ", tok.text).strip().rstrip("*").strip())
             self.set("title", title, tok, 0.9, "title block")
         elif self.header_seen:
             self.warn("title", "no title found on the front page")
@@ -367,15 +405,69 @@ class _Reader:
                 self.set(name, value, tok, 0.9, "report title")
         for fn in footnotes:
             if fn.at == "fn*":
-                s = SYMBOL.search(fn.text)
-                if s:
-                    self.set("agenda_symbol", s.group(0), _Token("footnote", fn.text, fn.start, fn.end))
+                found = self._agenda_symbol(fn.text, 0)
+                if found:
+                    self.set("agenda_symbol", found, _Token("footnote", fn.text, fn.start, fn.end))
+        if meta.agenda_symbol is None and self.agenda_mark is not None:
+            # A rendering that has no footnotes prints them in the text: "______* CAC/COSP/2019/1."
+            end = self.agenda_mark
+            found = self._agenda_symbol(self.text[end:end + AGENDA_NOTE_REACH], 1)
+            if found:
+                self.set("agenda_symbol", found, _Token("footnote", found, end, end), 0.9, "agenda note in the text")
         return self.page
+
+    def _agenda_symbol(self, text: str, marks: int) -> Optional[str]:
+        """The provisional agenda the agenda item's asterisk points to: a symbol of the document's
+        own series (CAC/COSP/2019/5 -> CAC/COSP/2019/1, A/80/179 -> A/80/150), after ``marks``
+        asterisks at least."""
+        own = _series(self.page.meta.symbol)
+        for m in _patterns()["agenda_note"].finditer(text):
+            if len(m.group("mark")) >= marks and (own is None or _series(m.group("symbol")) == own):
+                return m.group("symbol")
+        return None
+
+
+def _without_echo(text: str) -> str:
+    """A run of front-page text that repeats its own beginning, as lines joined by a rendering
+    do: the agenda title and a title that is the same words ("Performance of the Mechanism ...
+    Performance of the Mechanism ..."), a title and the heading that opens the body with its
+    first words ("Provisional agenda and annotations Provisional agenda").  The first copy."""
+    words = text.split()
+    for cut in range(len(words) - 2, 1, -1):
+        head, tail = words[:cut], words[cut:]
+        if len(tail) <= cut and tail == head[:len(tail)]:
+            return " ".join(head)
+    return text
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w-]+", text.lower())
+
+
+def _organ(free: list[_Token]) -> Optional[tuple[str, list[_Token], float]]:
+    """The issuing organ from the free text of the header: a two-column header read across cuts
+    "Conference of the States Parties / to the United Nations / Convention against Corruption"
+    into pieces between the date and ``Original``.  Consecutive pieces that spell a registered
+    body's name (all of it, or its first three quarters when an excerpt cuts it) are the organ:
+    (body, its tokens, confidence)."""
+    best = None
+    for i in range(len(free)):
+        for j in range(i + 1, min(i + 5, len(free)) + 1):
+            words = _words(" ".join(t.text for t in free[i:j]))
+            for entry in bodies():
+                for name in entry["names"]:
+                    target = _words(name)
+                    whole = words == target
+                    if not whole and not (len(words) >= 0.75 * len(target) and target[:len(words)] == words):
+                        continue
+                    if best is None or len(words) > best[3]:
+                        best = (entry["body"], free[i:j], 1.0 if whole else 0.8, len(words))
+    return best[:3] if best else None
 
 
 def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: str = "") -> FrontPage:
     """The front page's fields, their evidence, and warnings about doubtful readings."""
-    reader = _Reader(file)
+    reader = _Reader(file, text)
     if front:
         for tok in _tokens(_Block(front, text)):
             reader.feed(tok)

@@ -92,11 +92,11 @@ def _known(name: str) -> Optional[tuple[float, str]]:
 
 
 def place_before(text: str, end: int) -> Optional[Place]:
-    """The place printed right before ``end`` (the comma before a meeting's dates), on its line:
-    the longest known run of words, "City, Country" included; None when none is known."""
-    line = text.rfind("\n", 0, end) + 1
-    lo = max(line, end - 120)
-    window = text[lo:end]
+    """The place printed right before ``end`` (the comma before a meeting's dates): the longest
+    known run of words, "City, Country" included (across a line break: "St. Petersburg,\n
+    Russian Federation, 2-6 November 2015"); None when none is known."""
+    lo = max(0, end - 120)
+    window = text[lo:end].replace("\n", " ")
     words = list(_WORD.finditer(window))
     best: Optional[Place] = None
     for k in range(len(words) - 1, max(-1, len(words) - 1 - MAX_WORDS * 2), -1):
