@@ -45,6 +45,17 @@ def bodies() -> list[dict]:
 
 
 @lru_cache(maxsize=1)
+def _registry() -> dict[str, dict]:
+    return {e["body"]: e for e in bodies()}
+
+
+def _registry_name(text: str) -> Optional[str]:
+    """The registered body a name as printed is (any of its names, case and spacing aside)."""
+    words = _words(text)
+    return next((e["body"] for e in bodies() for n in e["names"] if _words(n) == words), None)
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> dict:
     f = load_yaml("frontpage.yaml")
     ordinal = "|".join(f["ordinals"] + [f"{t}y-{u}" for t in f["tens"] for u in f["units"]]
@@ -74,6 +85,8 @@ def _patterns() -> dict:
         "agenda_note": re.compile(rf"(?P<mark>\*{{0,3}})\s*(?P<symbol>{f['symbol']})(?=[\s.;,]|$)"),
         "language_other": re.compile(f["labels"]["language_other"]),
         "report_title": re.compile(f["report_title"]),
+        "report_title_dated": re.compile(f["report_title_dated"]),
+        "report_of_body": re.compile(f["report_of_body"]),
         "months": {m: i for i, m in enumerate(f["months"], 1)},
     }
 
@@ -252,7 +265,9 @@ class _Reader:
         self.masthead_seen = False
         self.session_started = False  # a session-block or title-block label came: the header is over
         self.header_free: list[_Token] = []  # free text in the header: pieces of the organ's name, read across
+        self.seen_free: list[_Token] = []  # every free text after the masthead
         self.agenda_mark: Optional[int] = None  # where the agenda item's footnote mark ("*") is printed
+        self.official: Optional[tuple[Optional[str], int]] = None  # Official Records: (its organ, first title token)
         self.text = text
         self.type_seen = False
         self.agenda_pending = False
@@ -283,6 +298,8 @@ class _Reader:
             self.session_started = True
         if kind == "free" and self.masthead_seen and not self.session_started:
             self.header_free.append(tok)
+        if kind == "free" and self.masthead_seen:
+            self.seen_free.append(tok)
         if pending and self.second_item and kind in ("doc_type", "doc_type_suffix"):
             kind = "free"  # "Items 138 and 139": their titles follow, even one that reads like a type
         if pending and kind == "free" and self.page.meta.agenda_title is not None:
@@ -296,6 +313,11 @@ class _Reader:
             elif kind == "original" and tok.groups.get("value", "").lower() not in ("english",):
                 self.warn("language", f"the document says Original: {tok.groups.get('value')}; fields are read as "
                                       "for an English front page, check them")
+        elif kind == "official_records":
+            self.header_seen = self.masthead_seen = True
+            self.official = self.official or (self.bodies[-1][0] if self.bodies else None, len(self.free_before))
+        elif kind == "bracketed_date":
+            self.set("date", _un_date(tok.groups), tok, 0.9, "bracketed date")
         elif kind == "symbol":
             self._symbol(tok)
         elif kind == "placeholder_symbol":
@@ -374,8 +396,13 @@ class _Reader:
             self.free_before = [t for t in self.free_before if t not in organ[1]]
             self.free_after = [t for t in self.free_after if t not in organ[1]]
         chosen = session[0] if len(session) == 1 else (others or [(b, t) for b, t, _ in self.bodies] or [None])[0]
+        parent = _registry().get(chosen[0], {}).get("parent") if chosen else None
+        if parent and any(b == parent for b, _, _ in self.bodies):  # a Main Committee's draft: the Assembly's
+            chosen = next((b, t) for b, t, _ in self.bodies if b == parent)
+        if self.official and self.official[0]:  # an Official Records edition: its organ
+            chosen = next((b, t) for b, t, _ in self.bodies if b == self.official[0])
         if chosen:
-            self.set("body", chosen[0], chosen[1])
+            self.set("body", chosen[0], chosen[1], rule="session block" if chosen in session else "masthead")
         elif organ is not None:
             self.set("body", organ[0], organ[1][0], organ[2], "organ read across the header")
         # A budget fascicle's title is its section's: "Part IV ..." "Section 16 <title>".
@@ -384,6 +411,10 @@ class _Reader:
             m = _SECTION.match(section.text)
             self.free_after = [_Token("free", section.text[m.end():], section.start + m.end(), section.end)]
         titles = self.free_before or self.free_after[:1]
+        if self.official:  # an Official Records edition: the report's title, on the cover or under the records line
+            report = next((t for t in self.seen_free if t.text.startswith("Report ")), None)
+            if report is not None:
+                titles = self.free_before = [report]
         if titles:
             tok = titles[-1] if self.free_before else titles[0]
             left_out = [t.text for t in self.free_before[:-1]]
@@ -393,16 +424,7 @@ class _Reader:
             self.set("title", title, tok, 0.9, "title block")
         elif self.header_seen:
             self.warn("title", "no title found on the front page")
-        m = _patterns()["report_title"].search(meta.title or "")
-        if m:
-            ev = next(e for e in self.page.evidence if e.field == "title")
-            tok = _Token("report_title", m.group(0), ev.start, ev.end)
-            place = known_place(m.group("place"))
-            if place is None:
-                self.warn("meeting_place", f"the title's '{m.group('place')}' is no known place: left empty")
-            for name, value in (("session", m.group("session")), ("meeting_place", place and place.text),
-                                ("meeting_dates", m.group("dates"))):
-                self.set(name, value, tok, 0.9, "report title")
+        self._report_title()
         for fn in footnotes:
             if fn.at == "fn*":
                 found = self._agenda_symbol(fn.text, 0)
@@ -415,6 +437,37 @@ class _Reader:
             if found:
                 self.set("agenda_symbol", found, _Token("footnote", found, end, end), 0.9, "agenda note in the text")
         return self.page
+
+    def _report_title(self) -> None:
+        """What a session report's title says: its session, place and dates, and the body reporting
+        ("Report of the Implementation Review Group on its resumed seventh session, held in
+        Vienna from ...": the Group's, though the Conference's name heads the page)."""
+        p, meta = _patterns(), self.page.meta
+        title = meta.title or ""
+        ev = next((e for e in self.page.evidence if e.field == "title"), None)
+        if ev is None:
+            return
+        tok = _Token("report_title", title, ev.start, ev.end)
+        m = p["report_title"].search(title)
+        if m:
+            place = known_place(m.group("place"))
+            if place is None:
+                self.warn("meeting_place", f"the title's '{m.group('place')}' is no known place: left empty")
+            for name, value in (("session", m.group("session")), ("meeting_place", place and place.text),
+                                ("meeting_dates", m.group("dates"))):
+                self.set(name, value, tok, 0.9, "report title")
+        m = p["report_title_dated"].search(title)
+        if m:
+            self.set("session", m.group("session"), tok, 0.9, "report title")
+            self.set("meeting_dates", m.group("dates"), tok, 0.9, "report title")
+        m = p["report_of_body"].search(title)
+        body = _registry_name(m.group("body")) if m else None
+        if body and body != meta.body and not _registry().get(body, {}).get("parent"):
+            ev_body = next((e for e in self.page.evidence if e.field == "body"), None)
+            if ev_body is None or ev_body.rule != "session block":
+                meta.body = None
+                self.page.evidence = [e for e in self.page.evidence if e.field != "body"]
+                self.set("body", body, tok, 0.9, "report title")
 
     def _agenda_symbol(self, text: str, marks: int) -> Optional[str]:
         """The provisional agenda the agenda item's asterisk points to: a symbol of the document's
@@ -457,7 +510,7 @@ def _organ(free: list[_Token]) -> Optional[tuple[str, list[_Token], float]]:
             for entry in bodies():
                 for name in entry["names"]:
                     target = _words(name)
-                    whole = words == target
+                    whole = words[:len(target)] == target  # all of it, maybe followed by other header text
                     if not whole and not (len(words) >= 0.75 * len(target) and target[:len(words)] == words):
                         continue
                     if best is None or len(words) > best[3]:
