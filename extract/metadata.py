@@ -69,6 +69,11 @@ def _patterns() -> dict:
 
     labels: list[tuple[str, re.Pattern]] = [(k, rx(v)) for k, v in f["stops"].items()]
     labels += [("doc_type", rx(p)) for p in f["doc_types"]]
+    # A rendering that joined the title block's lines: a type printed between the title and the
+    # body's first heading ("... 2016 Addendum I. Introduction") is a type, though not at a line start.
+    body_start = f["block_end"].replace(r"[ \t]*$|", "")
+    labels += [("doc_type_joined", rx(p.replace("{block_end}", body_start)))
+               for p in f["doc_types"] if "{block_end}" in p and p.startswith("(?P<value>")]
     labels.append(("doc_type_suffix", rx(f["title_type_suffix"])))
     labels += [(k, rx(v)) for k, v in f["labels"].items() if k != "language_other"]
     labels.append(("placeholder_symbol", rx(f["placeholder_symbol"])))
@@ -294,13 +299,13 @@ class _Reader:
         if kind in ("masthead", "symbol", "distribution", "original", "date"):
             self.masthead_seen = True
         elif kind in ("session", "place_dates", "session_dates", "agenda", "doc_type", "doc_type_suffix",
-                      "resolution_number"):
+                      "doc_type_joined", "resolution_number"):
             self.session_started = True
         if kind == "free" and self.masthead_seen and not self.session_started:
             self.header_free.append(tok)
         if kind == "free" and self.masthead_seen:
             self.seen_free.append(tok)
-        if pending and self.second_item and kind in ("doc_type", "doc_type_suffix"):
+        if pending and self.second_item and kind in ("doc_type", "doc_type_suffix", "doc_type_joined"):
             kind = "free"  # "Items 138 and 139": their titles follow, even one that reads like a type
         if pending and kind == "free" and self.page.meta.agenda_title is not None:
             return  # the second item's title ("Items 138 and 139"): agenda_title is the first item's
@@ -341,8 +346,11 @@ class _Reader:
                 self.agenda_mark = tok.end
             self.agenda_pending = True
             self.second_item = bool(re.search(r"\band\s+\d+", tok.text))
-        elif kind in ("doc_type", "doc_type_suffix"):
-            self.set("doc_type", re.sub(r"\s*\*+", "", tok.value()), tok)
+        elif kind in ("doc_type", "doc_type_suffix", "doc_type_joined"):
+            value = re.sub(r"\s*\*+", "", tok.value())
+            if value.startswith("amendment"):  # printed after its sponsor: "Brazil:* amendment to ..."
+                value = value[:1].upper() + value[1:]
+            self.set("doc_type", value, tok)
             self.type_seen = True
             if tok.groups.get("adopted"):
                 d = _patterns()["date"].match(tok.groups["adopted"])
@@ -410,6 +418,7 @@ class _Reader:
         if section is not None and not self.free_before:
             m = _SECTION.match(section.text)
             self.free_after = [_Token("free", section.text[m.end():], section.start + m.end(), section.end)]
+        self.free_before = _continued(self.free_before)
         titles = self.free_before or self.free_after[:1]
         if self.official:  # an Official Records edition: the report's title, on the cover or under the records line
             report = next((t for t in self.seen_free if t.text.startswith("Report ")), None)
@@ -421,7 +430,11 @@ class _Reader:
             if left_out:
                 self.warn("title", f"front-page text not recognised and left out of the title: {left_out[0][:80]!r}")
             title = _without_echo(re.sub(r"\s+", " ", tok.text).strip().rstrip("*").strip())
-            self.set("title", title, tok, 0.9, "title block")
+            why = _not_a_title(title)
+            if why:
+                self.warn("title", f"{why}, not a title: left empty ({title[:80]!r})")
+            else:
+                self.set("title", title, tok, 0.9, "title block")
         elif self.header_seen:
             self.warn("title", "no title found on the front page")
         self._report_title()
@@ -478,6 +491,34 @@ class _Reader:
             if len(m.group("mark")) >= marks and (own is None or _series(m.group("symbol")) == own):
                 return m.group("symbol")
         return None
+
+
+def _not_a_title(text: str) -> Optional[str]:
+    """Why a run of front-page text cannot be a UN title, or None.  Titles are one noun phrase
+    in title position: not running prose (sentences), not a list of people, not a fragment that
+    starts in lower case, not a paragraph's length."""
+    if len(text) > 400:
+        return "too long for a title"
+    if re.search(r"\b[a-z]{2,}[.!?]\s+[A-Z]", text) or text.endswith((".", ";")) and not text.endswith(("No.", "etc.")):
+        return "running prose"
+    if len(re.findall(r"\b(?:Mr|Ms|Mrs|Dr)\.\s", text)) >= 2:
+        return "a list of people"
+    if text[:1].islower():
+        return "a fragment"
+    return None
+
+
+def _continued(free: list[_Token]) -> list[_Token]:
+    """Free text whose unit starts in lower case continues the one before (a title's second line
+    that a PDF's spacing put in a block of its own: "Promotion of durable peace through
+    sustainable" / "development in Africa")."""
+    out: list[_Token] = []
+    for tok in free:
+        if out and tok.text[:1].islower() and not out[-1].text.rstrip().endswith((".", ":", ";")):
+            out[-1] = _Token("free", out[-1].text + " " + tok.text, out[-1].start, tok.end)
+        else:
+            out.append(tok)
+    return out
 
 
 def _without_echo(text: str) -> str:

@@ -75,9 +75,10 @@ def is_country(name: str) -> bool:
 
 
 def _capitalised(words: list[str]) -> bool:
-    """A place's words start with a capital (particles aside: "Sharm el-Sheikh", "Dar es Salaam")."""
-    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _PARTICLES
-                                                         or not w[:1].isalpha() for w in words)
+    """A place's words start with a capital, particles aside ("Dar es Salaam", "Sharm el-Sheikh")."""
+    def ok(w: str) -> bool:
+        return w[:1].isupper() or not w[:1].isalpha() or w.lower() in _PARTICLES or w.split("-")[0].lower() in _PARTICLES
+    return bool(words) and words[0][:1].isupper() and all(ok(w) for w in words)
 
 
 def _known(name: str) -> Optional[tuple[float, str]]:
