@@ -71,7 +71,7 @@ def _patterns() -> dict:
     labels += [("doc_type", rx(p)) for p in f["doc_types"]]
     # A rendering that joined the title block's lines: a type printed between the title and the
     # body's first heading ("... 2016 Addendum I. Introduction") is a type, though not at a line start.
-    body_start = f["block_end"].replace(r"[ \t]*$|", "")
+    body_start = f["block_end"].replace(r"[ \t]*$|", r"\Z|")
     labels += [("doc_type_joined", rx(p.replace("{block_end}", body_start)))
                for p in f["doc_types"] if "{block_end}" in p and p.startswith("(?P<value>")]
     labels.append(("doc_type_suffix", rx(f["title_type_suffix"])))
@@ -568,8 +568,28 @@ def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: s
             if reader.stopped:
                 break
     page = reader.finish(footnotes)
+    if not reader.header_seen and front:
+        _running_header(front, text, reader)
     _other_formats(front, text, page, reader)
     return page
+
+
+def _running_header(front: list[Unit], text: str, reader: _Reader) -> None:
+    """A text that starts past its front page (an excerpt of page 2) starts with the running
+    header every later page prints: the document's title beside its symbol ("Preventing and
+    combating corrupt practices ... A/RES/69/199"): read both from it."""
+    start = front[0].start
+    head = text[start:start + 600]
+    m = _patterns()["symbol"].search(head)
+    if m is None or not re.search(r"\d", m.group(0)):
+        return
+    before, after = head[:m.start()].strip(), head[m.end():]
+    if before and not _not_a_title(re.sub(r"\s+", " ", before)) and re.match(r"\s", after or " "):
+        tok = _Token("running_header", m.group(0), start + m.start(), start + m.end())
+        reader.set("symbol", m.group(0), tok, 0.8, "running header")
+        reader.page.meta.symbol_source = reader.page.meta.symbol_source or "printed"
+        reader.set("title", re.sub(r"\s+", " ", before), _Token("running_header", before, start, start + m.start()),
+                   0.8, "running header")
 
 
 def _other_formats(front: list[Unit], text: str, page: FrontPage, reader: _Reader) -> None:

@@ -7,6 +7,7 @@ import unicodedata
 
 from extract.errors import ReadError
 from extract.readers.charset import removed_warning, without_format_characters
+from extract.readers.glued import unglue
 from extract.readers.markup import clean_lines, is_markdown
 from extract.readers.noise import denoise, looks_noisy, running_symbol
 from models.source import Source, assign_offsets
@@ -92,6 +93,9 @@ def read_text(data: bytes, name: str) -> Source:
         raw = denoise(raw)
         fmt = "extracted"
         warnings.append("text looks extracted from a PDF by another tool: running headers and run-together paragraphs repaired")
+        raw, glued = unglue(raw)
+        if glued:
+            warnings.append(f"separated {glued} glued word(s) (e.g. 'Partiesto' -> 'Parties to')")
     lines = assign_offsets(clean_lines(raw))
     if not any(line.text for line in lines):
         raise ReadError("the file has no readable text", "check that it is the document's text, not an empty export")

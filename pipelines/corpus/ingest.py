@@ -233,7 +233,6 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
             doc.warnings.append(note)
     for doc in corpus.documents:
         doc.references = without_self_references(doc.references, doc.meta.symbol, doc.resolutions)
-    corpus.documents = [d for d in corpus.documents if d.file not in found.refused]
     return corpus
 
 
@@ -254,13 +253,12 @@ class Decisions:
     """What the corpus decides about its documents once all are read."""
 
     symbols: dict[str, tuple[str, str, Optional[str]]] = field(default_factory=dict)  # file -> (symbol, source, note)
-    refused: set[str] = field(default_factory=set)  # files whose symbol another file already gives
     errors: list[IngestError] = field(default_factory=list)
 
 
 def decide(entries: list[DocumentEntry], manifest: dict[str, str]) -> Decisions:
-    """Manifest symbols, then inferred ones; duplicate symbols refused; a resolution printed
-    in several documents flagged.  Reads only the entries' summaries (``models/corpus.py``)."""
+    """Manifest symbols, then inferred ones; duplicate symbols flagged (both documents kept); a
+    resolution printed in several documents flagged.  Reads only the entries' summaries (``models/corpus.py``)."""
     out = Decisions()
     for e in entries:
         if e.meta.symbol is None and e.file in manifest:
@@ -272,14 +270,15 @@ def decide(entries: list[DocumentEntry], manifest: dict[str, str]) -> Decisions:
     seen: dict[str, str] = {}
     for e in entries:
         sym = out.symbols[e.file][0] if e.file in out.symbols else e.meta.symbol
-        if sym and sym in seen:
+        if sym and sym in seen:  # a mirror, a reissue, an advance version: kept apart, never merged
             out.errors.append(IngestError(
-                e.file, "symbol", f"duplicate symbol {sym}: already given by {seen[sym]}",
-                "remove one of the two files, or correct the symbol in a manifest.tsv beside them"))
-            out.refused.add(e.file)
+                e.file, "symbol", f"duplicate symbol {sym}: {seen[sym]} gives it too; both are kept as separate "
+                "documents (by file name), neither replaces the other",
+                "if one is a copy, remove one of the two files; if the symbol is wrong, correct it in a manifest.tsv "
+                "beside them", severity="warning"))
         elif sym:
             seen[sym] = e.file
-    out.errors += resolution_text_warnings([e for e in entries if e.file not in out.refused])
+    out.errors += resolution_text_warnings(entries)
     return out
 
 

@@ -343,10 +343,7 @@ class Job:
         """Symbols (manifest, inferred) and duplicates, decided over the whole corpus."""
         found = ingest.decide(ordered, manifest)
         out.errors.extend(found.errors)
-        write.delete_documents(self.db, sorted(found.refused))
         for e in ordered:
-            if e.file in found.refused:
-                continue
             symbol, source, note = found.symbols.get(e.file, (e.meta.symbol, e.meta.symbol_source, None))
             before = e.written_symbol
             if _settle_symbol(self.db, e, symbol, source, note, self.cache_dir, self.pdf_reader):

@@ -1,0 +1,82 @@
+"""Words that a text extractor glued together: "Partiesto", "itsfourth", "NationsConvention",
+"October2011".
+
+Only a token that is not a word is touched, and only when a word segmenter (``wordsegment``:
+unigram counts of a trillion-word English web corpus) splits it into words far more common
+than the token itself: "partiesto" (never seen) is "parties to", while "CARIN", "GlobE",
+"StAR", "Alsheddi" and "Bennani" stay as printed (capitals inside, or pieces that are no
+common words).  Camel-case joins ("theUnited") split where both sides are words; a month or
+word glued to a year ("October2011") splits at the digits.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+COMMON = 1_000_000  # a piece must be at least this common a word (counts per ~1e12 words)
+RATIO = 1000  # and the glued token this many times rarer than its rarest piece
+_TOKEN = re.compile(r"[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Za-z]+(?=\d{2,4}\b)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]{2})")
+_LETTERS_DIGITS = re.compile(r"\b([A-Za-z]{3,})(\d{2,4})\b")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import wordsegment  # 0.4 s to load its counts: only for texts another tool extracted
+
+    wordsegment.load()
+    return wordsegment
+
+
+def _count(word: str) -> float:
+    return _segmenter().UNIGRAMS.get(word.lower(), 0.0)
+
+
+def _word(word: str) -> bool:
+    return len(word) >= 2 and _count(word) >= COMMON or word.lower() in ("a", "i")
+
+
+def _split(token: str) -> str:
+    """The token, or its words separated by spaces (the token's own letters and case)."""
+    parts = _CAMEL.split(token)
+    if len(parts) > 1:
+        if all(len(p) >= 3 and _word(p) for p in parts):
+            return " ".join(parts)
+        return token
+    low = token.lower()
+    if len(low) < 5 or _count(low) >= COMMON:
+        return token
+    pieces = _segmenter().segment(low)
+    if not 2 <= len(pieces) <= 3 or not all(_word(p) for p in pieces):
+        return token
+    if _count(low) * RATIO >= min(_count(p) for p in pieces):
+        return token
+    out, pos = [], 0
+    for p in pieces:
+        out.append(token[pos:pos + len(p)])
+        pos += len(p)
+    return " ".join(out)
+
+
+def unglue(text: str) -> tuple[str, int]:
+    """The text with glued words separated, and how many tokens were split."""
+    count = [0]
+
+    def fix(m: re.Match) -> str:
+        token = m.group(0)
+        if token.isupper():
+            return token
+        fixed = _split(token)
+        if fixed != token:
+            count[0] += 1
+        return fixed
+
+    text = _TOKEN.sub(fix, text)
+
+    def digits(m: re.Match) -> str:
+        if _word(m.group(1)):
+            count[0] += 1
+            return f"{m.group(1)} {m.group(2)}"
+        return m.group(0)
+
+    return _LETTERS_DIGITS.sub(digits, text), count[0]
