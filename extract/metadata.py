@@ -37,7 +37,7 @@ SYMBOL = re.compile(r"\bCAC/COSP/(?:[A-Z]+(?:\.\d+)?/)?\d{4}/(?:CRP\.|INF\.|L\.)
 _ANCHORED = {"masthead", "symbol", "body", "session", "place_dates", "session_dates", "agenda", "resolution_number", "issuer", "summary",
              "heading", "doc_type", "placeholder_symbol"}
 _SECTION = re.compile(r"^Section\s+\d+[A-Z]?\s*\n")
-_STOPS = ("contents", "issuer", "summary", "heading")
+_STOPS = ("contents", "issuer", "summary", "summary_joined", "heading")
 
 
 def bodies() -> list[dict]:
@@ -194,7 +194,7 @@ def _tokens(block: _Block) -> list[_Token]:
         if any(s < m.end() and m.start() < e for s, e, _, _ in accepted):
             continue
         whole_line = block.line_start(m.start()) and (m.end() == len(text) or text[m.end()] == "\n")
-        beside = any(k in ("distribution", "original")
+        beside = any(k in ("distribution", "original", "languages_only", "symbol")
                      and ((e <= m.start() and block.blank(e, m.start())) or (s >= m.end() and block.blank(m.end(), s)))
                      for s, e, k, _ in accepted)
         if whole_line or beside:
@@ -248,6 +248,11 @@ def _un_date(g) -> Optional[str]:
     return _iso(int(g["day"]), _patterns()["months"][g["month"]], int(g["year"]))
 
 
+# Header labels and how sure each makes a symbol beside it the document's own: the masthead,
+# Distr. and Original are only ever printed in a header; a date or "English only" also in a list.
+_HEADER = {"masthead": 2, "distribution": 2, "original": 2, "official_records": 2, "date": 1, "bracketed_date": 1,
+           "languages_only": 1}
+HEADER_REACH = 4  # tokens between a document's symbol and its header's labels, at most
 AGENDA_NOTE_REACH = 8000  # the agenda's footnote is printed at the foot of the first page
 
 
@@ -273,6 +278,9 @@ class _Reader:
         self.seen_free: list[_Token] = []  # every free text after the masthead
         self.agenda_mark: Optional[int] = None  # where the agenda item's footnote mark ("*") is printed
         self.official: Optional[tuple[Optional[str], int]] = None  # Official Records: (its organ, first title token)
+        self.count = 0  # tokens fed
+        self.header_at: list[tuple[int, int, str]] = []  # header labels: (token number, weight, kind)
+        self.symbols: list[tuple[int, _Token, bool]] = []  # symbols printed: (token number, token, after the type)
         self.text = text
         self.type_seen = False
         self.agenda_pending = False
@@ -290,6 +298,9 @@ class _Reader:
 
     def feed(self, tok: _Token) -> None:
         kind = tok.kind.split(":")[0]
+        self.count += 1
+        if kind in _HEADER:
+            self.header_at.append((self.count, _HEADER[kind], kind))
         if self.stopped:
             return
         if kind in _STOPS:
@@ -324,7 +335,7 @@ class _Reader:
         elif kind == "bracketed_date":
             self.set("date", _un_date(tok.groups), tok, 0.9, "bracketed date")
         elif kind == "symbol":
-            self._symbol(tok)
+            self.symbols.append((self.count, tok, self.type_seen))
         elif kind == "placeholder_symbol":
             self.warn("symbol", f"'{tok.text}' is a placeholder, not a symbol: give the symbol in a manifest.tsv")
         elif kind == "body":
@@ -366,9 +377,21 @@ class _Reader:
             return
         if agenda_pending:
             text = re.sub(r"\s+", " ", tok.text).rstrip("*").strip()
+            why = _not_a_title(text)
+            if why:  # the agenda title run into the title and the summary: no reading is safe
+                self.warn("agenda_title", f"{why}, not an agenda title: left empty ({text[:80]!r})")
+                self.agenda_pending, self.second_item = self.second_item, False
+                self.stopped = True
+                return
             echoed = _without_echo(text)
             if echoed != text and text[len(echoed):].strip() == echoed:  # agenda title and title, one run
                 self.free_before.append(_Token("free", echoed, tok.start + len(echoed) + 1, tok.end))
+            else:
+                cut = _sentence_case_break(echoed)
+                if cut:  # "Technical assistance Comments received on ...": the title starts at its capital
+                    title = echoed[cut:]
+                    self.free_before.append(_Token("free", title, tok.end - len(title), tok.end))
+                    echoed = echoed[:cut].strip()
             self.set("agenda_title", echoed, tok, 0.9, "after agenda item")
             self.agenda_pending, self.second_item = self.second_item, False
         elif self.type_seen:
@@ -376,7 +399,17 @@ class _Reader:
         else:
             self.free_before.append(tok)
 
-    def _symbol(self, tok: _Token) -> None:
+    def _own_symbol(self) -> None:
+        """The document's own symbol is printed in its header, beside the masthead, ``Distr.``, the
+        date or ``Original``; a symbol far from any (a web page's list of documents, "CAC/COSP/WG.4/
+        2013/1 Annotated provisional agenda ...") is a reference, not the page's symbol."""
+        near = next((k for k, (i, _, _) in enumerate(self.symbols)
+                     if sum(w for h, w, _ in self.header_at if abs(i - h) <= HEADER_REACH) >= 2
+                     and any(w == 2 or k == "date" for h, w, k in self.header_at if abs(i - h) <= 2)), None)
+        for _, tok, after_type in self.symbols[near:] if near is not None else []:
+            self._symbol(tok, after_type)
+
+    def _symbol(self, tok: _Token, after_type: bool = False) -> None:
         p = _patterns()
         printed = [m.group(0) for m in p["symbol"].finditer(tok.text) if re.search(r"\d", m.group(0))]
         found = [re.sub(r"\s+", " ", re.sub(r"\s*/\s*", "/", s)) for s in printed]
@@ -389,11 +422,12 @@ class _Reader:
             self.page.meta.symbol_source = "printed"
             if len(found) > 1:
                 self.warn("symbol", f"a joint document: also issued as {', '.join(found[1:])}; kept {found[0]}")
-        elif found[0] != self.page.meta.symbol and not self.type_seen:
+        elif found[0] != self.page.meta.symbol and not after_type:
             self.warn("symbol", f"a second symbol {found[0]} is printed; kept {self.page.meta.symbol}")
 
     def finish(self, footnotes: list[Unit]) -> FrontPage:
         meta = self.page.meta
+        self._own_symbol()
         # The meeting's body, printed in the session block, names the document's body ("Human
         # Rights Council" under a "General Assembly" masthead, a working group under the
         # Conference's); a joint document's session block names two, and the masthead decides.
@@ -499,7 +533,7 @@ def _not_a_title(text: str) -> Optional[str]:
     starts in lower case, not a paragraph's length."""
     if len(text) > 400:
         return "too long for a title"
-    if re.search(r"\b[a-z]{2,}[.!?]\s+[A-Z]", text) or text.endswith((".", ";")) and not text.endswith(("No.", "etc.")):
+    if re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text) or text.endswith((".", ";")) and not text.endswith(("No.", "etc.")):
         return "running prose"
     if len(re.findall(r"\b(?:Mr|Ms|Mrs|Dr)\.\s", text)) >= 2:
         return "a list of people"
@@ -519,6 +553,29 @@ def _continued(free: list[_Token]) -> list[_Token]:
         else:
             out.append(tok)
     return out
+
+
+@lru_cache(maxsize=1)
+def _proper_words() -> frozenset[str]:
+    """Capitalised words of the names the registries know (bodies, networks, organisations,
+    States): inside a title they are names, not the start of a new line."""
+    from extract.countries import names as country_names
+    from extract.networks import registry
+
+    names = [n for e in bodies() for n in e["names"]] + [e["name"] for e in registry()] + list(country_names())
+    names += [e["name"] for e in load_yaml("organisations.yaml")]
+    return frozenset(w for n in names for w in re.findall(r"\b[A-Z][a-z]+\b", n))
+
+
+def _sentence_case_break(text: str) -> Optional[int]:
+    """Where a second sentence-case phrase starts inside a run of title text that a rendering
+    joined ("Technical assistance Comments received on the draft ..."): UN agenda titles and
+    titles capitalise their first word and names only, so a capitalised common word after a
+    lower-case word, followed by a lower-case word, opens the next line."""
+    for m in re.finditer(r"\b[a-z]{3,}\s+([A-Z][a-z]{2,})\s+[a-z]", text):  # not after a colon: a sub-item
+        if m.group(1) not in _proper_words():
+            return m.start(1)
+    return None
 
 
 def _without_echo(text: str) -> str:
@@ -577,14 +634,21 @@ def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: s
 def _running_header(front: list[Unit], text: str, reader: _Reader) -> None:
     """A text that starts past its front page (an excerpt of page 2) starts with the running
     header every later page prints: the document's title beside its symbol ("Preventing and
-    combating corrupt practices ... A/RES/69/199"): read both from it."""
-    start = front[0].start
-    head = text[start:start + 600]
+    combating corrupt practices ... A/RES/69/199"): read both from it, when the symbol follows
+    the title in the first block of text and the page's prose starts after it."""
+    first = front[0]
+    start = first.start
+    head = text[start:min(first.end, start + 600) + 40]
     m = _patterns()["symbol"].search(head)
+    second = front[1].start if len(front) > 1 else None
     if m is None or not re.search(r"\d", m.group(0)):
         return
+    own_line = start + m.start() == second  # the header's second line: the symbol under the title
+    if start + m.start() > first.end and not own_line:
+        return
     before, after = head[:m.start()].strip(), head[m.end():]
-    if before and not _not_a_title(re.sub(r"\s+", " ", before)) and re.match(r"\s", after or " "):
+    if before and len(before) <= 300 and not _not_a_title(re.sub(r"\s+", " ", before)) and (
+            own_line or re.match(r"\s+[A-Z]|\s*$", after)):
         tok = _Token("running_header", m.group(0), start + m.start(), start + m.end())
         reader.set("symbol", m.group(0), tok, 0.8, "running header")
         reader.page.meta.symbol_source = reader.page.meta.symbol_source or "printed"

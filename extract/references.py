@@ -163,14 +163,40 @@ def _resolutions(ctx: _Context, start: int, end: int) -> None:
                 title=t.group(1) if (t and last) else None, surface=text[start:end])
 
 
+_PAREN = r"(?:\s*\([^()\n]{1,80}\))"
+# A list that goes on past a parenthesised name: "chapters III (Criminalization and law
+# enforcement) and IV (International cooperation)", "articles 15 (Bribery) and 16".
+_MORE = {"CHAPTER": re.compile(rf"{_PAREN}(?:\s*(?:,|and|or)\s*[IVX]{{1,4}}\b{_PAREN}?)+"),
+         "ARTICLE": re.compile(rf"{_PAREN}(?:\s*(?:,|and|or)\s*\d{{1,3}}\b{_PAREN}?)+")}
+_RANGE = re.compile(r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\b")
+MAX_RANGE = 20  # "articles 7-9": every article between; a wider "range" is something else
+
+
+def _numbers(span: str) -> list[str]:
+    """Article numbers of a list, ranges expanded ("7-9" -> 7, 8, 9), parenthesised names left out."""
+    span = re.sub(r"\([^()]*\)", " ", span)
+    out = []
+    for m in re.finditer(_RANGE.pattern + r"|\b(\d{1,3})(?:\.\d{1,2})?\b", span):
+        if m.group(1) and 0 < int(m.group(2)) - int(m.group(1)) <= MAX_RANGE:
+            out += [str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1)]
+        elif m.group(1):
+            out += [m.group(1), m.group(2)]
+        else:
+            out.append(m.group(3))
+    return out
+
+
 def _articles(ctx: _Context, start: int, end: int, label: str) -> None:
     text = ctx.text
+    more = _MORE[label].match(text, end)
+    end = more.end() if more else end
     after, before = text[end:end + 250], text[max(0, start - 160):start]
     if label == "CHAPTER":
         if _RX["chapter_not_uncac_after"].match(after) or (
                 not _RX["uncac_after"].match(after) and _RX["other_after"].match(after)):
             return
-        for m in re.finditer(r"\b[IVX]{1,4}\b", text[start:end]):
+        listed = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text[start:end])
+        for m in re.finditer(r"\b[IVX]{1,4}\b", listed):
             ctx.add("uncac_chapter", m.group(0), start + m.start(), start + m.end(), surface=text[start:end])
         return
     treaty = None
@@ -186,7 +212,7 @@ def _articles(ctx: _Context, start: int, end: int, label: str) -> None:
         treaty = m.group(1).strip() if m else None
     else:
         kind = "uncac_article"
-    numbers = re.findall(r"\b(\d{1,3})(?:\.\d{1,2})?\b", text[start:end])
+    numbers = _numbers(text[start:end])
     d = _RX["article_detail_after"].match(after)
     tail = (d.group(1).strip(" ,") if d else "")
     dotted = re.search(r"\d{1,3}\.\d", text[start:end])
