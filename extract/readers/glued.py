@@ -15,9 +15,15 @@ from functools import lru_cache
 
 COMMON = 1_000_000  # a piece must be at least this common a word (counts per ~1e12 words)
 RATIO = 1000  # and the glued token this many times rarer than its rarest piece
-_TOKEN = re.compile(r"[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Za-z]+(?=\d{2,4}\b)")
+RARE = 100_000  # only a token rarer than this is looked at (most tokens are words: one lookup)
+VERY_COMMON = 10_000_000
+PAIRED = 20  # and two pieces must have been seen side by side ("parties to": 40,000; "crypto currencies": 0)
+SHORT = {"a", "i", "to", "of", "in", "on", "at", "by", "as", "is", "it", "an", "or", "be", "we"}
+# Letter runs standing alone: not inside a link, a path or an address ("compauth_uncac", "worldbank.org").
+_TOKEN = re.compile(r"(?<![\w/.@\\-])(?:[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Za-z]+(?=\d{2,4}\b))(?![\w/@\\]|\.\w|-\w)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]{2})")
-_LETTERS_DIGITS = re.compile(r"\b([A-Za-z]{3,})(\d{2,4})\b")
+_LETTERS_DIGITS = re.compile(r"(?<![\w/.@\\-])([A-Za-z]{3,})(\d{2,4})\b(?![/@\\]|\.\w)")
+_DIGITS_LETTERS = re.compile(r"(?<=\d)([a-z]{4,})\b(?![/@\\]|\.\w)")  # "resolution 73/191entitled"
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +39,17 @@ def _count(word: str) -> float:
 
 
 def _word(word: str) -> bool:
-    return len(word) >= 2 and _count(word) >= COMMON or word.lower() in ("a", "i")
+    low = word.lower()
+    return low in SHORT or len(low) >= 3 and _count(low) >= COMMON
+
+
+def _paired(pieces: list[str]) -> bool:
+    """Pieces seen side by side in the corpus, or each of them very common (the bigram list is
+    short: "adopted resolution" is not in it, "crypto currencies" is not either)."""
+    bigrams = _segmenter().BIGRAMS
+    return all(bigrams.get(f"{a.lower()} {b.lower()}", 0.0) >= PAIRED or min(_count(a), _count(b)) >= VERY_COMMON
+               or {a.lower(), b.lower()} & SHORT and max(_count(a), _count(b)) >= VERY_COMMON
+               for a, b in zip(pieces, pieces[1:]))
 
 
 def _split(token: str) -> str:
@@ -44,10 +60,10 @@ def _split(token: str) -> str:
             return " ".join(parts)
         return token
     low = token.lower()
-    if len(low) < 5 or _count(low) >= COMMON:
+    if len(low) < 5 or _count(low) >= RARE:
         return token
     pieces = _segmenter().segment(low)
-    if not 2 <= len(pieces) <= 3 or not all(_word(p) for p in pieces):
+    if not 2 <= len(pieces) <= 3 or not all(_word(p) for p in pieces) or not _paired(pieces):
         return token
     if _count(low) * RATIO >= min(_count(p) for p in pieces):
         return token
@@ -79,4 +95,12 @@ def unglue(text: str) -> tuple[str, int]:
             return f"{m.group(1)} {m.group(2)}"
         return m.group(0)
 
-    return _LETTERS_DIGITS.sub(digits, text), count[0]
+    text = _LETTERS_DIGITS.sub(digits, text)
+
+    def letters(m: re.Match) -> str:
+        if _word(m.group(1)):
+            count[0] += 1
+            return " " + m.group(1)
+        return m.group(0)
+
+    return _DIGITS_LETTERS.sub(letters, text), count[0]

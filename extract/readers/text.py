@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import unicodedata
 
 from extract.errors import ReadError
@@ -13,6 +14,8 @@ from extract.readers.noise import denoise, looks_noisy, running_symbol
 from models.source import Source, assign_offsets
 
 _CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
+# A UN document's own header: a text that has one was converted from the document, not scraped.
+_UN_HEADER = re.compile(r"Distr\.\s*:?\s*\w")
 _CONTROL_BYTES = bytes(sorted(_CONTROL - {0}))  # NUL bytes are counted and removed on their own
 _CONTROL_CHARS = {c: None for c in _CONTROL | {0}}
 
@@ -93,6 +96,7 @@ def read_text(data: bytes, name: str) -> Source:
         raw = denoise(raw)
         fmt = "extracted"
         warnings.append("text looks extracted from a PDF by another tool: running headers and run-together paragraphs repaired")
+    if fmt == "extracted" or not _UN_HEADER.search(raw[:6000]):  # extracted by a tool, or a web page
         raw, glued = unglue(raw)
         if glued:
             warnings.append(f"separated {glued} glued word(s) (e.g. 'Partiesto' -> 'Parties to')")
