@@ -152,7 +152,7 @@ def _layout_columns(lines: list[str], front_lines: int = 40) -> list[str]:
     right: list[str] = []
     for i, ln in enumerate(lines):
         parts = _COLUMN_GAP.split(ln.strip()) if i < front_lines else [ln]
-        if len(parts) == 2:
+        if len(parts) == 2 and not _LONE_LABEL.match(parts[0]):  # "1.    Pursuant to ...": a number, then its text
             left.append(parts[0])
             right.append(parts[1])
             continue
@@ -185,11 +185,52 @@ def denoise(raw: str) -> str:
         else:
             glued.append(ln)
     front: list[str] = []
+    in_resolution = False  # a resolution's text has begun: its lines are no front page to cut
     for ln in glued:
-        if len(ln) > 200 or re.search(r"\S\s+Distr\.:", ln):
-            front.extend(_split_front(ln))  # each piece a block of its own
-        else:
-            front.append(ln)
+        parts = _resolution_parts(ln)
+        for part in parts:
+            in_resolution = in_resolution or len(parts) > 1 and part is not parts[0]
+            if not in_resolution and (len(part) > 200 or re.search(r"\S\s+Distr\.:", part)):
+                front.extend(_split_front(part))  # each piece a block of its own
+            else:
+                front.append(part)
     front = _two_columns(front)
-    body = "\n".join(front)
-    return "\n".join(_split_paragraphs(block) for block in body.split("\n"))
+    return "\n".join(_split_paragraphs(block) for block in front)
+
+
+def _resolution_rules():
+    from extract.resolutions import rules
+
+    r = rules()
+    issuers = "|".join(sorted((re.escape(k) for k in r["issuers"]), key=len, reverse=True))
+    opener = r["opener"].pattern.lstrip("^")
+    return (re.compile(rf"(?<=[.:;\w)])\s+(?=(?:Resolution|RESOLUTION)\s+\d{{1,2}}/\d{{1,3}}\s+[A-Z])"),
+            re.compile(r"^((?:Resolution|RESOLUTION)\s+\d{1,2}/\d{1,3})\s+"),
+            re.compile(rf"\s+(?=The\s+(?:{issuers})\s*,)"),
+            re.compile(rf"^(The\s+(?:{issuers})\s*,)\s+"),
+            re.compile(rf"(?<=[,;])\s+(?={opener})"))
+
+
+def _resolution_parts(line: str) -> list[str]:
+    """A resolution that a rendering joined into one line, cut back into its printed lines: its
+    heading ("Resolution 5/1"), title, issuer line ("The Conference ...,"), each preambular
+    paragraph (", Recalling ...") and its operative paragraphs (numbered from 1 again, which
+    ``_split_paragraphs`` does per part).  Lines without a resolution are left as they are."""
+    if len(line) < 300 or not re.search(r"\bThe\s+[A-Z][\w ]{5,120},\s", line):
+        return [line]
+    heading, heading_alone, issuer, issuer_alone, preamble = _resolution_rules()
+    out: list[str] = []
+    for piece in heading.split(line):
+        for part in issuer.split(piece):
+            m = heading_alone.match(part) or issuer_alone.match(part)
+            if m is None:
+                out.append(part)
+                continue
+            out.append(m.group(1))
+            rest = part[m.end():]
+            first_op = re.search(r"(?<=[,;:])(?:\s+\d{1,2}(?=\s))?\s+1\.\s+[A-Z]", rest)  # a footnote mark may stand before
+            head, tail = (rest[:first_op.start()], rest[first_op.start():]) if first_op else (rest, "")
+            out += preamble.split(head) if issuer_alone.match(part) else [head]
+            if tail.strip():
+                out.append(tail.strip())
+    return [p.strip() for p in out if p.strip()]
