@@ -184,7 +184,8 @@ def _tokens(block: _Block) -> list[_Token]:
         if start < last_end:
             continue
         base = kind.split(":")[0]
-        if base in _ANCHORED and not (block.line_start(start) or block.blank(last_end, start)):
+        placeless = base == "place_dates" and "place" not in m.groups  # dates after unknown words: still dates
+        if base in _ANCHORED and not placeless and not (block.line_start(start) or block.blank(last_end, start)):
             continue
         accepted.append((start, m.end(), kind, m))
         last_end = m.end()
@@ -403,9 +404,13 @@ class _Reader:
         """The document's own symbol is printed in its header, beside the masthead, ``Distr.``, the
         date or ``Original``; a symbol far from any (a web page's list of documents, "CAC/COSP/WG.4/
         2013/1 Annotated provisional agenda ...") is a reference, not the page's symbol."""
-        near = next((k for k, (i, _, _) in enumerate(self.symbols)
-                     if sum(w for h, w, _ in self.header_at if abs(i - h) <= HEADER_REACH) >= 2
-                     and any(w == 2 or k == "date" for h, w, k in self.header_at if abs(i - h) <= 2)), None)
+        def own(i: int) -> bool:
+            near = [(w, kind) for h, w, kind in self.header_at if abs(i - h) <= HEADER_REACH]
+            return (i <= 2  # the first thing printed (after a site's title line)
+                    or any(w == 2 for w, _ in near)  # beside the masthead, Distr. or Original
+                    or any(kind == "date" and abs(i - h) == 1 for h, _, kind in self.header_at))  # a date beside it
+
+        near = next((k for k, (i, _, _) in enumerate(self.symbols) if own(i)), None)
         for _, tok, after_type in self.symbols[near:] if near is not None else []:
             self._symbol(tok, after_type)
 
@@ -463,7 +468,7 @@ class _Reader:
             left_out = [t.text for t in self.free_before[:-1]]
             if left_out:
                 self.warn("title", f"front-page text not recognised and left out of the title: {left_out[0][:80]!r}")
-            title = _without_echo(re.sub(r"\s+", " ", tok.text).strip().rstrip("*").strip())
+            title = _without_banner(_without_echo(re.sub(r"\s+", " ", tok.text).strip().rstrip("*").strip()))
             why = _not_a_title(title)
             if why:
                 self.warn("title", f"{why}, not a title: left empty ({title[:80]!r})")
@@ -576,6 +581,13 @@ def _sentence_case_break(text: str) -> Optional[int]:
         if m.group(1) not in _proper_words():
             return m.start(1)
     return None
+
+
+def _without_banner(text: str) -> str:
+    """A title run into the banner printed above it ("UNITED NATIONS CONVENTION AGAINST CORRUPTION
+    Guidance to filling in ..."): a leading run of capitals is no part of a sentence-case title."""
+    m = re.match(r"^(?:[A-Z][A-Z'’-]+\s+){3,}(?=[A-Z][a-z])", text)
+    return text[m.end():] if m else text
 
 
 def _without_echo(text: str) -> str:

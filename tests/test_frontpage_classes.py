@@ -1,0 +1,155 @@
+"""Front pages as real renderings print them (issue 23): each case a class of documents, with the
+lines as a site transcript, a two-column reading or a PDF gives them."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.corpus.parse import parse_bytes
+
+
+def meta(text: str, name: str = "doc.txt"):
+    return parse_bytes(text.encode("utf-8"), name)
+
+
+READ_ACROSS = """United Nations CAC/COSP/2019/5
+
+Conference of the States Parties Distr.: General 23 September 2019 to the United Nations Original: English Convention against Corruption
+
+Eighth session Abu Dhabi, 16–20 December 2019 Item 5 of the provisional agenda* Asset recovery
+
+Progress on the implementation of the activities of the Open-ended Intergovernmental Working Group on Asset Recovery
+
+Note by the Secretariat
+
+I. Introduction
+
+1. In its resolution 1/4, the Conference established the Working Group.
+
+______* CAC/COSP/2019/1.
+"""
+
+
+def test_a_two_column_header_read_across_gives_the_organ_the_date_and_the_agenda_note():
+    d = meta(READ_ACROSS)
+    assert d.meta.body == "Conference of the States Parties to the United Nations Convention against Corruption"
+    assert d.meta.date == "2019-09-23" and d.meta.meeting_place == "Abu Dhabi"
+    assert d.meta.agenda_symbol == "CAC/COSP/2019/1"  # the footnote printed in the text
+    assert d.meta.title.startswith("Progress on the implementation")
+
+
+@pytest.mark.parametrize("line, place", [
+    ("Open-ended Intergovernmental Working Group on Asset Recovery Vienna, 6 and 7 June 2018", "Vienna"),
+    ("Implementation Review Group Vienna, 12–14 November 2018", "Vienna"),
+    ("Sixth session St. Petersburg, Russian Federation, 2-6 November 2015", "St. Petersburg, Russian Federation"),
+    ("Ninth session\nSharm el-Sheikh, Egypt, 13–17 December 2021", "Sharm el-Sheikh, Egypt"),
+    ("Second session Nice, France, 9–13 June 2025", "Nice, France"),
+    ("Eleventh session Marrakech Rabat Group, 24–28 October 2011", None),  # no known place right before the dates
+])
+def test_the_meeting_place_is_a_known_place_or_nothing(line, place):
+    d = meta(f"United Nations CAC/COSP/2019/5\n\nDistr.: General\n1 May 2019\nOriginal: English\n\n{line}\n\n"
+             "Item 2 of the provisional agenda\nAsset recovery\n\nA title of the document\n\nNote by the Secretariat\n")
+    assert d.meta.meeting_place == place
+    assert d.meta.meeting_dates is not None
+    if place is None:
+        assert any("no known place" in w for w in d.warnings)
+
+
+def test_an_official_records_edition_reads_its_organ_bracketed_date_and_dated_title():
+    text = """United Nations E/2025/28
+
+Economic and Social Council
+Official Records, 2025
+Supplement No. 8
+
+Commission on Narcotic Drugs
+
+Report on the sixty-eighth session
+(6 December 2024 and 10–14 March 2025)
+
+[3 April 2025]
+
+Contents
+"""
+    d = meta(text)
+    assert d.meta.body == "Economic and Social Council" and d.meta.date == "2025-04-03"
+    assert d.meta.title == "Report on the sixty-eighth session (6 December 2024 and 10–14 March 2025)"
+    assert d.meta.session == "sixty-eighth session" and d.meta.meeting_dates == "6 December 2024 and 10–14 March 2025"
+
+
+def test_a_page_two_excerpt_is_read_from_its_running_header():
+    text = ("Preventing and combating corrupt practices and the transfer of proceeds of corruption, facilitating "
+            "asset recovery A/RES/69/199 Recognizing that fighting corruption at all levels is a priority, "
+            "Recognizing also that education plays a fundamental role,\n")
+    d = meta(text)
+    assert d.meta.symbol == "A/RES/69/199" and d.meta.symbol_source == "printed"
+    assert d.meta.title.startswith("Preventing and combating corrupt practices")
+
+
+def test_a_list_of_documents_on_a_web_page_names_no_symbol_of_the_page():
+    text = """Open-ended Intergovernmental Working Group on Prevention
+
+Fourth Intersessional Meeting (Vienna, 26-28 August 2013)
+
+Session documents
+
+CAC/COSP/WG.4/2013/1 Annotated provisional agenda and proposed organization of work
+CAC/COSP/WG.4/2013/2 Integrity in the judiciary
+"""
+    d = meta(text)
+    assert d.meta.symbol is None
+    assert {r.id for r in d.references if r.kind == "document"} >= {"CAC/COSP/WG.4/2013/1", "CAC/COSP/WG.4/2013/2"}
+
+
+@pytest.mark.parametrize("title", [
+    "Mr. Ibrahim Alsheddi, Mr. Mohamed Bennani, Ms. Laurence Boisson de Chazournes",  # a list of people
+    "Countries around the world face legal constraints. The magnitude of the problem suggests a response.",  # prose
+])
+def test_what_cannot_be_a_title_is_left_empty_with_a_warning(title):
+    d = meta(f"United Nations CAC/COSP/WG.2/2017/CRP.2\n\nDistr.: General\n1 May 2017\nOriginal: English\n\n{title}\n")
+    assert d.meta.title is None and any("not a title" in w for w in d.warnings)
+
+
+def test_a_joined_rendition_keeps_its_type_its_title_and_its_report_title_fields():
+    text = ("United Nations CAC/COSP/IRG/2016/9/Add.1 Conference of the States Parties to the United Nations "
+            "Convention against Corruption Distr.: General 28 November 2016 Original: English Report of the "
+            "Implementation Review Group on its resumed seventh session, held in Vienna from 14 to 16 November 2016 "
+            "Addendum I. Introduction 1. At its seventh session the Group decided to hold a resumed session. 2. It did.\n")
+    d = meta(text)
+    assert d.meta.doc_type == "Addendum" and d.meta.body == "Implementation Review Group"
+    assert d.meta.title.endswith("14 to 16 November 2016")
+    assert (d.meta.session, d.meta.meeting_place, d.meta.meeting_dates) == (
+        "resumed seventh session", "Vienna", "14 to 16 November 2016")
+
+
+def test_a_main_committee_draft_is_the_general_assemblys():
+    text = """United Nations A/C.3/80/L.3
+
+General Assembly Distr.: Limited
+14 October 2025
+Original: English
+
+Eightieth session
+Third Committee
+Agenda item 107
+Crime prevention and criminal justice
+
+Italy: draft resolution
+
+Strengthening the United Nations crime prevention and criminal justice programme
+"""
+    assert meta(text).meta.body == "General Assembly"
+
+
+@pytest.mark.parametrize("glued, mended", [
+    ("Conference of the States Partiesto the United NationsConvention against Corruption",
+     "Conference of the States Parties to the United Nations Convention against Corruption"),
+    ("on itsfourth session, held in Marrakech from 24 to 28 October2011",
+     "on its fourth session, held in Marrakech from 24 to 28 October 2011"),
+    ("the General Assembly adoptedresolution 73/191entitled", "the General Assembly adopted resolution 73/191 entitled"),
+    ("the GlobE Network, StAR, CARIN; Ms. Anyango; www.unodc.org/compauth_uncac/en/index.html; cryptocurrencies",
+     "the GlobE Network, StAR, CARIN; Ms. Anyango; www.unodc.org/compauth_uncac/en/index.html; cryptocurrencies"),
+])
+def test_glued_words_are_split_only_where_a_token_is_no_word(glued, mended):
+    from extract.readers.glued import unglue
+
+    assert unglue(glued)[0] == mended
