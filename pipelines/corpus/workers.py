@@ -247,9 +247,10 @@ def run(task: Callable, jobs_args: list[tuple], workers: int, timeout: float, me
 def run_one(task: Callable, args: tuple, timeout: float, memory_mb: int) -> object:
     """``task(*args)`` in a child process under the time limit and memory bound, from a process
     that runs threads (a Dask worker): the result, or the ``TimeoutError``/``RuntimeError`` of
-    ``run``.  The fork server is started once per process, with the parser already imported."""
+    ``run``.  The fork server is started once per process, with the parser imported and warmed
+    (``warm.py``), so each document's child starts ready."""
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipelines.corpus.parse"])
+    ctx.set_forkserver_preload(["pipelines.corpus.warm"])
     me = mp.current_process()
     daemon = me._config.get("daemon")
     me._config["daemon"] = False  # a Dask worker is a daemon process, which multiprocessing forbids children;

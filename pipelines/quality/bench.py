@@ -18,19 +18,14 @@ from typing import Callable, Iterable
 
 
 # -- measured tasks (module-level so a spawned child can import them) ---------------
-_WARM_UP = (b"CAC/COSP/2000/1\n\nConference of the States Parties\n\n"
-            b"1. In its resolution 1/1, the Conference requested the Secretariat to report on article 5.\n")
-
-
 def _warm_pipeline():
     """Import the pipeline, load spaCy and build the extractors' matchers and gazetteers (on a
     two-line document that is not in any corpus): one-time start-up costs, reported on their
     own line, so the throughput lines measure documents, not set-up."""
-    from extract.nlp import get_nlp
     from pipelines.corpus.parse import parse_bytes
+    from pipelines.corpus.warm import warm
 
-    get_nlp()
-    parse_bytes(_WARM_UP, "warm-up.txt")
+    warm()
     return parse_bytes
 
 
