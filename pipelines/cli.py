@@ -166,6 +166,147 @@ def _named(files: list[str], shown: int = 5) -> str:
     return ", ".join(files[:shown]) + (f" and {len(files) - shown} more" if len(files) > shown else "") or "the files named above"
 
 
+def _years(value: str) -> range:
+    import datetime as dt
+
+    if not value:
+        return range(2006, dt.date.today().year + 1)  # the Conference's first session was in 2006
+    first, _, last = value.partition("-")
+    try:
+        return range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a year or a range of years, e.g. 2006-2025") from None
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    from pipelines.acquire.ods import LANGUAGES
+
+    langs = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    wrong = [v for v in langs if v not in LANGUAGES]
+    if wrong or not langs:
+        raise click.BadParameter(f"{', '.join(wrong) or value!r}: languages are {', '.join(LANGUAGES)}")
+    return langs
+
+
+FETCH_OPTIONS = [
+    click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+                 help="Folder the documents go to (cosp build reads it; its manifest.tsv says what each file is)."),
+    click.option("--series", multiple=True, metavar="NAME",
+                 help="Series of symbol templates (pipelines/acquire/series.yaml): cosp, conference, irg, "
+                      "asset-recovery, prevention, international-cooperation."),
+    click.option("--years", default="", metavar="FROM-TO", help="Years to walk the series for (default: 2006 to now)."),
+    click.option("--lang", "langs", default="en", show_default=True, help="Languages, comma-separated: ar,zh,en,fr,ru,es."),
+    click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True),
+    click.option("--from-file", type=click.File(encoding="utf-8"), help="A file of symbols, one per line."),
+    click.option("--rate", type=click.FloatRange(0.01, 100), default=1.0, show_default=True,
+                 help="Requests per second, at most (every request, redirects included)."),
+    click.option("--base-url", default="https://documents.un.org", show_default=True, help="The ODS address."),
+    click.option("--misses", type=click.IntRange(1), default=15, show_default=True,
+                 help="A series ends after this many numbers in a row that ODS does not have."),
+    click.option("--timeout", type=click.FloatRange(1), default=30.0, show_default=True, help="Seconds per request."),
+    click.option("--max-mb", type=click.IntRange(1), default=200, show_default=True, help="Size limit per file."),
+    click.option("--refresh", is_flag=True, help="Ask again for what ODS did not have, and past each series' end."),
+    click.option("--recheck", is_flag=True, help="Download fetched files again; a reissued one is kept beside the first."),
+]
+
+
+def _fetch_options(fn):
+    for option in reversed(FETCH_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def _run_fetch(symbols, out, series, years, langs, fmt, from_file, rate, base_url, misses, timeout, max_mb,
+               refresh, recheck, dry_run=False):
+    """Wire a fetch together; returns its report (None for a dry run)."""
+    from extract.metadata import _patterns
+    from pipelines.acquire.fetch import FetchError, Fetcher, Plan, dry_run as plan_only, templates
+    from pipelines.acquire.ods import OdsClient
+
+    wanted = list(symbols) + ([ln.strip() for ln in from_file if ln.strip() and not ln.startswith("#")] if from_file else [])
+    odd = [s for s in wanted if not _patterns()["symbol"].fullmatch(s)]
+    if odd:
+        raise click.ClickException(f"{odd[0]!r} does not look like a UN document symbol (e.g. CAC/COSP/2019/5): "
+                                   "check it")
+    try:
+        chosen = [t for name in series for t in templates(name)]
+    except FetchError as exc:
+        raise click.ClickException(f"{exc.message}. {exc.hint[0].upper() + exc.hint[1:]}.")
+    if not wanted and not chosen:
+        raise click.ClickException("nothing to fetch: give symbols, --from-file or --series")
+    plan = Plan(out, wanted, chosen, _years(years) if chosen else (), _languages(langs), fmt, misses, refresh, recheck)
+    if dry_run:
+        for line in plan_only(plan):
+            click.echo(line)
+        return None
+    client = OdsClient(base_url, rate=rate, timeout=timeout, max_bytes=max_mb << 20)
+    try:
+        with click.progressbar(length=0, label="fetching", file=sys.stderr, show_pos=True,
+                               item_show_func=lambda s: s) as bar:
+            fetcher = Fetcher(plan, client, progress=lambda s: bar.update(1, s))
+            report = fetcher.run()
+    except FetchError as exc:
+        raise click.ClickException(f"{exc.message}. {exc.hint[0].upper() + exc.hint[1:]}.")
+    finally:
+        client.close()
+    for symbol, lang, message in report.errors:
+        click.secho(f"error: {symbol} ({lang}): {message}", fg="red", err=True)
+    for row in report.reissued:
+        click.secho(f"reissued: {row.symbol} ({row.language}) differs from the file fetched before: kept both "
+                    f"({row.file}); check what changed", fg="yellow", err=True)
+    click.echo(f"fetched {len(report.fetched)} document(s) into {out} ({len(report.reissued)} reissued, {report.kept} "
+               f"already there, {len(report.missing)} not on ODS, {len(report.errors)} failed; {report.requests} "
+               f"requests)")
+    if report.stopped:
+        click.secho(f"error: {report.stopped}", fg="red", err=True)
+    return report
+
+
+@cli.command()
+@click.argument("symbols", nargs=-1)
+@_fetch_options
+@click.option("--dry-run", is_flag=True, help="List what would be asked, and ask nothing.")
+def fetch(symbols, dry_run, **options):
+    """Download documents from the UN's Official Document System by SYMBOL or series, resumably.
+
+    Each file is named by symbol and language and recorded in the folder's manifest.tsv; a run
+    asks only for what the folder does not have.  Exit status 0 when everything asked was
+    fetched or found missing on ODS, 1 when something failed (named above)."""
+    report = _run_fetch(symbols, dry_run=dry_run, **options)
+    if report is not None and (report.errors or report.stopped):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("symbols", nargs=-1)
+@_fetch_options
+@click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(path_type=Path))
+def sync(symbols, db_path, **options):
+    """Fetch what is new, update the database from the folder, and say what came in.
+
+    The fetch asks ODS again past the end of each series and for what it did not have
+    (--refresh); the build is incremental (only new and changed files are parsed).  The summary
+    names the new documents, their mandates and the resolutions they cite."""
+    from pipelines.acquire.sync import summary
+    from pipelines.database.build import build as run_build, install_sigterm_cleanup
+
+    options["refresh"] = True
+    report = _run_fetch(symbols, **options)
+    install_sigterm_cleanup()
+    out = options["out"]
+    with _one_line_errors(db_path):
+        result = run_build([out], db_path, cache_dir=default_cache_dir())
+    if result.up_to_date:
+        click.echo(f"{db_path} is up to date: nothing new")
+    else:
+        _report_errors(result.corpus.errors)
+        for line in summary(db_path):
+            click.echo(line)
+    failed = any(e.severity == "error" for e in result.corpus.errors)
+    if report.errors or report.stopped or failed:
+        sys.exit(1)
+
+
 @cli.command(name="eval")
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of gold JSON files (default: the suite's).")

@@ -13,7 +13,7 @@ from pipelines.corpus.ingest import BUNDLED
 from pipelines.database import build as build_module
 from pipelines.database.build import build
 
-SKIP = {"build_info", "sqlite_stat1", "sqlite_stat4"}
+SKIP = {"build_info", "build_history", "sqlite_stat1", "sqlite_stat4"}  # when it was built: not what
 
 
 def content(path: Path) -> dict[str, list]:
@@ -25,7 +25,7 @@ def content(path: Path) -> dict[str, list]:
             continue
         info = list(conn.execute(f"pragma table_info([{table}])"))
         cols = [c[1] for c in info if not (c[1] in ("id", "text_id") and c[2].upper() == "INTEGER")
-                and c[1] != "text_id"]
+                and c[1] not in ("text_id", "first_seen")]
         if table == "corpus_entries":
             cols = ["id", "sha256"]
         out[table] = sorted(map(repr, conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]")))

@@ -6,7 +6,7 @@ this file only adapts it to Datasette's hooks.
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from pipelines.publish import entities, hooks, pagekit, site
+from pipelines.publish import entities, hooks, news, pagekit, site
 
 
 @hookimpl
@@ -105,6 +105,10 @@ async def documents(datasette, request):
     return await _page(datasette, request, "cosp_documents.html", site.documents_page)
 
 
+async def new(datasette, request):
+    return await _page(datasette, request, "cosp_new.html", news.news_page, _db(datasette).name)
+
+
 async def redline(datasette, request):
     return await _page(datasette, request, "cosp_redline.html", site.redline_page,
                        request.args.get("from"), request.args.get("to"), request.args.get("shifts") == "1")
@@ -124,5 +128,6 @@ def register_routes():
         (r"^/-/cosp/resolution/(?P<id>.+)$", resolution),  # /-/cosp/resolution/7/1
         (r"^/-/cosp/mandate$", mandate),
         (r"^/-/cosp/redline$", redline),
+        (r"^/-/cosp/new$", new),  # the builds, newest first, and the feeds
         (r"^/-/cosp/resolution$", resolution),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,7 +182,7 @@ def read_manifest(paths: Iterable[Path], errors: Optional[list[IngestError]] = N
                     errors.append(IngestError(readable(str(f)), "read", "the manifest is not UTF-8: read as Windows-1252",
                                               "save it as UTF-8", severity="warning"))
             for row in csv.reader(text.splitlines(), delimiter="\t"):
-                if len(row) >= 2 and row[0] != "file" and row[1].strip().startswith(("CAC/", "A/")):
+                if len(row) >= 2 and row[0] != "file" and re.match(r"^[A-Z]+(?:\.\d+)?/\S", row[1].strip()):
                     found[row[0].strip()] = row[1].strip()
     return found
 

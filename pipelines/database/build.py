@@ -45,6 +45,7 @@ class BuiltCorpus:
     written: set[str] = field(default_factory=set)  # documents whose rows or summary this build wrote
     stale: dict[str, str] = field(default_factory=dict)  # published documents kept though their file failed: why
 
+
     @property
     def documents(self) -> list[DocumentEntry]:
         return self.entries
@@ -191,6 +192,7 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
         schema.apply(db)  # the temp file exists from the start: a kill at any point leaves it, not a half db
         job = Job(db, todo, found.unreachable, cache_dir, progress, pdf_reader, jobs, engine,
                   dict(digests) if reuse else None, target if previous else None)
+        published = write.published_of(target) if previous else {}
         corpus = job.run(errors)
         if not corpus.entries and int(previous.get("documents") or 0) > 0:
             failed = sorted({e.file for e in corpus.errors if e.severity == "error"})
@@ -203,6 +205,8 @@ def _build_locked(target, paths, cache_dir, progress, force, pdf_reader, follow_
                                           fingerprint if complete else "incomplete", cache_dir,
                                           corpus.written if reuse else None, jobs)
         write.mark_stale(db, corpus.stale)
+        write.record_history(db, target if previous else None, not reuse, published,
+                             started.isoformat(timespec="seconds"), sorted(corpus.stale))
         db.conn.execute("INSERT OR REPLACE INTO build_info VALUES ('build_code', ?)", [_build_code(pdf_reader)])
         db.conn.commit()
         free, pages = (db.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count"))

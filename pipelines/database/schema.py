@@ -18,8 +18,8 @@ TABLES: dict[str, dict] = {
         "id": str, "file": str, "symbol": str, "symbol_source": str, "date": str, "year": int, "body": str,
         "session": str, "meeting_place": str, "meeting_dates": str, "agenda_item": int, "agenda_title": str,
         "title": str, "doc_type": str, "agenda_symbol": str, "url": str, "format": str, "pages": int,
-        "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str, "stale": str, "text_id": int},
-        pk="id"),
+        "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str, "stale": str, "first_seen": str,
+        "text_id": int}, pk="id"),
     "paragraphs": dict(columns={
         "id": str, "document": str, "at": str, "kind": str, "parent": str, "seq": int, "section": str,
         "text": str, "start": int, "end": int, "page": int, "text_id": int}, pk="id",
@@ -107,6 +107,9 @@ TABLES: dict[str, dict] = {
         "id": int, "kind": str, "document": str, "at": str, "source_table": str, "source": str, "text": str,
         "detail": str}, pk="id", fks=[("document", "documents", "id")]),
     "build_info": dict(columns={"key": str, "value": str}, pk="key"),
+    # One row per build that published something: what came in, changed, left or stayed stale.
+    "build_history": dict(columns={"id": int, "built_at": str, "documents": int, "added": str, "changed": str,
+                                   "removed": str, "stale": str}, pk="id"),
     "corpus_entries": dict(columns={"id": str, "sha256": str, "path": str, "entry": str}, pk="id"),
 }
 # Tables derived from the others at the end of every build (they were views: at 1,000
@@ -139,7 +142,7 @@ DERIVED = {
 # Lookup columns (a tuple is one index over several), and every column metadata.yml offers as a facet: a facet is a GROUP BY
 # on each table page, an index scan instead of a table scan plus a sort (tests check this).
 INDEXES = {
-    "documents": ["doc_type", "body", "year", "symbol_source", "format", "symbol"],  # symbol: citation_graph joins on it
+    "documents": ["doc_type", "body", "year", "symbol_source", "format", "symbol", "first_seen"],  # symbol: citation_graph joins on it
     "paragraphs": ["at", "kind"],
     "headings": ["kind", "level"],
     "references": ["ref_id", "kind"],

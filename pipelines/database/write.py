@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
+from typing import Optional
 
 import sqlite_utils
 
@@ -247,6 +248,55 @@ def carry_over(db: sqlite_utils.Database, old, did: str):
         db.conn.commit()
         delete_documents(db, [did])
         return None
+    finally:
+        db.conn.commit()
+        db.conn.execute("DETACH DATABASE old")
+
+
+def record_history(db: sqlite_utils.Database, old, fresh: bool, published: dict, built_at: str,
+                   stale: list[str]) -> None:
+    """The build's row in ``build_history`` (a full build brings the rows of the database it
+    replaces along: an incremental one has them already) and each document's ``first_seen``: when
+    a build first published it.  ``published``: the replaced database's documents, read before
+    the build (``published_of``); a document is changed when its file's SHA-256 is."""
+    if fresh and old is not None:
+        _carry_history(db, old)
+    now = dict(db.conn.execute("SELECT id, sha256 FROM documents"))
+    db.conn.executemany("UPDATE documents SET first_seen = ? WHERE id = ?",
+                        [((published.get(did) or (None,))[0] or built_at, did) for did in sorted(now)])
+    added = [d for d in now if d not in published]
+    changed = [d for d in now if d in published and published[d][1] != now[d] and d not in stale]
+    removed = [d for d in published if d not in now]
+    if added or changed or removed or stale or not db.conn.execute("SELECT count(*) FROM build_history").fetchone()[0]:
+        documents = db.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        db.conn.execute("INSERT INTO build_history (id, built_at, documents, added, changed, removed, stale) "
+                        "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM build_history), ?, ?, ?, ?, ?, ?)",
+                        [built_at, documents] + [json.dumps(sorted(v), ensure_ascii=False) for v in
+                                                 (added, changed, removed, stale)])
+
+
+def published_of(path) -> dict[str, tuple[Optional[str], Optional[str]]]:
+    """Each published document of a database: (first_seen, sha256); empty if none, or an older one."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return {d: (f, h) for d, f, h in conn.execute("SELECT id, first_seen, sha256 FROM documents")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def _carry_history(db: sqlite_utils.Database, old) -> None:
+    db.conn.commit()
+    db.conn.execute("ATTACH DATABASE ? AS old", [str(old)])
+    try:
+        if db.conn.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'build_history'").fetchone():
+            db.conn.execute("INSERT OR REPLACE INTO main.build_history (id, built_at, documents, added, changed, "
+                            "removed, stale) SELECT id, built_at, documents, added, changed, removed, stale "
+                            "FROM old.build_history")
+    except sqlite3.Error:  # an older or damaged database: the history starts here
+        pass
     finally:
         db.conn.commit()
         db.conn.execute("DETACH DATABASE old")

@@ -26,6 +26,9 @@ EXAMPLE_PARAMS = {
     "network_mentions_by_document": {"network": "Egmont"},
     "figure_time_series": {"subject": "Central authorities"},
     "citations_per_year": {"resolution": "7/1"},
+    "new_documents": {"since": ""},
+    "new_mandates": {"addressee": "the Secretariat", "body": ""},
+    "search_feed": {"q": "asset recovery"},
 }
 
 
