@@ -81,18 +81,24 @@ def _capitalised(words: list[str]) -> bool:
     return bool(words) and words[0][:1].isupper() and all(ok(w) for w in words)
 
 
-def _known(name: str) -> Optional[tuple[float, str]]:
+def _known(name: str, gazetteer: bool) -> Optional[tuple[float, str]]:
     low = name.lower()
     if low in venues():
         return 1.0, "venue"
     if is_country(name):
         return 0.9, "country"
-    if is_city(name):
+    if gazetteer and is_city(name):
         return 0.9, "gazetteer"
     return None
 
 
 def place_before(text: str, end: int) -> Optional[Place]:
+    """The place printed right before ``end``: the UN's venues and Member States first; the
+    gazetteer (loaded on first use) only where none of those is printed there."""
+    return _place_before(text, end, False) or _place_before(text, end, True)
+
+
+def _place_before(text: str, end: int, gazetteer: bool) -> Optional[Place]:
     """The place printed right before ``end`` (the comma before a meeting's dates): the longest
     known run of words, "City, Country" included (across a line break: "St. Petersburg,\n
     Russian Federation, 2-6 November 2015"); None when none is known."""
@@ -108,10 +114,10 @@ def place_before(text: str, end: int) -> Optional[Place]:
         if len(parts) > 2 or any(len(p.split()) > MAX_WORDS for p in parts) or not all(parts):
             continue
         if len(parts) == 2:  # "City, Country"
-            city, country = (_known(p) for p in parts)
+            city, country = (_known(p, gazetteer) for p in parts)
             found = (min(city[0], country[0]), "venue") if city and country and country[1] == "country" else None
         else:
-            found = _known(parts[0])
+            found = _known(parts[0], gazetteer)
         if found:
             best = Place(candidate, lo + words[k].start(), found[0], found[1])
     return best

@@ -216,12 +216,13 @@ def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = Non
             v.label = f"{doc.written_symbol or doc.file} ({v.year})"
             versions.append(dict(id=vid, document=doc.id, symbol=doc.written_symbol, label=v.label, year=v.year,
                                  chain=c, position=pos, guidelines=len(v.titles), paragraphs=len(v.paragraphs)))
-            paragraphs += [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,
-                                idx=-1, text=t, text_id=text_id("guideline_paragraphs", f"{vid}#g{n}.title"))
-                           for n, t in v.titles.items()]
-            paragraphs += [dict(id=f"{vid}#{p.at}", version=vid, at=p.at, kind="paragraph", guideline=p.guideline,
-                                idx=p.index, text=p.text, text_id=text_id("guideline_paragraphs", f"{vid}#{p.at}"))
-                           for p in v.paragraphs]
+            mine = [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,
+                         idx=-1, text=t) for n, t in v.titles.items()]
+            mine += [dict(id=f"{vid}#{p.at}", version=vid, at=p.at, kind="paragraph", guideline=p.guideline,
+                          idx=p.index, text=p.text) for p in v.paragraphs]
+            for n, row in enumerate(mine):
+                row["text_id"] = text_id(vid, "guideline_paragraphs", n)
+            paragraphs += mine
         for old, new in zip(chain, chain[1:]):
             a, b = f"{docs[old.file].id}#guidelines", f"{docs[new.file].id}#guidelines"
             found, changed = aligned(old, new, cache_dir)

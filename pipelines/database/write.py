@@ -128,8 +128,8 @@ def document_rows(doc: ParsedDocument) -> dict[str, list[dict]]:
             for n, row in enumerate(rows):
                 row["id"] = stable_id(did, table, n)
         if table in TEXT_SOURCES:
-            for row in rows:
-                row["text_id"] = text_id(table, row["id"])
+            for n, row in enumerate(rows):
+                row["text_id"] = text_id(did, table, n)
     return out
 
 
