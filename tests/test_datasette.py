@@ -497,3 +497,16 @@ def test_the_server_keeps_its_start_up_objects_out_of_the_garbage_collector(site
     ds, _ = site
     get(ds, "/")  # the first request runs the startup hooks
     assert gc.get_freeze_count() > 10_000  # frozen: the collector's full sweeps skip them
+
+
+def test_the_published_metadata_sets_no_permissions(site):
+    """The site replaces Datasette's default permission plugin (it copied the whole metadata per
+    table per page) with its two rules; that is only right while no `allow` block is published."""
+    import json
+
+    from pipelines.publish.serve import metadata
+
+    assert '"allow' not in json.dumps(metadata())
+    ds, _ = site
+    assert get(ds, "/_internal").status_code in (403, 404)
+    assert get(ds, "/cosp/mandates").status_code == 200
