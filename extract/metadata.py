@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from extract.language import pack as language_pack, packs as language_packs
 from extract.places import known_place, place_before
 from extract.resources import load_yaml
 from models.document import DocumentMeta, FieldEvidence, Unit
@@ -55,45 +56,80 @@ def _registry_name(text: str) -> Optional[str]:
     return next((e["body"] for e in bodies() for n in e["names"] if _words(n) == words), None)
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> dict:
+@lru_cache(maxsize=None)
+def _patterns(lang: str = "en") -> dict:
+    """The front page's patterns for a language: the English ones (a translation's header often
+    prints "Distr.: General ... Original: English"), and the language pack's before them."""
     f = load_yaml("frontpage.yaml")
     ordinal = "|".join(f["ordinals"] + [f"{t}y-{u}" for t in f["tens"] for u in f["units"]]
                        + [f"{t}ieth" for t in f["tens"]] + [f"{t}y" for t in f["tens"]])
     month = "|".join(f["months"])
     block_end = f["block_end"]
-
-    def rx(p: str, flags: int = 0) -> re.Pattern:
-        return re.compile(p.replace("{ordinal}", ordinal).replace("{month}", month).replace("{block_end}", block_end),
-                          flags | re.M)
-
-    labels: list[tuple[str, re.Pattern]] = [(k, rx(v)) for k, v in f["stops"].items()]
-    labels += [("doc_type", rx(p)) for p in f["doc_types"]]
-    # A rendering that joined the title block's lines: a type printed between the title and the
-    # body's first heading ("... 2016 Addendum I. Introduction") is a type, though not at a line start.
     body_start = f["block_end"].replace(r"[ \t]*$|", r"\Z|")
-    labels += [("doc_type_joined", rx(p.replace("{block_end}", body_start)))
-               for p in f["doc_types"] if "{block_end}" in p and p.startswith("(?P<value>")]
+    months = {m.lower(): i for i, m in enumerate(f["months"], 1)}
+
+    def rx(p: str, ordinals: str = ordinal, monthly: str = month) -> re.Pattern:
+        return re.compile(p.replace("{ordinal}", ordinals).replace("{month}", monthly).replace("{block_end}", block_end),
+                          re.M)
+
+    def label_set(spec: dict, ordinals: str, monthly: str) -> list[tuple[str, re.Pattern]]:
+        labels = [(k, rx(v, ordinals, monthly)) for k, v in spec.get("stops", {}).items()]
+        labels += [("doc_type", rx(p, ordinals, monthly)) for p in spec.get("doc_types", [])]
+        # A rendering that joined the title block's lines: a type printed between the title and the
+        # body's first heading ("... 2016 Addendum I. Introduction") is a type, though not at a line start.
+        labels += [("doc_type_joined", rx(p.replace("{block_end}", body_start), ordinals, monthly))
+                   for p in spec.get("doc_types", []) if "{block_end}" in p and p.startswith("(?P<value>")]
+        labels += [(k, rx(v, ordinals, monthly)) for k, v in spec.get("labels", {}).items() if k != "language_other"]
+        return labels
+
+    labels: list[tuple[str, re.Pattern]] = []
+    dates = [rx(rf"(?P<day>\d{{1,2}})\s+(?P<month>{month})\s+(?P<year>\d{{4}})")]
+    reports = [re.compile(f["report_title"])]
+    pack = language_pack(lang).get("frontpage") if lang != "en" else None
+    if pack:
+        names = _month_names(lang)
+        months.update({n.lower(): i for n, i in names.items()})
+        monthly = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+        pack_ordinals = "|".join(pack.get("ordinals", [])) or ordinal
+        labels += label_set(pack, pack_ordinals, f"(?i:{monthly})")
+        dates = [rx(d, pack_ordinals, f"(?i:{monthly})") for d in pack.get("dates", [])] + dates
+        if pack.get("report_title"):
+            reports.insert(0, re.compile(pack["report_title"]))
+    labels += label_set(f, ordinal, month)
+    # The version's language printed in the header ("Français", "Russian"), before Original.
+    versions = sorted({n for p in language_packs().values() for n in p.get("version_names", [])}, key=len, reverse=True)
+    labels.append(("version_line", re.compile(rf"(?:{'|'.join(map(re.escape, versions))})(?=\s+Original\b|[ \t]*$)", re.M)))
     labels.append(("doc_type_suffix", rx(f["title_type_suffix"])))
-    labels += [(k, rx(v)) for k, v in f["labels"].items() if k != "language_other"]
     labels.append(("placeholder_symbol", rx(f["placeholder_symbol"])))
     labels.append(("symbol", rx(f["symbol"] + rf"(?:{f['joint_dash']}{f['symbol']})*(?![\w/])")))
     for entry in bodies():
         for name in entry["names"]:
-            words = r"\s+".join(map(re.escape, name.split()))
-            labels.append((f"body:{entry['body']}", re.compile(rf"(?i:{words})(?=\s|$)", re.M)))
+            words = r"\s*".join(map(re.escape, name.split())) if not re.search(r"\s", name) else \
+                r"\s+".join(map(re.escape, name.split()))
+            labels.append((f"body:{entry['body']}", re.compile(rf"(?i:{words})(?=\s|$|，)", re.M)))
     return {
         "labels": labels,
-        "date": rx(rf"(?P<day>\d{{1,2}})\s+(?P<month>{month})\s+(?P<year>\d{{4}})"),
+        "dates": dates,
         "other_dates": [(k, rx(v)) for k, v in f["other_dates"].items()],
         "symbol": rx(f["symbol"]),
         "agenda_note": re.compile(rf"(?P<mark>\*{{0,3}})\s*(?P<symbol>{f['symbol']})(?=[\s.;,]|$)"),
         "language_other": re.compile(f["labels"]["language_other"]),
-        "report_title": re.compile(f["report_title"]),
+        "report_titles": reports,
         "report_title_dated": re.compile(f["report_title_dated"]),
         "report_of_body": re.compile(f["report_of_body"]),
-        "months": {m: i for i, m in enumerate(f["months"], 1)},
+        "months": months,
+        "lang": lang,
     }
+
+
+def _month_names(lang: str) -> dict[str, int]:
+    """A language's month names (CLDR, through babel, in the form dates print them) and the
+    pack's other spellings (Arabic's Levantine names), each with its number."""
+    from babel.dates import get_month_names
+
+    names = {name: i for i, name in get_month_names("wide", context="format", locale=lang).items()}
+    names.update(language_pack(lang).get("extra_months", {}))
+    return names
 
 
 @dataclass
@@ -162,9 +198,8 @@ class _Block:
         return self.units[lo:hi]
 
 
-def _tokens(block: _Block) -> list[_Token]:
+def _tokens(block: _Block, p: dict) -> list[_Token]:
     """Labelled spans and the free text between them, in reading order."""
-    p = _patterns()
     text = block.text
     candidates = []
     for order, (kind, rx) in enumerate(p["labels"]):
@@ -190,12 +225,12 @@ def _tokens(block: _Block) -> list[_Token]:
         accepted.append((start, m.end(), kind, m))
         last_end = m.end()
     # Dates: a line of their own, or beside Distr./Original (a header read across).
-    for d in p["date"].finditer(text):
+    for d in (d for rx in p["dates"] for d in rx.finditer(text)):
         m = _Match(d.start(), d.end(), d.groupdict())
         if any(s < m.end() and m.start() < e for s, e, _, _ in accepted):
             continue
         whole_line = block.line_start(m.start()) and (m.end() == len(text) or text[m.end()] == "\n")
-        beside = any(k in ("distribution", "original", "languages_only", "symbol")
+        beside = any(k in ("distribution", "original", "languages_only", "version_line", "symbol")
                      and ((e <= m.start() and block.blank(e, m.start())) or (s >= m.end() and block.blank(m.end(), s)))
                      for s, e, k, _ in accepted)
         if whole_line or beside:
@@ -244,15 +279,17 @@ def _iso(day: int, month: int, year: int) -> Optional[str]:
         return None
 
 
-def _un_date(g) -> Optional[str]:
-    """ISO date of a match of the "23 September 2019" pattern (its day, month, year groups)."""
-    return _iso(int(g["day"]), _patterns()["months"][g["month"]], int(g["year"]))
+def _un_date(g, p: dict) -> Optional[str]:
+    """ISO date of a match of a date pattern (its day, month, year groups; a month by name or number)."""
+    month = g["month"]
+    number = int(month) if month.isdigit() else p["months"].get(month.lower())
+    return _iso(int(g["day"]), number, int(g["year"])) if number else None
 
 
 # Header labels and how sure each makes a symbol beside it the document's own: the masthead,
 # Distr. and Original are only ever printed in a header; a date or "English only" also in a list.
 _HEADER = {"masthead": 2, "distribution": 2, "original": 2, "official_records": 2, "date": 1, "bracketed_date": 1,
-           "languages_only": 1}
+           "languages_only": 1, "version_line": 1}
 HEADER_REACH = 4  # tokens between a document's symbol and its header's labels, at most
 AGENDA_NOTE_REACH = 8000  # the agenda's footnote is printed at the foot of the first page
 
@@ -266,7 +303,8 @@ def _series(symbol: Optional[str]) -> Optional[str]:
 
 
 class _Reader:
-    def __init__(self, file: str, text: str = ""):
+    def __init__(self, file: str, text: str = "", lang: str = "en"):
+        self.p = _patterns(lang)
         self.file = file
         self.page = FrontPage(DocumentMeta())
         self.bodies: list[tuple[str, _Token]] = []
@@ -326,7 +364,7 @@ class _Reader:
         elif kind in ("distribution", "original", "date", "masthead"):
             self.header_seen = self.header_seen or kind != "masthead"
             if kind == "date":
-                self.set("date", _un_date(tok.groups), tok)
+                self.set("date", _un_date(tok.groups, self.p), tok)
             elif kind == "original" and tok.groups.get("value", "").lower() not in ("english",):
                 self.warn("language", f"the document says Original: {tok.groups.get('value')}; fields are read as "
                                       "for an English front page, check them")
@@ -334,7 +372,7 @@ class _Reader:
             self.header_seen = self.masthead_seen = True
             self.official = self.official or (self.bodies[-1][0] if self.bodies else None, len(self.free_before))
         elif kind == "bracketed_date":
-            self.set("date", _un_date(tok.groups), tok, 0.9, "bracketed date")
+            self.set("date", _un_date(tok.groups, self.p), tok, 0.9, "bracketed date")
         elif kind == "symbol":
             self.symbols.append((self.count, tok, self.type_seen))
         elif kind == "placeholder_symbol":
@@ -365,8 +403,8 @@ class _Reader:
             self.set("doc_type", value, tok)
             self.type_seen = True
             if tok.groups.get("adopted"):
-                d = _patterns()["date"].match(tok.groups["adopted"])
-                self.page.adopted = _un_date(d) if d else None
+                d = next((m for rx in self.p["dates"] for m in [rx.match(tok.groups["adopted"])] if m), None)
+                self.page.adopted = _un_date(d, self.p) if d else None
         elif kind == "resolution_number":
             self.page.resolution_number = self.page.resolution_number or tok.value()
 
@@ -415,7 +453,7 @@ class _Reader:
             self._symbol(tok, after_type)
 
     def _symbol(self, tok: _Token, after_type: bool = False) -> None:
-        p = _patterns()
+        p = self.p
         printed = [m.group(0) for m in p["symbol"].finditer(tok.text) if re.search(r"\d", m.group(0))]
         found = [re.sub(r"\s+", " ", re.sub(r"\s*/\s*", "/", s)) for s in printed]
         if not found:
@@ -494,13 +532,13 @@ class _Reader:
         """What a session report's title says: its session, place and dates, and the body reporting
         ("Report of the Implementation Review Group on its resumed seventh session, held in
         Vienna from ...": the Group's, though the Conference's name heads the page)."""
-        p, meta = _patterns(), self.page.meta
+        p, meta = self.p, self.page.meta
         title = meta.title or ""
         ev = next((e for e in self.page.evidence if e.field == "title"), None)
         if ev is None:
             return
         tok = _Token("report_title", title, ev.start, ev.end)
-        m = p["report_title"].search(title)
+        m = next((m for rx in p["report_titles"] for m in [rx.search(title)] if m), None)
         if m:
             place = known_place(m.group("place"))
             if place is None:
@@ -526,7 +564,7 @@ class _Reader:
         own series (CAC/COSP/2019/5 -> CAC/COSP/2019/1, A/80/179 -> A/80/150), after ``marks``
         asterisks at least."""
         own = _series(self.page.meta.symbol)
-        for m in _patterns()["agenda_note"].finditer(text):
+        for m in self.p["agenda_note"].finditer(text):
             if len(m.group("mark")) >= marks and (own is None or _series(m.group("symbol")) == own):
                 return m.group("symbol")
         return None
@@ -628,11 +666,11 @@ def _organ(free: list[_Token]) -> Optional[tuple[str, list[_Token], float]]:
     return best[:3] if best else None
 
 
-def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: str = "") -> FrontPage:
+def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: str = "", lang: str = "en") -> FrontPage:
     """The front page's fields, their evidence, and warnings about doubtful readings."""
-    reader = _Reader(file, text)
+    reader = _Reader(file, text, lang)
     if front:
-        for tok in _tokens(_Block(front, text)):
+        for tok in _tokens(_Block(front, text), reader.p):
             reader.feed(tok)
             if reader.stopped:
                 break
@@ -651,7 +689,7 @@ def _running_header(front: list[Unit], text: str, reader: _Reader) -> None:
     first = front[0]
     start = first.start
     head = text[start:min(first.end, start + 600) + 40]
-    m = _patterns()["symbol"].search(head)
+    m = reader.p["symbol"].search(head)
     second = front[1].start if len(front) > 1 else None
     if m is None or not re.search(r"\d", m.group(0)):
         return
@@ -669,12 +707,12 @@ def _running_header(front: list[Unit], text: str, reader: _Reader) -> None:
 
 
 def _other_formats(front: list[Unit], text: str, page: FrontPage, reader: _Reader) -> None:
-    """Dates printed as "23/9/2019" or "September 23, 2019"; pages in another language."""
-    p = _patterns()
+    """Dates printed as "23/9/2019" or "September 23, 2019"; pages in a language without a pack."""
+    p = reader.p
     for unit in front[:12]:
         for s, e in unit.segments or [(unit.start, unit.end)]:
             line = text[s:e].strip()
-            if p["language_other"].search(line):
+            if p["lang"] == "en" and p["language_other"].search(line):
                 reader.warn("language", "the front page is not in English: fields may be missing")
             if page.meta.date:
                 continue
@@ -682,7 +720,7 @@ def _other_formats(front: list[Unit], text: str, page: FrontPage, reader: _Reade
                 m = rx.match(line)
                 if m:
                     month = m.group("month")
-                    month = p["months"].get(month) or int(month)
+                    month = p["months"].get(month.lower()) or int(month)
                     iso = _iso(int(m.group("day")), month, int(m.group("year")))
                     if iso:
                         reader.set("date", iso, _Token("date", line, s, e), 0.7, f"date ({kind})")

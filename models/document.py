@@ -27,6 +27,7 @@ class DocumentMeta:
     title: Optional[str] = None
     doc_type: Optional[str] = None
     agenda_symbol: Optional[str] = None
+    language: Optional[str] = None  # ISO 639-1 (en, fr, es, ru, ar, zh; another code has no language pack)
 
 
 @dataclass

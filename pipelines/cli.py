@@ -312,9 +312,11 @@ def sync(symbols, db_path, **options):
               help="Folder of gold JSON files (default: the suite's).")
 @click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder holding the files the gold names (default: the suite's).")
-@click.option("--suite", type=click.Choice(["seeds", "real", "resolutions", "pdfs", "all"]), default="seeds",
-              show_default=True, help="Answer keys to score: the seeds, the real excerpts in ../shared, the typed "
-                                      "resolution texts, the keys for the real PDFs in ../shared, or all of them.")
+@click.option("--suite", type=click.Choice(["seeds", "real", "resolutions", "pdfs", "pdfs-shared", "multilingual", "all"]),
+              default="seeds", show_default=True,
+              help="Answer keys to score: the seeds, the real excerpts in ../shared, the typed resolution texts, the "
+                   "project's keys for the real PDFs, the shared keys for the others, the texts in other languages, "
+                   "or all of them.")
 @click.option("--differences", "shown", default=40, show_default=True, help="How many differences to list per suite.")
 @PDF_READER
 def evaluate(gold_dir, corpus_dir, suite, pdf_reader, shown):

@@ -23,12 +23,20 @@ from extract.resources import load_yaml
 _N = load_yaml("noise.yaml")
 _CHROME = [re.compile(p, re.I) for p in _N["chrome_lines"]]
 _INLINE_DROP = [re.compile(p) for p in _N["inline_drop"]]
-_FRONT_SPLIT = [re.compile(p) for p in _N["front_split_before"]]
+def _pack_splits() -> list[str]:
+    """Where the language packs cut a front page read as one line (their masthead, session,
+    agenda and type lines): a French or Russian transcript is cut as an English one is."""
+    from extract.language import packs
+
+    return [p for pack in packs().values() for p in pack.get("noise", {}).get("front_split_before", [])]
+
+
+_FRONT_SPLIT = [re.compile(p) for p in _N["front_split_before"] + _pack_splits()]
 _RIGHT_COLUMN = [re.compile(p) for p in _N["right_column"]]
 _DOT_LEADER = re.compile(r"(?:\s?\.){4,}\s*")
 _HAS_LEADER = re.compile(r"\.(?:\s?\.){3,}")  # where _DOT_LEADER matches, found 10x faster (a literal first)
 _SPLIT_HYPHEN = re.compile(r" -(?<=[a-z] -)(?:(?=[a-z])| (?=[a-z]+\b))")  # "open -ended", "open - ended"
-_ROMAN = re.compile(r"(?<=\s)((?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.)\s+(?=[A-Z])")
+_ROMAN = re.compile(r"(?<=\s)((?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.)\s+(?=[A-ZÀ-ÖØ-ÞА-Я][a-zà-öø-ÿа-я])")  # a word, not "V.17-08296"
 _LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,5}\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
 _ACROSS = re.compile(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:\s*\w+\s+\S")
 _RUN_TOGETHER = re.compile(r"^\s*(\d{1,5})\.\s.*?[.;:]\s+(\d{1,5})\.\s+[A-Z]")

@@ -6,6 +6,7 @@ from pathlib import Path
 from extract.countries import find_countries, replies
 from extract.facts import figures, network_facts
 from extract.mandates import extract_mandates
+from extract.language import detect
 from extract.metadata import read_front_page
 from extract.networks import find_mentions
 from extract.references import extract_references
@@ -13,7 +14,7 @@ from extract.symbols import without_self_references
 from extract.readers import read_bytes
 from extract.resolutions import adopt_front_page_id, resolution_records
 from extract.structure import parse_structure
-from models.document import ParsedDocument
+from models.document import FieldEvidence, ParsedDocument
 
 
 
@@ -21,8 +22,16 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     source = read_bytes(data, name, pdf_reader)
     b = parse_structure(source)
     text = source.text
-    front = read_front_page(b.front, b.footnotes, text, Path(name).name)
+    header = text[:b.front[-1].end] if b.front else text[:3000]
+    body = " ".join(u.text for u in b.paragraphs[:40]) or text[len(header):]
+    lang = detect(body, header)
+    front = read_front_page(b.front, b.footnotes, text, Path(name).name, lang.code if lang.packed else "en")
     meta = front.meta
+    meta.language = lang.code
+    front.evidence.append(FieldEvidence("language", lang.code, 0, 0, lang.confidence, lang.evidence))
+    if not lang.packed:
+        front.warnings.append(f"{Path(name).name}: the document reads as {lang.code!r} ({lang.evidence}), a language "
+                              "without a pack: its fields are read with the English words, check them")
     if meta.symbol is None and source.printed_symbol:
         meta.symbol, meta.symbol_source = source.printed_symbol, "printed"
     doc = ParsedDocument(

@@ -28,6 +28,7 @@ def document_json(doc: ParsedDocument) -> dict:
         "file": doc.file,
         "format": doc.format,
         "document": {k: meta[k] for k in META_KEYS},
+        "language": meta.get("language"),
         "paragraph_count": doc.own_paragraph_count(),
         "footnote_count": doc.own_footnote_count(),
         "paragraphs": [_unit(p, pdf) for p in doc.paragraphs],

@@ -17,7 +17,7 @@ TABLES: dict[str, dict] = {
     "documents": dict(columns={
         "id": str, "file": str, "symbol": str, "symbol_source": str, "date": str, "year": int, "body": str,
         "session": str, "meeting_place": str, "meeting_dates": str, "agenda_item": int, "agenda_title": str,
-        "title": str, "doc_type": str, "agenda_symbol": str, "url": str, "format": str, "pages": int,
+        "title": str, "doc_type": str, "agenda_symbol": str, "language": str, "url": str, "format": str, "pages": int,
         "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str, "stale": str, "first_seen": str,
         "text_id": int}, pk="id"),
     "paragraphs": dict(columns={
@@ -142,7 +142,7 @@ DERIVED = {
 # Lookup columns (a tuple is one index over several), and every column metadata.yml offers as a facet: a facet is a GROUP BY
 # on each table page, an index scan instead of a table scan plus a sort (tests check this).
 INDEXES = {
-    "documents": ["doc_type", "body", "year", "symbol_source", "format", "symbol", "first_seen"],  # symbol: citation_graph joins on it
+    "documents": ["doc_type", "body", "year", "symbol_source", "format", "symbol", "first_seen", "language"],  # symbol: citation_graph joins on it
     "paragraphs": ["at", "kind"],
     "headings": ["kind", "level"],
     "references": ["ref_id", "kind"],

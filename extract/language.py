@@ -1,0 +1,111 @@
+"""Which UN language a document is in, and the pack of words for reading it.
+
+A UN document says its language itself, when a rendering kept its header: the job number ends
+with the language letter (``V.17-08296 (F)``), the header names the version ("Français",
+"Russian"), ``Distr. générale`` / ``Original: inglés`` are printed in it.  Otherwise the writing
+decides: Cyrillic, Han and Arabic letters are Russian, Chinese and Arabic for the UN; among Latin
+scripts a language identifier (py3langid, trained on 97 languages) tells English, French and
+Spanish apart, and names a language with no pack (German, Portuguese) as such.
+
+The packs (``data/lang/<code>.yaml``, one per language) hold the words the readers need: the
+front page's labels, the month names (from CLDR, through babel), session ordinals, reference
+words, mandate verbs mapped to the spec's English lemma.  A seventh language is a seventh pack.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from extract.resources import DATA, load_yaml
+
+UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+_JOB = re.compile(r"\b(?:V|GE|NY|N)\.?\s?\d{2}-\d{5}\s*\(([EFSRAC])\)")
+SAMPLE = 4000  # characters of body text given to the identifier
+
+
+@dataclass
+class Detected:
+    code: str  # ISO 639-1
+    confidence: float
+    evidence: str
+    packed: bool  # whether a language pack reads it
+
+
+@lru_cache(maxsize=None)
+def pack(code: str) -> dict:
+    """The language pack (empty for a language without one)."""
+    path = DATA / "lang" / f"{code}.yaml"
+    return load_yaml(f"lang/{code}.yaml") if path.exists() else {}
+
+
+@lru_cache(maxsize=1)
+def packs() -> dict[str, dict]:
+    return {p.stem: pack(p.stem) for p in sorted((DATA / "lang").glob("*.yaml"))}
+
+
+@lru_cache(maxsize=1)
+def _job_letters() -> dict[str, str]:
+    return {p["job_letter"]: code for code, p in packs().items() if p.get("job_letter")}
+
+
+@lru_cache(maxsize=1)
+def _version_lines() -> re.Pattern:
+    names = {n: code for code, p in packs().items() for n in p.get("version_names", [])}
+    _version_lines.names = {k.lower(): v for k, v in names.items()}  # type: ignore[attr-defined]
+    return re.compile(r"(?<![\w])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?=\s+Original\b)")
+
+
+def _script(text: str) -> Optional[str]:
+    """The UN language a non-Latin script is written in, when most letters are in it."""
+    counts = {"ru": 0, "zh": 0, "ar": 0, "latin": 0}
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        name = unicodedata.name(ch, "")
+        if name.startswith("CYRILLIC"):
+            counts["ru"] += 1
+        elif name.startswith("CJK"):
+            counts["zh"] += 1
+        elif name.startswith("ARABIC"):
+            counts["ar"] += 1
+        elif "LATIN" in name:
+            counts["latin"] += 1
+    letters = sum(counts.values())
+    if not letters:
+        return None
+    best = max(("ru", "zh", "ar"), key=lambda k: counts[k])
+    # Chinese needs far fewer characters than alphabets for the same text.
+    weight = 3 if best == "zh" else 1
+    return best if counts[best] * weight > counts["latin"] else None
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    import py3langid  # its model loads in 0.5 s: only for Latin-script text without a header to say
+
+    py3langid.set_languages(["en", "fr", "es", "de", "pt", "it", "nl", "ru", "ar", "zh"])
+    return py3langid
+
+
+def detect(body: str, header: str = "") -> Detected:
+    """The document's language from its header's clues, else its script, else the identifier."""
+    m = _JOB.search(header)
+    if m and m.group(1) in _job_letters():
+        code = _job_letters()[m.group(1)]
+        return Detected(code, 1.0, f"job number {m.group(0)}", True)
+    v = _version_lines().search(header)
+    if v:
+        code = _version_lines.names[v.group(1).lower()]  # type: ignore[attr-defined]
+        return Detected(code, 0.95, f"the header's version line {v.group(1)!r}", True)
+    sample = body[:SAMPLE] or header[:SAMPLE]
+    script = _script(sample)
+    if script:
+        return Detected(script, 0.95, "its script", True)
+    if not re.search(r"[A-Za-zÀ-ÿ]{3}", sample):
+        return Detected("en", 0.3, "nothing to tell by", True)
+    code, _ = _identifier().classify(sample)
+    return Detected(code, 0.8, "a language identifier (py3langid)", code in packs())
