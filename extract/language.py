@@ -47,6 +47,25 @@ def packs() -> dict[str, dict]:
     return {p.stem: pack(p.stem) for p in sorted((DATA / "lang").glob("*.yaml"))}
 
 
+@lru_cache(maxsize=None)
+def ordinals(code: str) -> tuple[str, ...]:
+    """A language's ordinal words for session numbers, longest first: the pack's own list (forms
+    a number speller does not give: French "Première", Spanish "tercer" before a noun) and, if
+    the pack asks, the ordinals 1..N spelled by num2words ("quincuagésimo sexto"), each
+    capitalized and not, with the pack's shortened forms ("primero" -> "primer")."""
+    p = pack(code).get("frontpage", {})
+    words = set(p.get("ordinals", []))
+    upto = p.get("ordinals_spelled")
+    if upto:
+        from num2words import num2words
+
+        for n in range(1, int(upto) + 1):
+            w = num2words(n, to="ordinal", lang=code)
+            forms = {w} | {re.sub(rf"{long}$", short, w) for long, short in p.get("ordinal_short", {}).items()}
+            words |= forms | {f[:1].upper() + f[1:] for f in forms}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _job_letters() -> dict[str, str]:
     return {p["job_letter"]: code for code, p in packs().items() if p.get("job_letter")}

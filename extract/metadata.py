@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from extract.language import pack as language_pack, packs as language_packs
-from extract.places import known_place, place_before
+from extract.language import ordinals as language_ordinals, pack as language_pack, packs as language_packs
+from extract.places import known_place, place_after, place_before
 from extract.resources import load_yaml
 from models.document import DocumentMeta, FieldEvidence, Unit
 
@@ -41,8 +41,15 @@ _SECTION = re.compile(r"^Section\s+\d+[A-Z]?\s*\n")
 _STOPS = ("contents", "issuer", "summary", "summary_joined", "heading")
 
 
+@lru_cache(maxsize=1)
 def bodies() -> list[dict]:
-    return load_yaml("bodies.yaml")
+    """The registered bodies, each with its names by language (``names_by_language``) and all of
+    them in one list (``names``)."""
+    out = []
+    for e in load_yaml("bodies.yaml"):
+        by = e["names"] if isinstance(e["names"], dict) else {"en": e["names"]}
+        out.append({**e, "names_by_language": by, "names": [n for ns in by.values() for n in ns]})
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -65,21 +72,23 @@ def _patterns(lang: str = "en") -> dict:
                        + [f"{t}ieth" for t in f["tens"]] + [f"{t}y" for t in f["tens"]])
     month = "|".join(f["months"])
     block_end = f["block_end"]
-    body_start = f["block_end"].replace(r"[ \t]*$|", r"\Z|")
     months = {m.lower(): i for i, m in enumerate(f["months"], 1)}
 
-    def rx(p: str, ordinals: str = ordinal, monthly: str = month) -> re.Pattern:
-        return re.compile(p.replace("{ordinal}", ordinals).replace("{month}", monthly).replace("{block_end}", block_end),
+    def rx(p: str, ordinals: str = ordinal, monthly: str = month, ends: str = block_end) -> re.Pattern:
+        return re.compile(p.replace("{ordinal}", ordinals).replace("{month}", monthly).replace("{block_end}", ends),
                           re.M)
 
     def label_set(spec: dict, ordinals: str, monthly: str) -> list[tuple[str, re.Pattern]]:
-        labels = [(k, rx(v, ordinals, monthly)) for k, v in spec.get("stops", {}).items()]
-        labels += [("doc_type", rx(p, ordinals, monthly)) for p in spec.get("doc_types", [])]
+        # A block ends at a line end or where the body begins: a pack says how its body begins.
+        ends = spec.get("block_end", block_end)
+        starts = ends.replace(r"[ \t]*$|", r"\Z|")
+        labels = [(k, rx(v, ordinals, monthly, ends)) for k, v in spec.get("stops", {}).items()]
+        labels += [("doc_type", rx(p, ordinals, monthly, ends)) for p in spec.get("doc_types", [])]
         # A rendering that joined the title block's lines: a type printed between the title and the
         # body's first heading ("... 2016 Addendum I. Introduction") is a type, though not at a line start.
-        labels += [("doc_type_joined", rx(p.replace("{block_end}", body_start), ordinals, monthly))
+        labels += [("doc_type_joined", rx(p.replace("{block_end}", starts), ordinals, monthly))
                    for p in spec.get("doc_types", []) if "{block_end}" in p and p.startswith("(?P<value>")]
-        labels += [(k, rx(v, ordinals, monthly)) for k, v in spec.get("labels", {}).items() if k != "language_other"]
+        labels += [(k, rx(v, ordinals, monthly, ends)) for k, v in spec.get("labels", {}).items() if k != "language_other"]
         return labels
 
     labels: list[tuple[str, re.Pattern]] = []
@@ -90,7 +99,7 @@ def _patterns(lang: str = "en") -> dict:
         names = _month_names(lang)
         months.update({n.lower(): i for n, i in names.items()})
         monthly = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-        pack_ordinals = "|".join(pack.get("ordinals", [])) or ordinal
+        pack_ordinals = "|".join(language_ordinals(lang)) or ordinal
         labels += label_set(pack, pack_ordinals, f"(?i:{monthly})")
         dates = [rx(d, pack_ordinals, f"(?i:{monthly})") for d in pack.get("dates", [])] + dates
         if pack.get("report_title"):
@@ -119,6 +128,10 @@ def _patterns(lang: str = "en") -> dict:
         "report_of_body": re.compile(f["report_of_body"]),
         "months": months,
         "lang": lang,
+        "place_after": bool((pack or {}).get("place_after")),  # "2011年8月22日至24日，维也纳"
+        "version_after": re.compile(rf"[ \t]+(?:{'|'.join(map(re.escape, versions))})\b"),
+        # "Items 138 and 139", "Temas 96 a) y 110": two agenda titles follow.
+        "second_item": re.compile(rf"(?:\band|{(pack or {}).get('and', 'and')})\s+\d+"),
     }
 
 
@@ -205,13 +218,17 @@ def _tokens(block: _Block, p: dict) -> list[_Token]:
     for order, (kind, rx) in enumerate(p["labels"]):
         for m in rx.finditer(text):
             if m.end() > m.start():
-                start, groups = m.start(), {k: v for k, v in m.groupdict().items() if v}
+                start, end, groups = m.start(), m.end(), {k: v for k, v in m.groupdict().items() if v}
                 if kind == "place_dates":  # the place is what precedes the dates, if it is a known place
                     place = place_before(text, m.start())
+                    after = place_after(text, m.end()) if place is None and p["place_after"] else None
                     if place is not None:
                         start, groups["place"] = place.start, place.text
+                    elif after is not None:  # a language that prints the dates first
+                        end, groups["place"], place = after.start + len(after.text), after.text, after
+                    if place is not None:
                         groups["place_confidence"] = place.confidence
-                candidates.append((start, -(m.end() - start), order, kind, _Match(start, m.end(), groups)))
+                candidates.append((start, -(end - start), order, kind, _Match(start, end, groups)))
     candidates.sort(key=lambda c: c[:3])
     accepted: list[tuple[int, int, str, _Match]] = []
     last_end = 0
@@ -233,7 +250,9 @@ def _tokens(block: _Block, p: dict) -> list[_Token]:
         beside = any(k in ("distribution", "original", "languages_only", "version_line", "symbol")
                      and ((e <= m.start() and block.blank(e, m.start())) or (s >= m.end() and block.blank(m.end(), s)))
                      for s, e, k, _ in accepted)
-        if whole_line or beside:
+        # Columns read across: "... Convención de 5 de octubre de 2021 Español las Naciones ...".
+        versioned = p["version_after"].match(text, m.end())
+        if whole_line or beside or versioned:
             accepted.append((m.start(), m.end(), "date", m))
     accepted.sort(key=lambda a: a[0])
     out: list[_Token] = []
@@ -395,7 +414,7 @@ class _Reader:
             if tok.text.rstrip().endswith("*") and self.agenda_mark is None:
                 self.agenda_mark = tok.end
             self.agenda_pending = True
-            self.second_item = bool(re.search(r"\band\s+\d+", tok.text))
+            self.second_item = bool(self.p["second_item"].search(tok.text))
         elif kind in ("doc_type", "doc_type_suffix", "doc_type_joined"):
             value = re.sub(r"\s*\*+", "", tok.value())
             if value.startswith("amendment"):  # printed after its sponsor: "Brazil:* amendment to ..."
@@ -426,7 +445,13 @@ class _Reader:
             if echoed != text and text[len(echoed):].strip() == echoed:  # agenda title and title, one run
                 self.free_before.append(_Token("free", echoed, tok.start + len(echoed) + 1, tok.end))
             else:
-                cut = _sentence_case_break(echoed)
+                breaks = _sentence_case_breaks(echoed, self.p["lang"])
+                # Two agenda items: their two titles, then the document's title ("Cuestiones de
+                # política sectorial: ... desarrollo Prevención del delito ... penal Prevención de las ...").
+                two = self.second_item and len(breaks) >= 2
+                cut = breaks[1] if two else breaks[0] if breaks else None
+                if two:
+                    self.second_item = False
                 if cut:  # "Technical assistance Comments received on ...": the title starts at its capital
                     title = echoed[cut:]
                     self.free_before.append(_Token("free", title, tok.end - len(title), tok.end))
@@ -582,6 +607,8 @@ def _not_a_title(text: str) -> Optional[str]:
         return "a list of people"
     if text[:1].islower():
         return "a fragment"
+    if len(re.findall(r"(?<!\S)\d{1,3}(?:[-–]\d{1,3})?(?!\S)", text)) >= 4:
+        return "a table of contents (a run of paragraph and page numbers)"
     return None
 
 
@@ -598,27 +625,43 @@ def _continued(free: list[_Token]) -> list[_Token]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _proper_words() -> frozenset[str]:
-    """Capitalised words of the names the registries know (bodies, networks, organisations,
-    States): inside a title they are names, not the start of a new line."""
+@lru_cache(maxsize=None)
+def _proper_words(lang: str) -> frozenset[str]:
+    """First and last capitalised words of the names the registries know in the document's language (bodies;
+    networks, organisations and States for English, the States' CLDR names for the others):
+    inside a title they are names ("relevant Conference resolutions", "Office on Drugs and Crime
+    to ..."), not the start of a new line."""
+    from babel import Locale
+
     from extract.countries import names as country_names
     from extract.networks import registry
 
-    names = [n for e in bodies() for n in e["names"]] + [e["name"] for e in registry()] + list(country_names())
-    names += [e["name"] for e in load_yaml("organisations.yaml")]
-    return frozenset(w for n in names for w in re.findall(r"\b[A-Z][a-z]+\b", n))
+    names = [n for e in bodies() for n in e["names_by_language"].get(lang, [])]
+    if lang == "en":
+        names += [e["name"] for e in registry()] + list(country_names())
+        names += [e["name"] for e in load_yaml("organisations.yaml")]
+    else:
+        names += list(Locale.parse(lang).territories.values())
+    words = set()
+    for n in names:  # a name's head and its last word stand for it ("the Conference", "Drugs and Crime");
+        caps = [w for w in re.findall(r"\b[^\W\d_]{2,}\b", n) if w[0].isupper() and w[1:].islower()]
+        words.update(caps[:1] + caps[-1:])  # its middle words are common ones ("sobre Prevención de la ...")
+    return frozenset(words)
 
 
-def _sentence_case_break(text: str) -> Optional[int]:
-    """Where a second sentence-case phrase starts inside a run of title text that a rendering
+def _sentence_case_breaks(text: str, lang: str = "en") -> list[int]:
+    """Where further sentence-case phrases start inside a run of title text that a rendering
     joined ("Technical assistance Comments received on the draft ..."): UN agenda titles and
-    titles capitalise their first word and names only, so a capitalised common word after a
-    lower-case word, followed by a lower-case word, opens the next line."""
-    for m in re.finditer(r"\b[a-z]{3,}\s+([A-Z][a-z]{2,})\s+[a-z]", text):  # not after a colon: a sub-item
-        if m.group(1) not in _proper_words():
-            return m.start(1)
-    return None
+    titles capitalise their first word and names only (in every UN language written in
+    capitals), so a capitalised common word after a lower-case word, followed by a lower-case
+    word, opens the next line."""
+    out = []
+    for m in re.finditer(r"(?=\b([^\W\d_]{3,})\s+([^\W\d_]{3,})\s+([^\W\d_]))", text):
+        before, word, after = m.groups()
+        if before.islower() and word[0].isupper() and word[1:].islower() and after.islower() \
+                and word not in _proper_words(lang):
+            out.append(m.start(2))
+    return out
 
 
 def _without_banner(text: str) -> str:

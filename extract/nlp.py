@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from extract.resources import load_yaml
 
@@ -18,6 +19,7 @@ SYMBOL_RE = re.compile(_RULES["symbol"])
 INSTRUMENT_RE = re.compile(_RULES["instrument"])
 _WHOLE = re.compile(rf"^(?:{_RULES['symbol']}|{_RULES['instrument']})$")
 
+_CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20]"
 _LAST: dict = {}
 # spaCy's tokenizer strips prefixes and suffixes from a word one character at a time, matching
 # its suffix pattern against the rest of the word each time: quadratic in the word's length
@@ -34,6 +36,14 @@ def get_nlp() -> spacy.Language:
     nlp.max_length = 100_000_000
     original = nlp.tokenizer.token_match
     nlp.tokenizer.token_match = (lambda s: _WHOLE.match(s) or (original(s) if original else None))
+    # Chinese is written without spaces: each Han character (and CJK punctuation) is a token of
+    # its own, so patterns spell its words character by character ("决", "议").  A segmenter
+    # (jieba and its kin) would bring a dictionary and its errors to find words the patterns
+    # already name; characters keep every offset exact and cost nothing.
+    infixes = list(nlp.Defaults.infixes) + [_CJK]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    prefixes = list(nlp.Defaults.prefixes) + [_CJK]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     return nlp
 
 

@@ -67,11 +67,22 @@ def is_city(name: str) -> bool:
     return name.lower() in _city_names()
 
 
+@lru_cache(maxsize=1)
+def _country_names_cldr() -> frozenset[str]:
+    """States' names in the six UN languages (CLDR, through babel): "Egipto", "Égypte", "Египет"."""
+    from babel import Locale
+
+    from extract.language import UN_LANGUAGES
+
+    return frozenset(name.lower() for lang in UN_LANGUAGES
+                     for code, name in Locale.parse(lang).territories.items() if code.isalpha() and len(code) == 2)
+
+
 @lru_cache(maxsize=4096)
 def is_country(name: str) -> bool:
     from extract.countries import to_iso3
 
-    return to_iso3(name) is not None
+    return to_iso3(name) is not None or name.lower() in _country_names_cldr()
 
 
 def _capitalised(words: list[str]) -> bool:
@@ -110,7 +121,8 @@ def _place_before(text: str, end: int, gazetteer: bool) -> Optional[Place]:
         candidate = window[words[k].start():].strip().rstrip(",;:")
         if not _capitalised(candidate.replace(",", " ").split()):
             continue
-        parts = [p.strip() for p in candidate.split(",")]
+        # "City, Country" or "Sharm el-Sheikh (Egipto)", as some languages print it.
+        parts = [p.strip() for p in re.sub(r"\s*\(([^()]+)\)$", r", \1", candidate).split(",")]
         if len(parts) > 2 or any(len(p.split()) > MAX_WORDS for p in parts) or not all(parts):
             continue
         if len(parts) == 2:  # "City, Country"
@@ -120,6 +132,30 @@ def _place_before(text: str, end: int, gazetteer: bool) -> Optional[Place]:
             found = _known(parts[0], gazetteer)
         if found:
             best = Place(candidate, lo + words[k].start(), found[0], found[1])
+    return best
+
+
+def _caseless(word: str) -> bool:
+    """Written in a script without capitals (Chinese, Arabic)."""
+    return bool(word) and word[0].isalpha() and not word[0].isupper() and not word[0].islower()
+
+
+def place_after(text: str, start: int) -> Optional[Place]:
+    """The place printed right after ``start`` (Chinese prints the dates first: "2011年8月22日至
+    24日，维也纳"): the longest known run of words, or of characters where words are not spaced."""
+    pos = re.compile(r"[ \t,，、]*").match(text, start).end()
+    words = text[pos:pos + 80].split("\n")[0].split()
+    best: Optional[Place] = None
+    for k in range(1, min(MAX_WORDS, len(words)) + 1):
+        candidate = " ".join(words[:k]).rstrip(",;:，")
+        found = _known(candidate, True) if _capitalised(candidate.split()) or _caseless(candidate) else None
+        if found:
+            best = Place(candidate, pos, found[0], found[1])
+    if best is None and words and _caseless(words[0]):
+        for n in range(min(len(words[0]), 12), 1, -1):  # unspaced: the longest known prefix
+            found = _known(words[0][:n], True)
+            if found:
+                return Place(words[0][:n], pos, found[0], found[1])
     return best
 
 

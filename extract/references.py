@@ -25,18 +25,16 @@ from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
 from extract.nlp import INSTRUMENT_RE, SYMBOL_RE, get_nlp, unit_docs
-from extract.resources import load_jsonl, load_yaml
+from extract.reference_rules import anchors as anchors_of_references, ascii_digits, patterns, rules, word_classes
+from extract.resources import load_yaml
 from models.document import ParsedDocument, Unit
 from models.references import Reference
 
 R = load_yaml("references.yaml")
 SESSIONS = load_yaml("cosp_sessions.yaml")
-_ISSUERS = [(re.compile(rf"\b{i['pattern']}\b"), i) for i in R["issuers"]]
-_RX = {k: re.compile(R[k].replace("{para}", R["para"])) for k in ("uncac_after", "other_after", "other_before", "chapter_not_uncac_after",
-                                      "pinpoint_after", "pinpoint_before", "article_detail_after", "title_after",
-                                      "anaphora")}
-_ISSUER_AFTER = re.compile(R["issuer_after"])
-_SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-Z(“\"])")
+# A sentence ends at a stop before a capital (Latin, Cyrillic), before an Arabic letter (no
+# capitals), or at a Chinese full stop.
+_SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ(“\"\u0600-\u06FF])|[。；]")
 _FATF_CONTEXT = re.compile(r"Financial Action Task Force|FATF|International Standards on Combating Money Laundering")
 RESOLUTION_KINDS = ("cosp_resolution", "ga_resolution")
 _TREATY_AFTER = re.compile(r"\bof (?:the )?((?:directive|decision|Directive|Decision)\s+(?:No\.\s*)?\S+?(?=[,;()]|\s|$)|"
@@ -47,25 +45,9 @@ _TREATY_BEFORE = re.compile(r"((?:[A-Z][\w-]*|of|the|on|in|for|against|and)(?:\s
 @lru_cache(maxsize=1)
 def _matcher() -> Matcher:
     matcher = Matcher(get_nlp().vocab)
-    for row in load_jsonl("reference_patterns.jsonl"):
-        matcher.add(row["label"], [row["pattern"]], greedy="LONGEST")
+    for label, pattern in patterns():
+        matcher.add(label, [pattern], greedy="LONGEST")
     return matcher
-
-
-@lru_cache(maxsize=1)
-def _anchors() -> Optional[tuple[str, ...]]:
-    """Words one of which every pattern requires (its first token's ``LOWER``), read from the
-    patterns: a unit holding none of them cannot match, and most units hold none (about one
-    in five does), so the Matcher is not run on them.  ``None`` if some pattern has no such
-    word: then every unit is matched."""
-    words: set[str] = set()
-    for row in load_jsonl("reference_patterns.jsonl"):
-        first = row["pattern"][0]
-        lower = first.get("LOWER")
-        if "OP" in first or lower is None:
-            return None
-        words.update(lower["IN"] if isinstance(lower, dict) else [lower])
-    return tuple(w for w in words if not any(o != w and o in w for o in words))  # "resolution" covers "resolutions"
 
 
 SENTENCE_REACH = 1500  # characters looked back for a sentence's start: a unit's length must not multiply the work
@@ -78,26 +60,27 @@ def _sentence_before(text: str, pos: int) -> str:
     return text[starts[-1] if starts else lo:pos]
 
 
-def _issuer(text: str, pos: int, end: Optional[int] = None) -> Optional[dict]:
+def _issuer(text: str, pos: int, end: Optional[int] = None, rx: Optional[dict] = None) -> Optional[dict]:
     """The body named with the reference: printed after it ("resolution 11/4 of 21 October 2022
     of the Conference of the Parties to ..."), else the nearest named before it in the sentence,
     close enough to be its issuer (a body named a clause earlier is not: "... the Commission on
     Crime Prevention ..., as set forth in resolutions 70/299"). "its resolution" is the speaker's
     own, whatever was named earlier ("... Human Rights Council resolutions 23/9 ..., and its
     resolution 73/191")."""
-    if re.search(r"\b(?:its|their)\s+(?:own\s+)?$", text[max(0, pos - 12):pos]):
+    rx = rx or rules("en")
+    if rx["own_before"].search(text[max(0, pos - 16):pos]):
         return None
     if end is not None:
-        m = _ISSUER_AFTER.match(text, end)
+        m = rx["issuer_after"].match(text, end)
         if m:
-            for rx, info in _ISSUERS:
-                if rx.match(text, m.end()):
+            for issuer, info in rx["issuers"]:
+                if issuer.match(text, m.end()):
                     return info
     prefix = _sentence_before(text, pos)
     near = len(prefix) - R["issuer_window"]
     best, where = None, -1
-    for rx, info in _ISSUERS:
-        for m in rx.finditer(prefix):
+    for issuer, info in rx["issuers"]:
+        for m in issuer.finditer(prefix):
             if m.start() > where and m.end() >= near:
                 best, where = info, m.start()
     return best
@@ -115,6 +98,7 @@ def _url(kind: str, rid: str) -> Optional[str]:
 class _Context:
     def __init__(self, doc: ParsedDocument, unit: Unit, default_body: str):
         self.doc, self.unit, self.text, self.default_body = doc, unit, unit.text, default_body
+        self.rx = rules(doc.meta.language or "en")
         self.out: list[Reference] = []
 
     def add(self, kind: str, rid: str, start: int, end: int, detail=None, title=None, surface=None) -> None:
@@ -136,18 +120,18 @@ def _trim(text: str, start: int, end: int) -> int:
 def _resolutions(ctx: _Context, start: int, end: int) -> None:
     text = ctx.text
     after, before = text[end:end + 300], text[max(0, start - 120):start]
-    ids = list(re.finditer(r"\b(\d{1,3})/(\d{1,4})\b", text[start:end]))
-    issuer = _issuer(text, start, start + ids[-1].end() if ids else end)
+    ids = list(re.finditer(r"(?<!\d)(\d{1,3})/(\d{1,4})(?!\d)", text[start:end]))
+    issuer = _issuer(text, start, start + ids[-1].end() if ids else end, ctx.rx)
     detail = None
-    m = _RX["pinpoint_after"].match(after)
+    m = ctx.rx["pinpoint_after"].match(after)
     if m and m.group(1):
         detail = m.group(1).strip()
-    m = _RX["pinpoint_before"].search(before)
+    m = ctx.rx["pinpoint_before"].search(before)
     if m:
         detail = f"para. {m.group(1)}" if detail is None else detail
-    t = _RX["title_after"].match(after)
+    t = ctx.rx["title_after"].match(after)
     for i, idm in enumerate(ids):
-        session = int(idm.group(1))
+        session, number = int(idm.group(1)), ascii_digits(idm.group(0))
         if issuer is not None:
             kind, prefix = issuer["kind"], issuer.get("prefix", "")
         elif ctx.default_body == "ga" or session > R["max_cosp_session"]:
@@ -156,8 +140,7 @@ def _resolutions(ctx: _Context, start: int, end: int) -> None:
             kind, prefix = "cosp_resolution", ""
         if kind == "cosp_resolution" and session > R["max_cosp_session"]:
             kind = "ga_resolution"
-        rid = {"ga_resolution": f"A/RES/{idm.group(0)}", "cosp_resolution": idm.group(0)}.get(
-            kind, f"{prefix}{idm.group(0)}")
+        rid = {"ga_resolution": f"A/RES/{number}", "cosp_resolution": number}.get(kind, f"{prefix}{number}")
         last = i == len(ids) - 1
         ctx.add(kind, rid, start + idm.start(), start + idm.end(), detail=detail if last else None,
                 title=t.group(1) if (t and last) else None, surface=text[start:end])
@@ -166,9 +149,11 @@ def _resolutions(ctx: _Context, start: int, end: int) -> None:
 _PAREN = r"(?:\s*\([^()\n]{1,80}\))"
 # A list that goes on past a parenthesised name: "chapters III (Criminalization and law
 # enforcement) and IV (International cooperation)", "articles 15 (Bribery) and 16".
-_MORE = {"CHAPTER": re.compile(rf"{_PAREN}(?:\s*(?:,|and|or)\s*[IVX]{{1,4}}\b{_PAREN}?)+"),
-         "ARTICLE": re.compile(rf"{_PAREN}(?:\s*(?:,|and|or)\s*\d{{1,3}}\b{_PAREN}?)+")}
-_RANGE = re.compile(r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\b")
+_AND = word_classes()["and"]
+_MORE = {"CHAPTER": re.compile(rf"{_PAREN}(?:\s*(?:,|{_AND})\s*[IVX]{{1,4}}\b{_PAREN}?)+"),
+         "ARTICLE": re.compile(rf"{_PAREN}(?:\s*(?:,|{_AND})\s*\d{{1,3}}\b{_PAREN}?)+")}
+# "articles 7-9", "artículos 5 a 7", "статьи 5 по 7", "第5至7条"
+_RANGE = re.compile(rf"(?<!\d)(\d{{1,3}})\s*(?:-|–|(?<![^\W\d_])(?:{word_classes()['to']})(?![^\W\d_]))\s*(\d{{1,3}})(?!\d)")
 MAX_RANGE = 20  # "articles 7-9": every article between; a wider "range" is something else
 
 
@@ -176,7 +161,7 @@ def _numbers(span: str) -> list[str]:
     """Article numbers of a list, ranges expanded ("7-9" -> 7, 8, 9), parenthesised names left out."""
     span = re.sub(r"\([^()]*\)", " ", span)
     out = []
-    for m in re.finditer(_RANGE.pattern + r"|\b(\d{1,3})(?:\.\d{1,2})?\b", span):
+    for m in re.finditer(_RANGE.pattern + r"|(?<!\d)(\d{1,3})(?:\.\d{1,2})?(?!\d)", ascii_digits(span)):
         if m.group(1) and 0 < int(m.group(2)) - int(m.group(1)) <= MAX_RANGE:
             out += [str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1)]
         elif m.group(1):
@@ -192,28 +177,28 @@ def _articles(ctx: _Context, start: int, end: int, label: str) -> None:
     end = more.end() if more else end
     after, before = text[end:end + 250], text[max(0, start - 160):start]
     if label == "CHAPTER":
-        if _RX["chapter_not_uncac_after"].match(after) or (
-                not _RX["uncac_after"].match(after) and _RX["other_after"].match(after)):
+        if ctx.rx["chapter_not_uncac_after"].match(after) or (
+                not ctx.rx["uncac_after"].match(after) and ctx.rx["other_after"].match(after)):
             return
         listed = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text[start:end])
         for m in re.finditer(r"\b[IVX]{1,4}\b", listed):
             ctx.add("uncac_chapter", m.group(0), start + m.start(), start + m.end(), surface=text[start:end])
         return
     treaty = None
-    if _RX["other_before"].search(before):
+    if ctx.rx["other_before"].search(before):
         kind = "treaty_article"
         m = _TREATY_BEFORE.search(before)
         treaty = m.group(1).strip() if m else None
-    elif _RX["uncac_after"].match(after):
+    elif ctx.rx["uncac_after"].match(after):
         kind = "uncac_article"
-    elif _RX["other_after"].match(after):
+    elif ctx.rx["other_after"].match(after):
         kind = "treaty_article"
         m = _TREATY_AFTER.search(after)
         treaty = m.group(1).strip() if m else None
     else:
         kind = "uncac_article"
     numbers = _numbers(text[start:end])
-    d = _RX["article_detail_after"].match(after)
+    d = ctx.rx["article_detail_after"].match(after)
     tail = (d.group(1).strip(" ,") if d else "")
     dotted = re.search(r"\d{1,3}\.\d", text[start:end])
     detail = (re.sub(r"^articles?\s+", "", text[start:end], flags=re.I) + (" " + tail if tail else "")) if dotted \
@@ -228,7 +213,7 @@ def _symbol(ctx: _Context, start: int, end: int) -> None:
         return
     kind = "ga_resolution" if sym.startswith("A/RES/") else (
         "other_resolution" if sym.startswith(("E/RES/", "S/RES/")) else "document")
-    m = _RX["pinpoint_after"].match(ctx.text[end:end + 80])
+    m = ctx.rx["pinpoint_after"].match(ctx.text[end:end + 80])
     ctx.add(kind, sym, start, end, detail=m.group(1).strip() if m and m.group(1) else None)
 
 
@@ -237,20 +222,20 @@ def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
     if label == "RESOLUTION":
         _resolutions(ctx, start, end)
     elif label == "SC_RESOLUTION":
-        issuer = _issuer(text, start)
+        issuer = _issuer(text, start, rx=ctx.rx)
         if issuer and issuer.get("prefix") == "S/RES/":
             num = re.search(r"(\d{3,4})\s*\((\d{4})\)", text[start:end])
             ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start, end)
     elif label == "GA_NUMBERED_RESOLUTION":  # "resolution 3514 (XXX)" (before 1976), "resolution S-32/1"
-        issuer = _issuer(text, start)
+        issuer = _issuer(text, start, rx=ctx.rx)
         if issuer is None and ctx.default_body == "ga" or issuer and issuer["kind"] == "ga_resolution":
             num = re.search(r"(\d{2,4})\s*\(([IVXL]+)\)", text[start:end])
             special = re.search(r"S-\d{1,2}/\d{1,3}", text[start:end])  # special sessions: "S-32/1"
             rid = f"A/RES/{special.group(0)}" if special else f"A/RES/{num.group(1)}({num.group(2)})"
             ctx.add("ga_resolution", rid, start, end)
     elif label == "DECISION":
-        for m in re.finditer(r"\b\d{1,2}/\d{1,2}\b", text[start:end]):
-            ctx.add("cosp_decision", m.group(0), start + m.start(), start + m.end(), surface=text[start:end])
+        for m in re.finditer(r"(?<!\d)\d{1,2}/\d{1,2}(?!\d)", text[start:end]):
+            ctx.add("cosp_decision", ascii_digits(m.group(0)), start + m.start(), start + m.end(), surface=text[start:end])
     elif label == "SYMBOL":
         _symbol(ctx, start, end)
     elif label in ("ARTICLE", "CHAPTER"):
@@ -290,7 +275,7 @@ def extract_references(doc: ParsedDocument) -> list[Reference]:
     # Inside a resolution's text, "its resolution" is the issuer's, whatever the containing document.
     issuers = {r.key: ("ga" if r.body == "General Assembly" else "cosp") for r in doc.resolutions}
     refs: list[Reference] = []
-    anchors = _anchors()
+    anchors = anchors_of_references()
     for unit, sdoc in unit_docs(doc):
         low = unit.text.lower()
         found = [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(sdoc)] if anchors is None or any(
@@ -318,16 +303,16 @@ def resolution_before(refs: Iterable[Reference], pos: int) -> Optional[Reference
     return best
 
 
-def anaphora_spans(text: str) -> list[tuple[int, int]]:
+def anaphora_spans(text: str, lang: str = "en") -> list[tuple[int, int]]:
     """Where a unit's text points back to a resolution without naming it."""
-    return [m.span() for m in _RX["anaphora"].finditer(text)]
+    return [m.span() for m in rules(lang)["anaphora"].finditer(text)]
 
 
-def references_in(text: str, body: Optional[str] = None) -> list[Reference]:
-    """References in one piece of text, as if it were paragraph 1 of a document of ``body``."""
+def references_in(text: str, body: Optional[str] = None, lang: str = "en") -> list[Reference]:
+    """References in one piece of text, as if it were paragraph 1 of a document of ``body`` in ``lang``."""
     from models.document import DocumentMeta
 
     unit = Unit(at="1", kind="paragraph", text=text, start=0, end=len(text), segments=[(0, len(text))])
-    doc = ParsedDocument(file="-", format="text", sha256="", text=text, meta=DocumentMeta(body=body),
+    doc = ParsedDocument(file="-", format="text", sha256="", text=text, meta=DocumentMeta(body=body, language=lang),
                          paragraphs=[unit])
     return extract_references(doc)

@@ -8,6 +8,7 @@ import unicodedata
 
 from extract.errors import ReadError
 from extract.readers.charset import removed_warning, without_format_characters
+from extract.language import SAMPLE, detect
 from extract.readers.glued import unglue
 from extract.readers.markup import clean_lines, is_markdown
 from extract.readers.noise import denoise, looks_noisy, running_symbol
@@ -96,7 +97,9 @@ def read_text(data: bytes, name: str) -> Source:
         raw = denoise(raw)
         fmt = "extracted"
         warnings.append("text looks extracted from a PDF by another tool: running headers and run-together paragraphs repaired")
-    if fmt == "extracted" or not _UN_HEADER.search(raw[:6000]):  # extracted by a tool, or a web page
+    # Extracted by a tool, or a web page, and in English: the segmenter knows English words only
+    # ("sexto" is no glued "sex to").
+    if (fmt == "extracted" or not _UN_HEADER.search(raw[:6000])) and detect(raw[:SAMPLE], raw[:3000]).code == "en":
         raw, glued = unglue(raw)
         if glued:
             warnings.append(f"separated {glued} glued word(s) (e.g. 'Partiesto' -> 'Parties to')")

@@ -22,7 +22,9 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     source = read_bytes(data, name, pdf_reader)
     b = parse_structure(source)
     text = source.text
-    header = text[:b.front[-1].end] if b.front else text[:3000]
+    # The header's clues (job number, version line) sit in the first page even where the
+    # structure found the front page short (site noise before it).
+    header = text[:max(b.front[-1].end if b.front else 0, 3000)]
     body = " ".join(u.text for u in b.paragraphs[:40]) or text[len(header):]
     lang = detect(body, header)
     front = read_front_page(b.front, b.footnotes, text, Path(name).name, lang.code if lang.packed else "en")
