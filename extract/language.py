@@ -110,8 +110,16 @@ def _identifier():
     return py3langid
 
 
-def detect(body: str, header: str = "") -> Detected:
-    """The document's language from its header's clues, else its script, else the identifier."""
+def detect(body: str, header: str = "", declared: Optional[str] = None) -> Detected:
+    """The document's language from what its markup declares, else its header's clues, else its
+    script, else the identifier.  A declaration the script contradicts (a file marked English in
+    Cyrillic) loses to the script, and the evidence says so."""
+    if declared:
+        script = _script(body[:SAMPLE] or header[:SAMPLE])
+        if script and script != declared:
+            return Detected(script, 0.9, f"its script, not the language the file declares ({declared!r})",
+                            script in packs())
+        return Detected(declared, 1.0, "declared by the file's markup", declared in packs())
     m = _JOB.search(header)
     if m and m.group(1) in _job_letters():
         code = _job_letters()[m.group(1)]

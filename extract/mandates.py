@@ -26,6 +26,7 @@ from typing import Optional
 
 from extract.mandate_text import Verb, body_of_resolution, parse_object, resolution_named, rules, with_items
 from extract.resolution_mandates import declaration_mandates, declaration_of, operative, preamble_mandates
+from extract.reported_mandates import reported_mandates
 from extract.sentences import sentences
 from models.document import ParsedDocument, Unit
 from models.mandates import Evidence, Mandate, Proposal
@@ -141,6 +142,8 @@ def extract_mandates(doc: ParsedDocument) -> tuple[list[Mandate], list[Proposal]
             found = operative(doc, unit)
             if found:  # "Recalls resolution 47/24, in which the Council decided ...": a sighting of 47/24
                 found += [m for m in _unit_mandates(doc, unit, past_only=True) if m.resolution not in (None, found[0].resolution)]
+            elif (doc.meta.language or "en") != "en":
+                found = reported_mandates(doc, unit, doc.meta.language)
             else:
                 found = _unit_mandates(doc, unit)
         mandates += found

@@ -5,8 +5,11 @@ Member States to ..."), and a declaration it adopts ("We ... request the Office 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Optional
 
+from extract.language import pack
+from extract.operative_verbs import opening
 from extract.mandate_text import ITEM_START, Verb, parse_object, rules, with_items
 from models.document import ParsedDocument, Unit
 from models.mandates import Mandate
@@ -25,8 +28,53 @@ def operative(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
     res = _resolution_of(doc, unit)
     if res is None or unit.kind != "paragraph" or res.body not in r["body_names"]:
         return []
+    lang = doc.meta.language or "en"
+    if lang != "en" and pack(lang).get("resolutions"):
+        return _packed_operative(doc, unit, res, lang)
     text = unit.text if ITEM_START.search(unit.text) else unit.text.split(";")[0]
     return _own_verbs(doc, unit, res, text, r["operative_re"], r["operative"], r["coordinated_re"], r["coordinated"])
+
+
+@lru_cache(maxsize=1)
+def _strengths() -> dict[str, str]:
+    """Mandate lemmas and their strength ("request" -> request, "urge" -> exhortation)."""
+    return {lemma: strength for lemma, strength in rules()["operative"].values()}
+
+
+def _packed_operative(doc: ParsedDocument, unit: Unit, res, lang: str) -> list[Mandate]:
+    """An operative paragraph in another language: its opening verb read to the English lemma by
+    the language pack (extract/operative_verbs.py), the printed verb kept; addressee and action
+    split by the pack's ``resolutions.object`` words.  Observation verbs ("Souligne") need the
+    English reading of their object to be mandates: left out (a wrong mandate is worse than none)."""
+    verb = opening(unit.text, lang)
+    strength = _strengths().get(verb.lemma) if verb and verb.lemma else None
+    if strength is None or strength == "observation":
+        return []
+    start = unit.text.find(verb.printed)
+    obj = unit.text[start + len(verb.printed):].strip()
+    obj = re.split(r"\s*[;；؛]\s*", obj)[0].rstrip(" .。,，")
+    addressee, action = _split_object(obj, (pack(lang).get("resolutions") or {}).get("object") or {})
+    if not action:
+        return []
+    v = Verb(verb.printed, start, start + len(verb.printed), res.body)
+    out = with_items(doc, unit, 0, unit.text, v, verb.lemma, strength, addressee, action, res.id,
+                     [res.id] if res.id else [])
+    for m in out:
+        m.verb_printed = verb.printed
+    return out
+
+
+def _split_object(obj: str, words: dict) -> tuple[Optional[str], str]:
+    if words.get("lead"):
+        obj = re.sub(words["lead"], "", obj)
+    for key in ("that", "infinitive"):
+        m = re.match(words[key], obj) if words.get(key) else None
+        if m:
+            return None, obj[m.end():].strip()
+    m = re.search(words["addressee_end"], obj) if words.get("addressee_end") else None
+    if m and m.start() > 0:
+        return obj[:m.start()].strip(" ,"), obj[m.end():].strip()
+    return None, obj
 
 
 def preamble_mandates(doc: ParsedDocument, unit: Unit,

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from extract import operative_verbs
+from extract.language import packs
 from extract.resources import load_yaml
 from models.document import Unit
 from models.resolutions import Resolution, ResolutionPart
@@ -32,16 +34,55 @@ REPEATS = ("bis", "ter", "quater", "quinquies")  # a printed number repeated: 1,
 @lru_cache(maxsize=1)
 def rules() -> dict:
     data = load_yaml("resolutions.yaml")
+    english = {_plain(k): v for k, v in data["issuer_names"].items()}
+    packed: dict[str, str] = {}
+    annexes, openers = [], [data["preamble_openers"]]
+    for p in packs().values():
+        part = p.get("resolutions") or {}
+        if part.get("preamble_openers"):
+            openers.append("^" + part["preamble_openers"])
+        packed.update({_plain(k): v for k, v in (part.get("issuers") or {}).items()})
+        if part.get("annex"):
+            annexes.append(part["annex"])
+    ends = data["ends"] + ("|^(?:" + "|".join(annexes) + r")\s*$" if annexes else "")
+
+    def alternation(names: dict) -> str:
+        return "|".join(_flexible(n) for n in sorted(names, key=len, reverse=True))
     return {
-        "issuer": re.compile(data["issuer"]),
+        "issuer": [re.compile(data["issuer"].replace("{issuers}", alternation(english))),
+                   re.compile(data["issuer_packed"].replace("{issuers}", alternation(packed)))],
+        "issuer_names": english | packed,
         "issuers": data["issuers"],
         "headings": {k: re.compile(v) for k, v in data["headings"].items()},
         "lookback": data["lookback"],
-        "ends": re.compile(data["ends"]),
-        "opener": re.compile(data["preamble_openers"]),
+        "ends": re.compile(ends),
+        "opener": re.compile("|".join(openers)),
         "verb": re.compile(data["opening_verb"]),
         "operative": re.compile(data["operative_openers"]),
     }
+
+
+def _plain(name: str) -> str:
+    """An issuer name compared as printed, whatever its spaces, apostrophes and dashes."""
+    return re.sub(r"\s+", " ", name.replace("'", "’").replace("–", "-").replace(" - ", "-")).strip()
+
+
+def _flexible(name: str) -> str:
+    out = re.escape(name).replace("’", "['’]").replace(r"\-", r"\s?[-–]\s?").replace(r"\ ", r"\s+")
+    return out
+
+
+def issuer_line(text: str) -> Optional[re.Match]:
+    """The issuer line's match (groups ``body``, as printed, and ``rest``), in any language."""
+    for rx in rules()["issuer"]:
+        m = rx.match(text)
+        if m:
+            return m
+    return None
+
+
+def issuer_of(printed: str) -> str:
+    return rules()["issuer_names"][_plain(printed)]
 
 
 @dataclass
@@ -70,10 +111,10 @@ def find_openings(lines: list[Line]) -> list[Opening]:
     r = rules()
     out: list[Opening] = []
     for i, line in enumerate(lines):
-        m = r["issuer"].match(line.text)
+        m = issuer_line(line.text)
         if not m:
             continue
-        issuer = m.group("body")
+        issuer = issuer_of(m.group("body"))
         op = Opening(issuer_line=i, issuer=issuer, body=r["issuers"][issuer]["body"], rest=m.group("rest"))
         _read_heading(lines, i, op)
         out.append(op)
@@ -105,8 +146,8 @@ def _bare_headings(lines: list[Line], openings: list[Opening]) -> list[Opening]:
         if i < starts[0] and next_heading is None:
             continue
         nearest = min(openings, key=lambda op: abs(op.issuer_line - i))
-        title = lines[following[0]].text.strip() if following and following[0] != next_heading and not r[
-            "issuer"].match(lines[following[0]].text) else None
+        title = lines[following[0]].text.strip() if following and following[0] != next_heading and not issuer_line(
+            lines[following[0]].text) else None
         op = Opening(issuer_line=-1, issuer=nearest.issuer, body=nearest.body, number=m.group("n"), title=title,
                      heading_lines=(i,) + ((following[0],) if title else ()))
         op.id = canonical_id(op.issuer, op.number)
@@ -148,11 +189,12 @@ def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
         t = lines[j].text.strip()
         if not t or lines[j].footnote_zone:
             continue
-        if re.match(r"^\d{1,5}\.\s", t) or r["issuer"].match(t) or (t.endswith((":", ";")) and above):
+        if re.match(r"^\d{1,5}\.\s", t) or issuer_line(t) or (t.endswith((":", ";")) and above):
             break
         above.insert(0, t)
         indexes.insert(0, j)
-        if h["numbered"].match(t) or h["number_title"].match(t) or h["cited"].match(t) or h["draft"].match(t):
+        if h["numbered"].match(t) or h["number_title"].match(t) or h["cited"].match(t) or h["draft"].match(t) \
+                or h["council"].match(t):
             break
     title: list[str] = []
     for t in above:
@@ -168,6 +210,8 @@ def _read_heading(lines: list[Line], issuer_at: int, op: Opening) -> None:
         m = h["draft"].match(t)
         if m:
             op.draft = True
+            continue
+        if h["council"].match(t) or h["adoption"].match(t):
             continue
         if t[0].isupper() and not t.endswith((".", ",", ";")) and len(t) < 400:
             title.append(t)
@@ -206,7 +250,7 @@ def ends_resolution(text: str) -> bool:
 
 
 def resolution_records(openings: list[Opening], units: list[Unit], file: str, adopted: Optional[str] = None,
-                       spans: Optional[dict[str, tuple[int, int]]] = None) -> list[Resolution]:
+                       spans: Optional[dict[str, tuple[int, int]]] = None, lang: str = "en") -> list[Resolution]:
     """One record per opening, its parts gathered from the units the parser tagged with its key."""
     out = []
     for op in openings:
@@ -224,8 +268,14 @@ def resolution_records(openings: list[Opening], units: list[Unit], file: str, ad
             else:
                 local = re.sub(r"^(?:.*/)?op", "", u.at)
                 address, kind = f"{base}/op{local}", "item" if u.kind == "item" else "operative"
-            res.parts.append(ResolutionPart(address=address, kind=kind, at=u.at, text=u.text, start=u.start,
-                                            end=u.end, page=u.page, verb=opening_verb(u.text) if kind != "item" else None))
+            part = ResolutionPart(address=address, kind=kind, at=u.at, text=u.text, start=u.start, end=u.end,
+                                  page=u.page)
+            if kind == "operative":
+                verb = operative_verbs.opening(u.text, lang)
+                part.verb, part.lemma = (verb.printed, verb.lemma) if verb else (None, None)
+            elif kind == "preambular":
+                part.verb = opening_verb(u.text) if lang == "en" else None
+            res.parts.append(part)
         where = f"{file}: resolution {op.id or '(no number printed)'}"
         if not mine:
             res.warnings.append(f"{where}: a heading with no text after it" if op.issuer_line < 0
@@ -237,6 +287,30 @@ def resolution_records(openings: list[Opening], units: list[Unit], file: str, ad
             res.warnings.append(f"{where}: operative paragraphs numbered {numbers[:12]}, not 1 to {len(numbers)}")
         out.append(res)
     return out
+
+
+def implied_resolution(symbol: Optional[str], body: Optional[str], paragraphs: list[Unit], file: str,
+                       lang: str) -> Optional[Resolution]:
+    """A page of a resolution without its issuer line (the last page of a web rendering: the
+    preamble's end, then "1. Décide ..."): the document's symbol is a resolution's (A/RES/73/191)
+    and its numbered paragraphs, from 1, open with operative verbs.  They are that resolution's
+    operative paragraphs, with a warning that the issuer line was not printed."""
+    if not symbol or "/RES/" not in symbol or not body or not paragraphs or paragraphs[0].at != "1":
+        return None
+    verbs = [operative_verbs.opening(u.text, lang) for u in paragraphs]
+    known = [v for v in verbs if v is not None and v.lemma]
+    if len(known) < max(1, len(paragraphs) // 2):
+        return None
+    res = Resolution(key=symbol, id=symbol, issuer=body, body=body, start=paragraphs[0].start,
+                     end=paragraphs[-1].end)
+    for u, v in zip(paragraphs, verbs):
+        u.resolution = symbol
+        res.parts.append(ResolutionPart(address=f"{symbol}/op{u.at}", kind="operative", at=u.at, text=u.text,
+                                        start=u.start, end=u.end, page=u.page, verb=v.printed if v else None,
+                                        lemma=v.lemma if v else None))
+    res.warnings.append(f"{file}: resolution {symbol}: its issuer line is not in the text; numbered paragraphs "
+                        "read as its operative paragraphs")
+    return res
 
 
 def _session(number: Optional[str]) -> Optional[int]:

@@ -29,7 +29,11 @@ _TO_DIGIT = str.maketrans(FOOTNOTE_MARKS, "0123456789")
 
 ANCHOR_LOOKBACK = 200  # units searched back for a footnote's mark
 _FOOTNOTE = re.compile(rf"^([{FOOTNOTE_MARKS}]+|\*{{1,3}})\s*(\S.*)$")
-_NUMBERED = re.compile(r"^(\d{1,5})\.\s+(\S.*)$")  # no ceiling worth the name: 1,000+ paragraphs happen
+# No ceiling worth the name: 1,000+ paragraphs happen.  Arabic prints "1 - يقرر": the dash form
+# only before Arabic letters (an English "2019 - 2020" line is no paragraph).
+_NUMBERED = re.compile(r"^(\d{1,5})(?:\.\s+|\s?[-–]\s+(?=[\u0600-\u06FF]))(\S.*)$")
+_CLAUSE_ENDS = (",", ";", ":", "，", "；", "：", "،", "؛")  # a preambular paragraph ends with one: the next may open
+_STOPS = (".", "。")
 _GUIDE_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 _ITEM = re.compile(r"^\(([a-z]{1,2})\)\s+(\S.*)$")
 # Paragraphs numbered within a section ("16.1 The United Nations Office ...", a budget fascicle).
@@ -96,6 +100,7 @@ class _Builder:
         self.title_pending = False
         self.section: Optional[str] = None
         self.prev_blank = True
+        self.prev_blank_before = True
         self.last_anchor: Optional[str] = None
         # Resolution texts (extract/resolutions.py): where they open, and the one being read.
         self.openings = res_model.find_openings(source.lines)
@@ -156,7 +161,7 @@ class _Builder:
                 self.current = None
             return
         adjacent = not self.prev_blank
-        self.prev_blank = False
+        self.prev_blank_before, self.prev_blank = self.prev_blank, False
 
         m = _FOOTNOTE.match(text)
         if m and not line.heading and self._footnote_in_sequence(m.group(1)):
@@ -191,7 +196,10 @@ class _Builder:
             if self._unnumbered_operative(line):
                 return
             if self.expected == 1:
-                self._preamble(line, adjacent)
+                if self._heading_before_operative(line):
+                    self._heading(line)
+                else:
+                    self._preamble(line, adjacent)
                 return
         if self.decimal is not None:
             m = _DECIMAL.match(text)
@@ -247,6 +255,20 @@ class _Builder:
     def _pp_address(self) -> str:
         return self._res_at(f"pp{1 + sum(1 for u in self.preamble if u.resolution == self.res.key)}")
 
+    def _heading_before_operative(self, line: Line) -> bool:
+        """A section heading between the preamble and operative paragraph 1 ("Prevention of Illicit
+        Exports of Petroleum"): a short line, no closing punctuation, standing alone, after a
+        preambular paragraph that ended its clause, with paragraph 1 next."""
+        text = line.text.rstrip()
+        last = self.preamble[-1] if self.preamble and self.preamble[-1].resolution == self.res.key else None
+        if (len(text) > 200 or text.endswith(_CLAUSE_ENDS + _STOPS) or res_model.starts_preamble(text)
+                or text[:1].islower() or last is None or self.current is not last
+                or not last.text.rstrip().endswith(_CLAUSE_ENDS) or not self.prev_blank_before):
+            return False
+        nxt = next((ln for ln in self.lines[self.index + 1:self.index + 4] if ln.text.strip()), None)
+        m = _NUMBERED.match(nxt.text) if nxt is not None else None
+        return bool(m and m.group(1) == "1")
+
     def _preamble(self, line: Line, adjacent: bool) -> None:
         """Unnumbered paragraphs between the issuer line and operative paragraph 1."""
         cur = self.current if self.current is not None and self.current.kind == "preamble" else None
@@ -254,9 +276,12 @@ class _Builder:
         if cur is None and last is not None and not adjacent:
             cur = last  # across a page break (footnotes between): the paragraph may go on
         ended = re.sub(rf"(?:\s*\[\d+\]|\s+\d{{1,2}}|[{FOOTNOTE_MARKS}]+)+$", "", cur.text.rstrip()) if cur else ""
-        goes_on = not ended.endswith((",", ";", ":", ".")) or line.text[:1].islower()
+        # A lower-case line goes on the paragraph (a page break cut it), unless it opens one: Russian
+        # preambular paragraphs open in lower case ("ссылаясь на ...").
+        goes_on = not ended.endswith(_CLAUSE_ENDS + _STOPS) or (line.text[:1].islower()
+                                                               and not res_model.starts_preamble(line.text))
         if adjacent:
-            new = cur is None or (res_model.starts_preamble(line.text) and ended.endswith((",", ";", ":")))
+            new = cur is None or (res_model.starts_preamble(line.text) and ended.endswith(_CLAUSE_ENDS))
         else:
             new = cur is None or not goes_on
         if new:

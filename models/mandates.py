@@ -21,6 +21,7 @@ class Mandate:
     deliverable: Optional[str] = None
     time_frame: Optional[str] = None
     funding: Optional[str] = None
+    verb_printed: Optional[str] = None  # the verb as printed, in the document's language ("Prie", "Solicita")
 
 
 @dataclass

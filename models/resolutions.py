@@ -21,7 +21,8 @@ class ResolutionPart:
     start: int
     end: int
     page: Optional[int] = None
-    verb: Optional[str] = None  # the word the paragraph opens with: "Recalling", "Requests"
+    verb: Optional[str] = None  # the word the paragraph opens with: "Recalling", "Requests", "Prie"
+    lemma: Optional[str] = None  # an operative verb's English lemma, in every language: "request"
 
 
 @dataclass

@@ -37,6 +37,8 @@ class Source:
     pages: Optional[int] = None
     warnings: list[str] = field(default_factory=list)
     printed_symbol: Optional[str] = None  # PDF: the symbol in the running header
+    # What a marked-up file says of itself (Akoma Ntoso: language, adoption date, FRBR IRIs).
+    declared: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -312,11 +312,12 @@ def sync(symbols, db_path, **options):
               help="Folder of gold JSON files (default: the suite's).")
 @click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder holding the files the gold names (default: the suite's).")
-@click.option("--suite", type=click.Choice(["seeds", "real", "resolutions", "pdfs", "pdfs-shared", "multilingual", "all"]),
+@click.option("--suite", type=click.Choice(["seeds", "real", "resolutions", "pdfs", "pdfs-shared", "multilingual", "akn",
+                                           "all"]),
               default="seeds", show_default=True,
               help="Answer keys to score: the seeds, the real excerpts in ../shared, the typed resolution texts, the "
                    "project's keys for the real PDFs, the shared keys for the others, the texts in other languages, "
-                   "or all of them.")
+                   "the Security Council's Akoma Ntoso in six languages (structure and operative verbs), or all of them.")
 @click.option("--differences", "shown", default=40, show_default=True, help="How many differences to list per suite.")
 @PDF_READER
 def evaluate(gold_dir, corpus_dir, suite, pdf_reader, shown):
@@ -328,6 +329,16 @@ def evaluate(gold_dir, corpus_dir, suite, pdf_reader, shown):
     else:
         chosen = suites() if suite == "all" else {suite: suites()[suite]}
     for name, (gold, corpus) in chosen.items():
+        if name == "akn":
+            if not corpus.is_dir():
+                click.echo(f"akn: skipped ({corpus} is absent: put ../shared beside the repository to score it)", err=True)
+                continue
+            from pipelines.quality.akn_eval import evaluate_akn, format_akn
+
+            click.echo(f"\n== akn: {corpus}" if len(chosen) > 1 else f"akn: {corpus}")
+            click.echo(format_akn(evaluate_akn(corpus, progress=lambda s: click.echo(s, err=True, nl=False) or
+                                               click.echo("\r", err=True, nl=False)), shown))
+            continue
         if not gold.is_dir() or not corpus.is_dir():
             click.echo(f"{name}: skipped ({gold if not gold.is_dir() else corpus} is absent: put ../shared beside "
                        "the repository to score it)", err=True)

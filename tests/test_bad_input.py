@@ -75,7 +75,7 @@ def test_bad_file_is_left_out_with_a_message_and_a_hint(hostile_build, name, say
 
 
 @pytest.mark.parametrize("name, says", [("legacy.txt", "Windows-1252"), ("nul.txt", "NUL"),
-                                        ("dup_b.txt", "duplicate symbol CAC/COSP/WG.2/2018/2: dup_a.txt gives it too")])
+                                        ("dup_b.txt", "duplicate symbol CAC/COSP/WG.2/2018/2 in 'en': dup_a.txt gives it too")])
 def test_repairable_file_is_built_and_the_repair_recorded(hostile_build, name, says):
     _, db = hostile_build
     rows = _errors(db, name)

@@ -18,6 +18,16 @@ def read_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> Source:
         return read_pdf(data, name, pdf_reader)
     if name.lower().endswith(".pdf"):
         raise ReadError("the file is named .pdf but is not a PDF", "re-download or re-export the PDF")
+    from extract.readers.akn import is_akn
+
+    if is_akn(data):
+        from extract.readers.akn import read_akn
+
+        return read_akn(data, name)
+    if name.lower().endswith(".xml") and not data.strip():
+        raise ReadError("the XML file is empty", "re-download it: an empty file has no document")
+    if name.lower().endswith(".xml"):
+        raise ReadError("the file is named .xml but is not Akoma Ntoso", "only AKN 3.0 XML files are read as XML")
     from extract.readers.text import read_text
 
     return read_text(data, name)

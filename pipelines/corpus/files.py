@@ -20,7 +20,7 @@ from typing import Iterable, Optional
 from models.document import IngestError
 from pipelines.corpus import workers
 
-SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text"}
+SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text", ".xml"}
 MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
 # Parse cost per core, linear in the size (cosp bench: text pipeline, pdf pipeline; bench --hostile: 10 MB).
 SECONDS_PER_MB = {"text": 1.1, "pdf": 0.5}

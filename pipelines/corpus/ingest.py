@@ -267,17 +267,19 @@ def decide(entries: list[DocumentEntry], manifest: dict[str, str]) -> Decisions:
     for inf in infer_symbols(pending):
         out.symbols[inf.file] = (inf.symbol, "inferred",
                                  f"symbol {inf.symbol} inferred from {inf.evidence} (title match {inf.score:.0f})")
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     for e in entries:
         sym = out.symbols[e.file][0] if e.file in out.symbols else e.meta.symbol
-        if sym and sym in seen:  # a mirror, a reissue, an advance version: kept apart, never merged
+        # One symbol is published in six languages: a version in another language is no duplicate.
+        lang = getattr(e.meta, "language", None) or "en"
+        if sym and (sym, lang) in seen:  # a mirror, a reissue, an advance version: kept apart, never merged
             out.errors.append(IngestError(
-                e.file, "symbol", f"duplicate symbol {sym}: {seen[sym]} gives it too; both are kept as separate "
+                e.file, "symbol", f"duplicate symbol {sym} in {lang!r}: {seen[(sym, lang)]} gives it too; both are kept as separate "
                 "documents (by file name), neither replaces the other",
                 "if one is a copy, remove one of the two files; if the symbol is wrong, correct it in a manifest.tsv "
                 "beside them", severity="warning"))
         elif sym:
-            seen[sym] = e.file
+            seen[(sym, lang)] = e.file
     out.errors += resolution_text_warnings(entries)
     return out
 

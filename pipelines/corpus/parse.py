@@ -12,7 +12,8 @@ from extract.networks import find_mentions
 from extract.references import extract_references
 from extract.symbols import without_self_references
 from extract.readers import read_bytes
-from extract.resolutions import adopt_front_page_id, resolution_records
+from extract.mandate_text import body_of_resolution
+from extract.resolutions import adopt_front_page_id, implied_resolution, resolution_records
 from extract.structure import parse_structure
 from models.document import FieldEvidence, ParsedDocument
 
@@ -26,11 +27,13 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     # structure found the front page short (site noise before it).
     header = text[:max(b.front[-1].end if b.front else 0, 3000)]
     body = " ".join(u.text for u in b.paragraphs[:40]) or text[len(header):]
-    lang = detect(body, header)
+    lang = detect(body, header, source.declared.get("language"))
     front = read_front_page(b.front, b.footnotes, text, Path(name).name, lang.code if lang.packed else "en")
     meta = front.meta
     meta.language = lang.code
     front.evidence.append(FieldEvidence("language", lang.code, 0, 0, lang.confidence, lang.evidence))
+    if "declares" in lang.evidence:
+        front.warnings.append(f"{Path(name).name}: the document reads as {lang.code!r}, {lang.evidence}: read as {lang.code!r}")
     if not lang.packed:
         front.warnings.append(f"{Path(name).name}: the document reads as {lang.code!r} ({lang.evidence}), a language "
                               "without a pack: its fields are read with the English words, check them")
@@ -45,7 +48,12 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     )
     adopt_front_page_id(b.openings, doc.units() + doc.items, meta.symbol, front.resolution_number, meta.doc_type)
     doc.resolutions = resolution_records(b.openings, doc.preamble + doc.paragraphs + doc.items, doc.file,
-                                         front.adopted, b.res_spans)
+                                         front.adopted or source.declared.get("date"), b.res_spans,
+                                         lang.code if lang.packed else "en")
+    if not doc.resolutions:
+        implied = implied_resolution(meta.symbol, body_of_resolution(meta.symbol), doc.paragraphs, doc.file,
+                                     lang.code if lang.packed else "en")
+        doc.resolutions = [implied] if implied else []
     doc.warnings += [w for r in doc.resolutions for w in r.warnings]
     doc.references = without_self_references(extract_references(doc), meta.symbol, doc.resolutions)
     doc.mandates, doc.proposals, doc.evidence = extract_mandates(doc)

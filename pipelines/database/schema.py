@@ -41,7 +41,7 @@ TABLES: dict[str, dict] = {
         "texts": int}, pk="id"),
     "resolution_paragraphs": dict(columns={
         "id": str, "document": str, "resolution": str, "resolution_key": str, "address": str, "kind": str, "at": str,
-        "unit": str, "cite": str, "verb": str, "seq": int, "text": str, "start": int, "end": int, "page": int},
+        "unit": str, "cite": str, "verb": str, "lemma": str, "seq": int, "text": str, "start": int, "end": int, "page": int},
         pk="id", fks=[("document", "documents", "id")]),
     "metadata_evidence": dict(columns={
         "id": str, "document": str, "field": str, "value": str, "start": int, "end": int, "confidence": float,
@@ -89,7 +89,7 @@ TABLES: dict[str, dict] = {
         "regional_group": str}, pk="id", fks=[("document", "documents", "id"), ("iso3", "countries", "iso3")]),
     "mandates": dict(columns={
         "id": str, "document": str, "document_date": str, "at": str, "unit": str, "cite": str, "body": str,
-        "resolution": str, "session": int, "resolution_list": str, "verb": str, "strength": str, "addressee": str,
+        "resolution": str, "session": int, "resolution_list": str, "verb": str, "verb_printed": str, "strength": str, "addressee": str,
         "addressee_key": str, "action": str,
         "deliverable": str, "time_frame": str, "funding": str, "text": str, "start": int, "end": int,
         "at_source": int, "source": str, "source_score": float, "source_method": str,

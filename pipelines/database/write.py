@@ -118,7 +118,7 @@ def document_rows(doc: ParsedDocument) -> dict[str, list[dict]]:
                               end=r.end) for r in doc.references]
     out["resolution_paragraphs"] = [
         dict(id=f"{did}#{p.address}", document=did, resolution=res.id, resolution_key=res.key, address=p.address,
-             kind=p.kind, at=p.at, unit=f"{did}#{p.at}", cite=cite(name, p.at), verb=p.verb, seq=seq, text=p.text,
+             kind=p.kind, at=p.at, unit=f"{did}#{p.at}", cite=cite(name, p.at), verb=p.verb, lemma=p.lemma, seq=seq, text=p.text,
              start=p.start, end=p.end, page=p.page)
         for res in doc.resolutions for seq, p in enumerate(res.parts)]
     out.update(_entity_rows(doc, did, name))
@@ -160,7 +160,7 @@ def _mandate_rows(doc: ParsedDocument, did: str, name: str) -> dict[str, list[di
         rows.append(dict(id=s.key, document=did, document_date=doc.meta.date, at=m.at, unit=f"{did}#{m.at}",
                          cite=cite(name, m.at), body=m.body, resolution=m.resolution,
                          session=int(m.resolution.split("/")[0]) if re.match(r"^\d+/", m.resolution or "") else None,
-                         resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, strength=m.strength,
+                         resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, verb_printed=m.verb_printed, strength=m.strength,
                          addressee=m.addressee, addressee_key=normalise(m.addressee), action=m.action,
                          deliverable=m.deliverable, time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end, at_source=int(s.part is not None)))
     return {"mandates": rows,

@@ -54,6 +54,7 @@ def suites() -> dict[str, tuple[Path, Path]]:
         "pdfs": (PROJECT_GOLD / "pdfs", SHARED / "corpus" / "real-pdfs"),
         "pdfs-shared": (SHARED / "gold" / "pdfs", SHARED / "corpus" / "real-pdfs"),
         "multilingual": (SHARED / "gold" / "multilingual", SHARED / "corpus" / "multilingual" / "texts"),
+        "akn": (SHARED / "corpus" / "multilingual" / "unsc-akn" / "2020", SHARED / "corpus" / "multilingual" / "unsc-akn" / "2020"),
     }
 
 

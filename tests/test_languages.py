@@ -1,0 +1,155 @@
+"""Reading the six UN languages: references, operative verbs, resolutions, Akoma Ntoso."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.errors import ReadError
+from extract.operative_verbs import opening, same_meaning
+from extract.readers import read_bytes
+from extract.references import references_in
+from pipelines.corpus.parse import parse_bytes
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+AKN_DIR = SHARED / "corpus" / "multilingual" / "unsc-akn" / "2020"
+TEXTS = SHARED / "corpus" / "multilingual" / "texts"
+
+
+@pytest.mark.parametrize("lang, text, kind, ref_id", [
+    ("fr", "Rappelant sa résolution 7/1 sur le renforcement de la coopération", "cosp_resolution", "7/1"),
+    ("es", "Recordando su resolución 7/1, relativa a la cooperación", "cosp_resolution", "7/1"),
+    ("ru", "ссылаясь на свою резолюцию 7/1 об укреплении сотрудничества", "cosp_resolution", "7/1"),
+    ("zh", "回顾其第7/1号决议", "cosp_resolution", "7/1"),
+    ("ar", "وإذ يشير إلى القرار 7/1", "cosp_resolution", "7/1"),
+    ("fr", "conformément à l’article 56 de la Convention", "uncac_article", "56"),
+    ("es", "de conformidad con el artículo 56 de la Convención", "uncac_article", "56"),
+    ("ru", "в соответствии со статьей 56 Конвенции", "uncac_article", "56"),
+    ("fr", "dans sa résolution 55/188 de l’Assemblée générale", "ga_resolution", "A/RES/55/188"),
+])
+def test_references_are_the_same_ids_in_every_language(lang, text, kind, ref_id):
+    refs = references_in(text, "Conference", lang)
+    assert (kind, ref_id) in {(r.kind, r.id) for r in refs}
+
+
+@pytest.mark.parametrize("lang, text, printed, lemma", [
+    ("en", "Calls upon all parties to ensure principled, sustained and improved humanitarian assistance", "Calls upon",
+     "call upon"),
+    ("en", "Further decides that the Working Group shall meet", "Further decides", "decide"),
+    ("fr", "Prie l’Office des Nations Unies contre la drogue et le crime d’apporter son expertise", "Prie", "request"),
+    ("fr", "Demande au Secrétaire général de lui présenter un rapport", "Demande", "request"),
+    ("fr", "Demande aux parties de réduire les obstacles existants", "Demande", "call upon"),
+    ("fr", "Demande que des mesures soient prises pour renforcer l’appui sanitaire", "Demande", "call for"),
+    ("fr", "Décide de rester activement saisi de la question.", "Décide", "decide"),
+    ("es", "Exhorta a todas las partes a que velen por que en 2020 Siria reciba", "Exhorta", "call upon"),
+    ("es", "Solicita al Secretario General que le presente un informe", "Solicita", "request"),
+    ("ru", "настоятельно призывает все стороны выполнить", "настоятельно призывает", "urge"),
+    ("ru", "просит Генерального секретаря представить доклад", "просит", "request"),
+    ("zh", "还请秘书长每月向安理会通报情况", "还请", "request"),
+    ("ar", "يطلب إلى الأمين العام أن يقدم تقريرا", "يطلب", "request"),
+])
+def test_the_operative_verb_reads_to_its_english_lemma(lang, text, printed, lemma):
+    verb = opening(text, lang)
+    assert verb is not None and verb.printed == printed and verb.lemma == lemma
+
+
+def test_an_unknown_verb_keeps_its_printed_word_and_no_lemma():
+    verb = opening("Frobnique les États", "fr")
+    assert verb is not None and verb.printed == "Frobnique" and verb.lemma is None
+
+
+def test_synonyms_translations_merge_count_as_one_meaning():
+    assert same_meaning("stress", "underscore") and same_meaning("reiterate", "reaffirm")
+    assert not same_meaning("request", "call upon") and not same_meaning(None, "decide")
+
+
+AKN = """<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><statement name="resolution"><meta>
+<identification source="#DGACM"><FRBRWork><FRBRuri value="/akn/un/statement/deliberation/unsc/2020-01-10/2504-2020/"/>
+<FRBRdate date="2020-01-10" name="adoption"/></FRBRWork><FRBRExpression>
+<FRBRuri value="/akn/un/statement/deliberation/unsc/2020-01-10/2504-2020/{lang3}@/"/><FRBRlanguage language="{lang3}"/>
+</FRBRExpression></identification></meta>
+<coverPage><p><docNumber>S/RES/2504 (2020)</docNumber></p></coverPage>
+<preamble><formula name="enactingFormula"><p>{issuer}</p></formula>
+<container name="a"><p>{pp1}</p></container><container name="b"><p>{pp2}</p></container></preamble>
+<mainBody><paragraph eId="para_1"><num>{n1}</num><content><p>{op1}</p></content></paragraph>
+<paragraph eId="para_2"><num>{n2}</num><content><p>{op2}</p></content></paragraph></mainBody></statement></akomaNtoso>"""
+
+VERSIONS = {
+    "fra": dict(issuer="Le Conseil de sécurité,", pp1="Rappelant ses résolutions 2042 (2012) et 2043 (2012),",
+                pp2="Réaffirmant son ferme attachement à la souveraineté de la Syrie,", n1="1.",
+                op1="Exhorte toutes les parties à garantir une aide humanitaire ;", n2="2.",
+                op2="Décide de rester activement saisi de la question."),
+    "ara": dict(issuer="إن مجلس الأمن،", pp1="إذ يشير إلى قراراته 2042 (2012) و 2043 (2012)،",
+                pp2="وإذ يؤكد من جديد التزامه القوي بسيادة سوريا،", n1="1 -",
+                op1="يهيب بجميع الأطراف أن تكفل تقديم المساعدة الإنسانية؛", n2="2 -",
+                op2="يقرر أن يبقي المسألة قيد نظره الفعلي."),
+    "rus": dict(issuer="Совет Безопасности,", pp1="ссылаясь на свои резолюции 2042 (2012) и 2043 (2012),",
+                pp2="вновь подтверждая свою твердую приверженность суверенитету Сирии,", n1="1.",
+                op1="призывает все стороны обеспечить оказание гуманитарной помощи;", n2="2.",
+                op2="постановляет продолжать активно заниматься этим вопросом."),
+    "zho": dict(issuer="安全理事会，", pp1="回顾其第2042(2012)号和第2043(2012)号决议，",
+                pp2="重申坚定致力于维护叙利亚的主权，", n1="1.", op1="促请所有各方确保开展人道主义援助；", n2="2.",
+                op2="决定继续积极处理此案。"),
+}
+
+
+@pytest.mark.parametrize("lang3, lang, first", [("fra", "fr", "urge"), ("ara", "ar", "call upon"),
+                                                ("rus", "ru", "call upon"), ("zho", "zh", "call upon")])
+def test_an_akoma_ntoso_resolution_reads_like_its_printed_text(lang3, lang, first):
+    doc = parse_bytes(AKN.format(lang3=lang3, **VERSIONS[lang3]).encode(), f"S_RES_2504_2020.{lang}.xml")
+    assert doc.format == "akn" and doc.meta.language == lang and doc.meta.symbol == "S/RES/2504"
+    [res] = doc.resolutions
+    assert res.body == "Security Council" and res.id == "S/RES/2504" and res.adopted == "2020-01-10"
+    assert [p.kind for p in res.parts] == ["preambular", "preambular", "operative", "operative"]
+    assert [p.lemma for p in res.parts if p.kind == "operative"] == [first, "decide"]
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"\n", "is empty"),
+    (b"<akomaNtoso xmlns='http://docs.oasis-open.org/legaldocml/ns/akn/3.0'><statement>", "not well-formed"),
+    (b"<?xml version='1.0'?><html><body>hello</body></html>", "not Akoma Ntoso"),
+])
+def test_a_broken_xml_file_is_refused_with_a_message(data, says):
+    with pytest.raises(ReadError) as err:
+        read_bytes(data, "S_RES_test.fr.xml")
+    assert says in str(err.value)
+
+
+def test_a_declaration_the_script_contradicts_loses_to_the_script():
+    v = dict(VERSIONS["rus"])
+    doc = parse_bytes(AKN.format(lang3="eng", **v).encode(), "S_RES_2504_2020.en.xml")
+    assert doc.meta.language == "ru"
+    assert any("declares" in w for w in doc.warnings)
+
+
+@pytest.mark.skipif(not TEXTS.is_dir(), reason="../shared/corpus/multilingual is absent: put ../shared beside the repository")
+def test_a_french_resolution_page_gives_its_mandates_with_the_printed_verbs():
+    path = TEXTS / "A_RES_73_191__p2__fr.txt"
+    doc = parse_bytes(path.read_bytes(), str(path))
+    got = [(m.at, m.body, m.resolution, m.verb, m.verb_printed) for m in doc.mandates]
+    assert got == [("1", "General Assembly", "A/RES/73/191", "decide", "Décide"),
+                   ("2", "General Assembly", "A/RES/73/191", "decide", "Décide"),
+                   ("3", "General Assembly", "A/RES/73/191", "invite", "Invite"),
+                   ("4", "General Assembly", "A/RES/73/191", "request", "Prie"),
+                   ("5", "General Assembly", "A/RES/73/191", "decide", "Décide")]
+    assert doc.mandates[3].addressee == "l’Office des Nations Unies contre la drogue et le crime"
+
+
+@pytest.mark.skipif(not TEXTS.is_dir(), reason="../shared/corpus/multilingual is absent: put ../shared beside the repository")
+def test_a_spanish_report_gives_the_mandate_it_reports():
+    path = TEXTS / "CAC_COSP_2021_13__es.txt"
+    doc = parse_bytes(path.read_bytes(), str(path))
+    assert [(m.body, m.resolution, m.verb, m.verb_printed) for m in doc.mandates] == [
+        ("Conference", "1/4", "establish", "estableció")]
+
+
+@pytest.mark.skipif(not AKN_DIR.is_dir(), reason="../shared/corpus/multilingual/unsc-akn is absent")
+@pytest.mark.parametrize("lang", ["fr", "es", "ru", "ar", "zh"])
+def test_a_security_council_resolution_agrees_with_its_english_version(lang):
+    english = parse_bytes((AKN_DIR / "S_RES_2504_2020.en.xml").read_bytes(), "S_RES_2504_2020.en.xml")
+    other = parse_bytes((AKN_DIR / f"S_RES_2504_2020.{lang}.xml").read_bytes(), f"S_RES_2504_2020.{lang}.xml")
+    en_parts = [p for p in english.resolutions[0].parts]
+    parts = [p for p in other.resolutions[0].parts]
+    assert [p.address for p in parts] == [p.address for p in en_parts]  # same preamble count, same numbers
+    agree = sum(same_meaning(a.lemma, b.lemma) for a, b in zip(parts, en_parts) if b.kind == "operative")
+    assert agree >= 9  # of 10 operative paragraphs
