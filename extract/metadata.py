@@ -111,10 +111,11 @@ def _patterns(lang: str = "en") -> dict:
     labels.append(("doc_type_suffix", rx(f["title_type_suffix"])))
     labels.append(("placeholder_symbol", rx(f["placeholder_symbol"])))
     labels.append(("symbol", rx(f["symbol"] + rf"(?:{f['joint_dash']}{f['symbol']})*(?![\w/])")))
-    for entry in bodies():
-        for name in entry["names"]:
-            words = r"\s*".join(map(re.escape, name.split())) if not re.search(r"\s", name) else \
-                r"\s+".join(map(re.escape, name.split()))
+    for entry in bodies():  # its names in English (headers print them) and in the document's language
+        names = sorted({n for code in {"en", lang} for n in entry["names_by_language"].get(code, [])}, key=len,
+                       reverse=True)
+        if names:
+            words = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names)
             labels.append((f"body:{entry['body']}", re.compile(rf"(?i:{words})(?=\s|$|，)", re.M)))
     return {
         "labels": labels,
@@ -688,6 +689,12 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w-]+", text.lower())
 
 
+@lru_cache(maxsize=1)
+def _body_words() -> tuple[tuple[str, list[str]], ...]:
+    """Every registered body's names in every language, as word lists (computed once)."""
+    return tuple((e["body"], _words(name)) for e in bodies() for name in e["names"] if _words(name))
+
+
 def _organ(free: list[_Token]) -> Optional[tuple[str, list[_Token], float]]:
     """The issuing organ from the free text of the header: a two-column header read across cuts
     "Conference of the States Parties / to the United Nations / Convention against Corruption"
@@ -698,14 +705,14 @@ def _organ(free: list[_Token]) -> Optional[tuple[str, list[_Token], float]]:
     for i in range(len(free)):
         for j in range(i + 1, min(i + 5, len(free)) + 1):
             words = _words(" ".join(t.text for t in free[i:j]))
-            for entry in bodies():
-                for name in entry["names"]:
-                    target = _words(name)
-                    whole = words[:len(target)] == target  # all of it, maybe followed by other header text
-                    if not whole and not (len(words) >= 0.75 * len(target) and target[:len(words)] == words):
-                        continue
-                    if best is None or len(words) > best[3]:
-                        best = (entry["body"], free[i:j], 1.0 if whole else 0.8, len(words))
+            for body, target in _body_words():
+                if not words or target[0] != words[0]:  # neither form matches then: a quick no
+                    continue
+                whole = words[:len(target)] == target  # all of it, maybe followed by other header text
+                if not whole and not (len(words) >= 0.75 * len(target) and target[:len(words)] == words):
+                    continue
+                if best is None or len(words) > best[3]:
+                    best = (body, free[i:j], 1.0 if whole else 0.8, len(words))
     return best[:3] if best else None
 
 

@@ -15,6 +15,13 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from typing import Optional
+
+try:  # the regular-expression parser, to list the words of a finite word class
+    from re import _constants as _c, _parser
+except ImportError:  # Python < 3.11
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
 
 from extract.language import pack, packs
 from extract.resources import load_jsonl, load_yaml
@@ -26,25 +33,80 @@ LANGUAGE_RULES = ("uncac_after", "other_after", "other_before", "chapter_not_unc
                   "issuer_after")
 
 
-@lru_cache(maxsize=1)
-def word_classes() -> dict[str, str]:
-    """Each word class as one alternation of every pack's words (a token's lower-case form)."""
+def _packs_for(lang: Optional[str]) -> list[dict]:
+    """The packs whose words a document in ``lang`` is read with: English (UN documents in every
+    language quote English titles and symbols) and its own; all of them when ``lang`` is None."""
+    if lang is None:
+        return list(packs().values())
+    return [p for code, p in packs().items() if code in ("en", lang)]
+
+
+@lru_cache(maxsize=None)
+def word_classes(lang: Optional[str] = None) -> dict[str, str]:
+    """Each word class as one alternation of the packs' words (a token's lower-case form)."""
     classes: dict[str, list[str]] = {}
-    for p in packs().values():
+    for p in _packs_for(lang):
         for name, words in p.get("references", {}).get("words", {}).items():
             classes.setdefault(name, []).append(words)
     return {name: "|".join(f"(?:{w})" for w in words) for name, words in classes.items()}
 
 
-def _expand(value):
-    """A pattern with its word classes filled in: ``"@resolution"`` as a token's whole
-    ``REGEX`` is ``^(?:...)$``; inside a longer regex, ``@and`` is ``(?:...)``."""
+def finite_forms(regex: str, limit: int = 400) -> Optional[list[str]]:
+    """Every string a regular expression without loops matches ("résolutions?" -> résolution,
+    résolutions), or None when it has loops, classes or more than ``limit`` strings: a token's
+    whole-word class then goes to spaCy's Matcher as an ``IN`` list, compared by hash, instead
+    of a regular expression run on every token."""
+    try:
+        tree = _parser.parse(regex)
+    except re.error:
+        return None
+
+    def walk(items) -> Optional[list[str]]:
+        out = [""]
+        for op, av in items:
+            if op is _c.LITERAL:
+                alts = [chr(av)]
+            elif op is _c.IN:
+                if not all(o is _c.LITERAL for o, _ in av):
+                    return None
+                alts = [chr(v) for _, v in av]
+            elif op is _c.SUBPATTERN:
+                alts = walk(av[-1])
+            elif op is _c.BRANCH:
+                alts = []
+                for branch in av[1]:
+                    sub = walk(branch)
+                    if sub is None:
+                        return None
+                    alts += sub
+            elif op is _c.MAX_REPEAT and av[0] == 0 and av[1] == 1:
+                sub = walk(av[2])
+                alts = None if sub is None else [""] + sub
+            else:
+                return None
+            if alts is None:
+                return None
+            out = [a + b for a in out for b in alts]
+            if len(out) > limit:
+                return None
+        return out
+    return walk(tree)
+
+
+def _expand(value, classes: dict[str, str]):
+    """A pattern with its word classes filled in: ``{"LOWER": {"REGEX": "@resolution"}}`` as an
+    ``IN`` list of its words where they are finitely many, else ``^(?:...)$``; inside a longer
+    regex, ``@and`` is ``(?:...)``."""
     if isinstance(value, dict):
-        return {k: _expand(v) for k, v in value.items()}
+        whole = value.get("REGEX") if len(value) == 1 and isinstance(value.get("REGEX"), str) else None
+        m = _CLASS.fullmatch(whole) if whole else None
+        forms = finite_forms(classes[m.group(1)]) if m else None
+        if forms is not None:
+            return {"IN": sorted({f.lower() for f in forms})}
+        return {k: _expand(v, classes) for k, v in value.items()}
     if isinstance(value, list):
-        return [_expand(v) for v in value]
+        return [_expand(v, classes) for v in value]
     if isinstance(value, str) and "@" in value:
-        classes = word_classes()
         whole = _CLASS.fullmatch(value)
         if whole:
             return f"^(?:{classes[whole.group(1)]})$"
@@ -52,20 +114,22 @@ def _expand(value):
     return value
 
 
-@lru_cache(maxsize=1)
-def patterns() -> tuple[tuple[str, list], ...]:
-    """Every reference pattern (label, token pattern), word classes filled in."""
+@lru_cache(maxsize=None)
+def patterns(lang: Optional[str] = None) -> tuple[tuple[str, list], ...]:
+    """The reference patterns (label, token pattern) for a document in ``lang``, word classes
+    filled in."""
     rows = [(r["label"], r["pattern"]) for r in load_jsonl("reference_patterns.jsonl")]
-    for p in packs().values():
+    for p in _packs_for(lang):
         rows += [(r["label"], r["pattern"]) for r in p.get("references", {}).get("patterns", [])]
-    return tuple((label, _expand(json.loads(json.dumps(pattern)))) for label, pattern in rows)
+    classes = word_classes(lang)
+    return tuple((label, _expand(json.loads(json.dumps(pattern)), classes)) for label, pattern in rows)
 
 
-@lru_cache(maxsize=1)
-def anchors() -> tuple[str, ...]:
-    """Strings one of which a unit must hold for any pattern to match (every pack's), so the
-    Matcher is not run on the four units in five that name no reference."""
-    words = {w for p in packs().values() for w in p.get("references", {}).get("anchors", [])}
+@lru_cache(maxsize=None)
+def anchors(lang: Optional[str] = None) -> tuple[str, ...]:
+    """Strings one of which a unit must hold for any pattern to match, so the Matcher is not run
+    on the four units in five that name no reference."""
+    words = {w for p in _packs_for(lang) for w in p.get("references", {}).get("anchors", [])}
     return tuple(w for w in words if not any(o != w and o in w for o in words))
 
 

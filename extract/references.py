@@ -24,6 +24,7 @@ from typing import Iterable, Optional
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
+from extract.language import packs
 from extract.nlp import INSTRUMENT_RE, SYMBOL_RE, get_nlp, unit_docs
 from extract.reference_rules import anchors as anchors_of_references, ascii_digits, patterns, rules, word_classes
 from extract.resources import load_yaml
@@ -42,10 +43,10 @@ _TREATY_AFTER = re.compile(r"\bof (?:the )?((?:directive|decision|Directive|Deci
 _TREATY_BEFORE = re.compile(r"((?:[A-Z][\w-]*|of|the|on|in|for|against|and)(?:\s+(?:[A-Z][\w-]*|of|the|on|in|for|against|and))*)\s*\(\s*$")
 
 
-@lru_cache(maxsize=1)
-def _matcher() -> Matcher:
+@lru_cache(maxsize=None)
+def _matcher(lang: str = "en") -> Matcher:
     matcher = Matcher(get_nlp().vocab)
-    for label, pattern in patterns():
+    for label, pattern in patterns(lang):
         matcher.add(label, [pattern], greedy="LONGEST")
     return matcher
 
@@ -270,12 +271,13 @@ def _slash_tokens(sdoc) -> list[tuple[str, int, int]]:
 
 def extract_references(doc: ParsedDocument) -> list[Reference]:
     """Every reference in the document, in reading order."""
-    nlp, matcher = get_nlp(), _matcher()
+    lang = doc.meta.language if doc.meta.language in packs() else "en"
+    nlp, matcher = get_nlp(), _matcher(lang)
     default_body = "ga" if doc.meta.body == "General Assembly" else "cosp"
     # Inside a resolution's text, "its resolution" is the issuer's, whatever the containing document.
     issuers = {r.key: ("ga" if r.body == "General Assembly" else "cosp") for r in doc.resolutions}
     refs: list[Reference] = []
-    anchors = anchors_of_references()
+    anchors = anchors_of_references(lang)
     for unit, sdoc in unit_docs(doc):
         low = unit.text.lower()
         found = [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(sdoc)] if anchors is None or any(

@@ -39,6 +39,8 @@ class Source:
     printed_symbol: Optional[str] = None  # PDF: the symbol in the running header
     # What a marked-up file says of itself (Akoma Ntoso: language, adoption date, FRBR IRIs).
     declared: dict[str, str] = field(default_factory=dict)
+    # The language a reader's identifier found in the whole text (the parser reuses it, not re-runs it).
+    identified: Optional[str] = None
 
     @property
     def text(self) -> str:

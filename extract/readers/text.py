@@ -99,12 +99,16 @@ def read_text(data: bytes, name: str) -> Source:
         warnings.append("text looks extracted from a PDF by another tool: running headers and run-together paragraphs repaired")
     # Extracted by a tool, or a web page, and in English: the segmenter knows English words only
     # ("sexto" is no glued "sex to").
-    if (fmt == "extracted" or not _UN_HEADER.search(raw[:6000])) and detect(raw[:SAMPLE], raw[:3000]).code == "en":
-        raw, glued = unglue(raw)
-        if glued:
-            warnings.append(f"separated {glued} glued word(s) (e.g. 'Partiesto' -> 'Parties to')")
+    identified = None
+    if fmt == "extracted" or not _UN_HEADER.search(raw[:6000]):
+        found = detect(raw[:SAMPLE], raw[:3000])
+        identified = found.code if found.evidence.startswith("a language identifier") else None
+        if found.code == "en":
+            raw, glued = unglue(raw)
+            if glued:
+                warnings.append(f"separated {glued} glued word(s) (e.g. 'Partiesto' -> 'Parties to')")
     lines = assign_offsets(clean_lines(raw))
     if not any(line.text for line in lines):
         raise ReadError("the file has no readable text", "check that it is the document's text, not an empty export")
     return Source(file=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), lines=lines, warnings=warnings,
-                  printed_symbol=header_symbol)
+                  printed_symbol=header_symbol, identified=identified)

@@ -27,7 +27,7 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     # structure found the front page short (site noise before it).
     header = text[:max(b.front[-1].end if b.front else 0, 3000)]
     body = " ".join(u.text for u in b.paragraphs[:40]) or text[len(header):]
-    lang = detect(body, header, source.declared.get("language"))
+    lang = detect(body, header, source.declared.get("language"), source.identified)
     front = read_front_page(b.front, b.footnotes, text, Path(name).name, lang.code if lang.packed else "en")
     meta = front.meta
     meta.language = lang.code

@@ -12,8 +12,15 @@ WARM_UP = ("United Nations CAC/COSP/2019/99\n\nDistr.: General\n1 May 2019\nOrig
            "and the Egmont Group, Nigeria and the African States.\n").encode("utf-8")
 
 
+# A page with no header to say its language: the language identifier's model (py3langid) and a
+# second language pack load here, not in the first real document.
+WARM_UP_UNLABELLED = ("Note du Secrétariat\n\n1. Dans sa résolution 7/1, la Conférence a prié le Secrétariat "
+                      "de faire rapport sur l’article 56 de la Convention.\n").encode("utf-8")
+
+
 def warm() -> None:
     parse_bytes(WARM_UP, "warm-up.txt")
+    parse_bytes(WARM_UP_UNLABELLED, "warm-up-2.txt")
 
 
 warm()
