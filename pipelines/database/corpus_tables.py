@@ -145,13 +145,14 @@ def resolution_texts(entries: list[DocumentEntry]) -> dict[str, dict]:
             kind = "ga_resolution" if res.id.startswith("A/RES/") else "cosp_resolution" if re.fullmatch(
                 r"\d+/\d+", res.id) else "other_resolution"  # a draft's symbol is no N/M resolution id
             entry = found.setdefault(res.id, dict(kind=kind, title=None, body=None, adopted=None, text_document=None,
-                                                  texts=0, draft=True))
+                                                  texts=0, rank=(True, True)))
             entry["texts"] += 1
-            if entry["draft"] and (entry["text_document"] is None or not res.draft):
+            rank = (res.draft, (getattr(e.meta, "language", None) or "en") != "en")  # adopted, then English
+            if entry["text_document"] is None or rank < entry["rank"]:
                 entry.update(title=res.title or entry["title"], body=res.issuer, adopted=res.adopted or entry["adopted"],
-                             text_document=e.id, draft=res.draft)
+                             text_document=e.id, rank=rank)
     for text in found.values():
-        text.pop("draft")
+        text.pop("rank")
     return found
 
 
