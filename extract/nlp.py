@@ -40,7 +40,12 @@ def get_nlp() -> spacy.Language:
     # its own, so patterns spell its words character by character ("决", "议").  A segmenter
     # (jieba and its kin) would bring a dictionary and its errors to find words the patterns
     # already name; characters keep every offset exact and cost nothing.
-    infixes = list(nlp.Defaults.infixes) + [_CJK]
+    # Brackets against a Chinese character ("日(S/PRST/2011/16)、") are split off as they would
+    # be before a space, and a symbol among Chinese characters is one token as it is among spaces.
+    symbol = _RULES["symbol"]
+    infixes = [rf"{symbol}(?=[)）])", rf"(?<={_CJK}){symbol}", rf"{symbol}(?={_CJK})"] + list(
+        nlp.Defaults.infixes) + [
+        _CJK, rf"(?<={_CJK})[(（]", rf"(?<![(（]\d\d\d\d)[)）](?={_CJK})"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     prefixes = list(nlp.Defaults.prefixes) + [_CJK]
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search

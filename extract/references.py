@@ -223,10 +223,19 @@ def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
     if label == "RESOLUTION":
         _resolutions(ctx, start, end)
     elif label == "SC_RESOLUTION":
+        # "resolution 2139 (2014)": a number and its year in brackets is the Security Council's way
+        # of numbering (the Assembly's and the Conference's are "n/m"), unless another issuer is named.
         issuer = _issuer(text, start, rx=ctx.rx)
-        if issuer and issuer.get("prefix") == "S/RES/":
-            num = re.search(r"(\d{3,4})\s*\((\d{4})\)", text[start:end])
-            ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start, end)
+        if issuer is None or issuer.get("prefix") == "S/RES/":
+            for num in re.finditer(r"(\d{3,4})\s*[(（](\d{4})[)）]", text[start:end]):
+                ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start + num.start(),
+                        start + num.end(), surface=text[start:end])
+    elif label == "SC_BARE_LIST" and ctx.default_body == "sc":
+        # In the Council's own text a list "1591 (2005), 1651 (2005) and 1665 (2006)" is of its
+        # resolutions even where the word "resolutions" stands further back ("in particular ...").
+        for num in re.finditer(r"(\d{3,4})\s*[(（](\d{4})[)）]", text[start:end]):
+            ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start + num.start(),
+                    start + num.end(), surface=text[start:end])
     elif label == "GA_NUMBERED_RESOLUTION":  # "resolution 3514 (XXX)" (before 1976), "resolution S-32/1"
         issuer = _issuer(text, start, rx=ctx.rx)
         if issuer is None and ctx.default_body == "ga" or issuer and issuer["kind"] == "ga_resolution":
@@ -273,9 +282,9 @@ def extract_references(doc: ParsedDocument) -> list[Reference]:
     """Every reference in the document, in reading order."""
     lang = doc.meta.language if doc.meta.language in packs() else "en"
     nlp, matcher = get_nlp(), _matcher(lang)
-    default_body = "ga" if doc.meta.body == "General Assembly" else "cosp"
+    default_body = {"General Assembly": "ga", "Security Council": "sc"}.get(doc.meta.body, "cosp")
     # Inside a resolution's text, "its resolution" is the issuer's, whatever the containing document.
-    issuers = {r.key: ("ga" if r.body == "General Assembly" else "cosp") for r in doc.resolutions}
+    issuers = {r.key: {"General Assembly": "ga", "Security Council": "sc"}.get(r.body, "cosp") for r in doc.resolutions}
     refs: list[Reference] = []
     anchors = anchors_of_references(lang)
     for unit, sdoc in unit_docs(doc):

@@ -121,8 +121,11 @@ def infer_symbols(entries: Iterable) -> list[Inference]:
 def without_self_references(refs: list[Reference], symbol: Optional[str], resolutions=()) -> list[Reference]:
     """What names the document or a text it holds does not cite it: its own symbol (front page,
     running header, a site title), and a "Resolution 8/9" heading above the text of 8/9."""
+    bare = re.sub(r"\s*\(\d{4}\)$", "", symbol or "")  # "S/RES/2504 (2020)" is S/RES/2504
+
     def own(r: Reference) -> bool:
-        if symbol and r.kind in ("document", "ga_resolution") and r.id == symbol:
+        if symbol and r.kind in ("document", "ga_resolution", "other_resolution") and (
+                r.id == symbol or re.sub(r"\s*\(\d{4}\)$", "", r.id) == bare):
             return True
         return bool(re.fullmatch(r"(?i)resolution\s+\S+", r.text.strip())) and any(
             r.id == res.id and res.start - 400 <= r.start < res.start for res in resolutions)

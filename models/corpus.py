@@ -70,3 +70,4 @@ class DocumentEntry:
     warnings: list[str] = field(default_factory=list)  # the parser's, before the corpus adds its own
     input_warnings: list[str] = field(default_factory=list)  # what the reader repaired: recorded at every build
     path: str = ""  # where it was read from (to read it again if the corpus changes its symbol)
+    paragraphs: list[str] = field(default_factory=list)  # numbered paragraphs' addresses: language versions line up by them

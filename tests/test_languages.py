@@ -16,6 +16,24 @@ AKN_DIR = SHARED / "corpus" / "multilingual" / "unsc-akn" / "2020"
 TEXTS = SHARED / "corpus" / "multilingual" / "texts"
 
 
+@pytest.mark.parametrize("lang, text, ids", [
+    ("en", "Recalling its previous resolutions concerning Sudan, in particular 1591 (2005), 1651 (2005) and 1665 (2006),",
+     ["S/RES/1591 (2005)", "S/RES/1651 (2005)", "S/RES/1665 (2006)"]),
+    ("fr", "Rappelant ses résolutions 2042 (2012), 2043 (2012) et 2449 (2018) et les déclarations de sa présidence des "
+           "3 août 2011 (S/PRST/2011/16)", ["S/RES/2042 (2012)", "S/RES/2043 (2012)", "S/RES/2449 (2018)", "S/PRST/2011/16"]),
+    ("ru", "ссылаясь на свои резолюции 2042 (2012), 2043 (2012) и 2449 (2018)",
+     ["S/RES/2042 (2012)", "S/RES/2043 (2012)", "S/RES/2449 (2018)"]),
+    ("ar", "وفقا لقرارات مجلس الأمن 1325 (2000) و 1820 (2008) و 2242 (2015)",
+     ["S/RES/1325 (2000)", "S/RES/1820 (2008)", "S/RES/2242 (2015)"]),
+    ("ar", "على النحو المنصوص عليه في قرار الجمعية العامة 46/182، ويكرر", ["A/RES/46/182"]),
+    ("zh", "回顾其第2042(2012)、2043(2012)号决议，以及2011年8月3日(S/PRST/2011/16)、2012年3月21日(S/PRST/2012/6)的主席声明",
+     ["S/RES/2042 (2012)", "S/RES/2043 (2012)", "S/PRST/2011/16", "S/PRST/2012/6"]),
+    ("zh", "回顾制裁一般性问题非正式工作组关于最佳做法和方法的报告(S/2006/997)，包括", ["S/2006/997"]),
+])
+def test_a_security_council_text_cites_its_resolutions_and_documents_in_every_language(lang, text, ids):
+    assert [r.id for r in references_in(text, "Security Council", lang)] == ids
+
+
 @pytest.mark.parametrize("lang, text, kind, ref_id", [
     ("fr", "Rappelant sa résolution 7/1 sur le renforcement de la coopération", "cosp_resolution", "7/1"),
     ("es", "Recordando su resolución 7/1, relativa a la cooperación", "cosp_resolution", "7/1"),
@@ -43,6 +61,8 @@ def test_references_are_the_same_ids_in_every_language(lang, text, kind, ref_id)
     ("fr", "Décide de rester activement saisi de la question.", "Décide", "decide"),
     ("es", "Exhorta a todas las partes a que velen por que en 2020 Siria reciba", "Exhorta", "call upon"),
     ("es", "Solicita al Secretario General que le presente un informe", "Solicita", "request"),
+    ("es", "Pide a todas las partes que respeten el alto el fuego", "Pide", "call upon"),
+    ("es", "Pide al Secretario General que le informe cada 90 días", "Pide", "request"),
     ("ru", "настоятельно призывает все стороны выполнить", "настоятельно призывает", "urge"),
     ("ru", "просит Генерального секретаря представить доклад", "просит", "request"),
     ("zh", "还请秘书长每月向安理会通报情况", "还请", "request"),

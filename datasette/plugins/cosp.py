@@ -7,6 +7,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from pipelines.publish import entities, hooks, news, pagekit, site
+from pipelines.publish.versions import versions_page
 
 
 @hookimpl
@@ -94,7 +95,12 @@ async def _page(datasette, request, template, fn, *args):
 
 async def document(datasette, request):
     return await _page(datasette, request, "cosp_document.html", site.document_page,
-                       pagekit.document_id(request.url_vars["id"]))
+                       pagekit.document_id(request.url_vars["id"]), request.args.get("lang"))
+
+
+async def versions(datasette, request):
+    return await _page(datasette, request, "cosp_versions.html", versions_page, request.args.get("symbol"),
+                       request.args.get("a"), request.args.get("b"))
 
 
 async def mandate(datasette, request):
@@ -141,6 +147,7 @@ def register_routes():
     return [
         (r"^/-/cosp/document/(?P<id>.+)$", document),  # a file id, or a symbol: CAC/COSP/WG.2/2018/5
         (r"^/-/cosp/documents$", documents),
+        (r"^/-/cosp/versions$", versions),  # ?symbol=S/RES/2504&a=en&b=fr: two language versions side by side
         (r"^/-/cosp/addressee$", addressee),
         (r"^/-/cosp/network$", _entity("network")),  # ?name=CARIN; with no name, every network named
         (r"^/-/cosp/organisation$", _entity("organisation")),

@@ -52,4 +52,5 @@ def entry_of(doc: ParsedDocument, path: Path | str = "") -> DocumentEntry:
         resolutions=[ResolutionText(r.id, r.key, r.draft, r.start, r.end, r.title, r.issuer, r.adopted)
                      for r in doc.resolutions],
         sightings=[s for _, s in sightings_of(doc)], guidelines=version, warnings=list(doc.warnings),
-        input_warnings=list(doc.input_warnings), path=readable(os.path.realpath(path)) if path else "")
+        input_warnings=list(doc.input_warnings), path=readable(os.path.realpath(path)) if path else "",
+        paragraphs=[u.at for u in doc.paragraphs])

@@ -281,6 +281,38 @@ def decide(entries: list[DocumentEntry], manifest: dict[str, str]) -> Decisions:
         elif sym:
             seen[(sym, lang)] = e.file
     out.errors += resolution_text_warnings(entries)
+    out.errors += version_warnings(entries, {f: s for f, (s, _, _) in out.symbols.items()})
+    return out
+
+
+def version_warnings(entries: list[DocumentEntry], decided: dict[str, str]) -> list[IngestError]:
+    """Language versions of one symbol are lined up paragraph by paragraph by their numbers, which
+    the UN keeps identical in the six languages; where a version's numbering differs from the
+    English one (or the first held), the warning says which numbers are missing or extra."""
+    by_symbol: dict[str, dict[str, DocumentEntry]] = {}
+    for e in entries:
+        sym = decided.get(e.file, e.meta.symbol)
+        if sym:
+            by_symbol.setdefault(sym, {}).setdefault(getattr(e.meta, "language", None) or "en", e)
+    out = []
+    for sym, versions in by_symbol.items():
+        if len(versions) < 2:
+            continue
+        ref_lang = "en" if "en" in versions else sorted(versions)[0]
+        ref = versions[ref_lang].paragraphs
+        for lang, e in sorted(versions.items()):
+            if lang == ref_lang or e.paragraphs == ref:
+                continue
+            missing = [a for a in ref if a not in set(e.paragraphs)]
+            extra = [a for a in e.paragraphs if a not in set(ref)]
+            what = "; ".join(x for x in (f"missing here: {', '.join(missing[:8])}" if missing else "",
+                                         f"only here: {', '.join(extra[:8])}" if extra else "",
+                                         "same numbers in another order" if not missing and not extra else "") if x)
+            out.append(IngestError(
+                e.file, "versions", f"the {lang!r} version of {sym} is numbered differently from the {ref_lang!r} one "
+                f"({versions[ref_lang].file}): {what}; paragraphs are lined up by number where both have it",
+                "check both files are the same document; a paragraph split or merged in one version is kept as printed",
+                severity="warning"))
     return out
 
 

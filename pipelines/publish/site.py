@@ -23,6 +23,7 @@ from pipelines.guidelines.redline import sides
 from pipelines.publish.pagekit import (PAGE_SIZE, addressee_url, document_url, entity_url, mandate_url, redline_url,
                                        resolution_url)
 from pipelines.publish.pagekit import rows as _rows
+from pipelines.publish.versions import RTL, versions_of
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 SYMBOL_COLUMNS = {"symbol", "agenda_symbol", "cited", "ref_id"}
@@ -130,14 +131,15 @@ def _placer(units: list[dict]):
     return place
 
 
-def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
+def document_page(conn: sqlite3.Connection, doc_id: str, lang: Optional[str] = None) -> Optional[dict]:
     """A document as it reads: headings, paragraphs with their lettered items once (the
     paragraph shows its chapeau, the items follow), the guideline texts under their
     headings, footnotes; each unit tagged with the references, mandates and names it holds
     (placed by address, and by offset among the front page's blocks, so a front-page reference
     tags the one block printing it)."""
-    doc = next(iter(_rows(conn, "select * from documents where id = ? or symbol = ? order by id = ? desc limit 1",
-                          [doc_id, doc_id, doc_id])), None)  # the file's id, or the symbol people know it by
+    # The file's id, or the symbol people know it by (in the language asked, else English first).
+    doc = next(iter(_rows(conn, "select * from documents where id = ? or symbol = ? order by id = ? desc, "
+                                "language = ? desc, language = 'en' desc limit 1", [doc_id, doc_id, doc_id, lang])), None)
     if doc is None:
         return None
     doc_id = doc["id"]
@@ -185,7 +187,8 @@ def document_page(conn: sqlite3.Connection, doc_id: str) -> Optional[dict]:
             m["url"] = entity_url(m["entity_type"], m["entity"])
             unit["mentions"].append(m)
     footnotes = _rows(conn, "select at, anchor, text from footnotes where document = ? order by start", [doc_id])
-    return {"doc": doc, "units": shown, "footnotes": footnotes}
+    return {"doc": doc, "units": shown, "footnotes": footnotes, "versions": versions_of(conn, doc["symbol"]),
+            "rtl": (doc.get("language") or "en") in RTL}
 
 
 def documents_page(conn: sqlite3.Connection) -> dict:
@@ -229,6 +232,12 @@ def mandate_page(conn: sqlite3.Connection, thread: str, page: int = 1) -> Option
                        "limit ? offset ?", [thread, PAGE_SIZE, (page - 1) * PAGE_SIZE])
     for r in rows:
         r["document_url"] = document_url(r["document_id"], r["at"])
+        # The same paragraph in the corpus's other language versions of the document (same symbol, same number).
+        r["languages"] = _rows(conn, "select d.language, p.text from documents d0 join documents d on d.symbol = "
+                                     "d0.symbol and d.id != d0.id join paragraphs p on p.id = d.id || '#' || ? "
+                                     "where d0.id = ? order by d.language", [r["at"], r["document_id"]])
+        for x in r["languages"]:
+            x["rtl"] = x["language"] in RTL
     evidence = _rows(conn, "select e.cite, e.text from evidence e join mandates m on m.document = e.document "
                            "where m.thread = ? and (', ' || e.mandates || ', ') like '%, ' || m.at || ', %' "
                            "group by e.id order by e.document, e.start limit ?", [thread, PAGE_SIZE])

@@ -35,6 +35,7 @@ _FILE = re.compile(r"^S_RES_(\d+)_(\d{4})\.([a-z]{2})\.xml$")
 class Key:
     preamble: int
     operative: dict[int, str]  # printed number -> the paragraph's text
+    references: set[str] = field(default_factory=set)  # symbols the text links to (undocs.org), normalized
 
 
 @dataclass
@@ -43,13 +44,24 @@ class Tally:
     structure: int = 0
     verbs: int = 0
     verbs_right: int = 0
+    ref_tp: int = 0
+    ref_fp: int = 0
+    ref_fn: int = 0
+    same_parts: int = 0  # versions whose paragraph addresses equal the English version's
+    same_refs: int = 0  # versions whose references equal the English version's
+    compared: int = 0  # versions compared with an English one
     errors: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         s = f"{self.structure / self.files:.3f}" if self.files else "-"
         v = f"{self.verbs_right / self.verbs:.3f}" if self.verbs else "-"
-        return f"{self.files:>5} {s:>9} {v:>7} ({self.verbs_right}/{self.verbs})"
+        p = self.ref_tp / (self.ref_tp + self.ref_fp) if self.ref_tp + self.ref_fp else 0.0
+        r = self.ref_tp / (self.ref_tp + self.ref_fn) if self.ref_tp + self.ref_fn else 0.0
+        f1 = f"{2 * p * r / (p + r):.3f}" if p + r else "-"
+        agree = (f"{self.same_parts / self.compared:.3f} {self.same_refs / self.compared:.3f}" if self.compared
+                 else "    -     -")
+        return f"{self.files:>5} {s:>9} {v:>7} {f1:>6} {agree}  verbs {self.verbs_right}/{self.verbs}"
 
 
 def _number(num: str) -> Optional[int]:
@@ -70,7 +82,25 @@ def markup_key(path: Path) -> Key:
             content = p.find(f"{NS}content")
             intro = p.find(f"{NS}list/{NS}intro")
             ops[n] = text(content if content is not None else intro if intro is not None else p)
-    return Key(preamble=len(pre.findall(f"{NS}container")) if pre is not None else 0, operative=ops)
+    refs = set()
+    for part in (pre, main):
+        for a in part.iter(f"{NS}a") if part is not None else []:
+            sym = normal_symbol(a.get("href") or "")
+            if sym:
+                refs.add(sym)
+    return Key(preamble=len(pre.findall(f"{NS}container")) if pre is not None else 0, operative=ops, references=refs)
+
+
+_LINK = re.compile(r"undocs\.org/(?:[a-z]{2}/)?(?P<sym>[A-Za-z]/.+)$")
+
+
+def normal_symbol(text: str) -> Optional[str]:
+    """A linked or extracted symbol in one form: "S/RES/2139(2014)" -> "S/RES/2139 (2014)"."""
+    m = _LINK.search(text)
+    sym = m.group("sym") if m else text
+    sym = re.sub(r"^S/res/", "S/RES/", sym.strip())
+    sym = re.sub(r"^(S/RES/\d+)\s*\((\d{4})\)$", r"\1 (\2)", sym)
+    return sym if re.match(r"^[A-Z]/", sym) else None
 
 
 def evaluate_akn(folder: Path, progress: Callable[[str], None] = lambda s: None) -> dict[tuple[str, str], Tally]:
@@ -85,6 +115,7 @@ def evaluate_akn(folder: Path, progress: Callable[[str], None] = lambda s: None)
     numbers = sorted(files)
     first = set(numbers[:len(numbers) // 2])
     out: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    read: dict[tuple[int, str], tuple[list[str], set[str]]] = {}  # (number, language) -> (part addresses, references)
     for k, n in enumerate(numbers, 1):
         progress(f"S/RES/{n}: {k}/{len(numbers)}")
         english = {}
@@ -101,6 +132,16 @@ def evaluate_akn(folder: Path, progress: Callable[[str], None] = lambda s: None)
                 t.errors.append(f"{path.name}: {exc}")
                 continue
             parts = [p for r in doc.resolutions for p in r.parts]
+            found = {normal_symbol(r.id) for r in doc.references
+                     if r.kind in ("document", "ga_resolution", "other_resolution") and r.at != "front"} - {None}
+            t.ref_tp += len(found & key.references)
+            t.ref_fp += len(found - key.references)
+            t.ref_fn += len(key.references - found)
+            read[(n, lang)] = ([p.address for p in parts if p.kind != "item"], found)
+            for sym in sorted(found - key.references)[:3]:
+                t.misses.append(f"{path.name}: reference {sym} not linked in the markup")
+            for sym in sorted(key.references - found)[:3]:
+                t.misses.append(f"{path.name}: reference {sym} not found")
             pre = [p for p in parts if p.kind == "preambular"]
             ops = {int(re.search(r"op(\d+)", p.address).group(1)): p for p in parts if p.kind == "operative"}
             if len(doc.resolutions) == 1 and len(pre) == key.preamble and sorted(ops) == sorted(key.operative):
@@ -118,11 +159,19 @@ def evaluate_akn(folder: Path, progress: Callable[[str], None] = lambda s: None)
                     t.verbs_right += 1
                 else:
                     t.misses.append(f"{path.name} op{i}: {got!r} ({ops[i].verb if i in ops else '-'}) for {want!r}")
+        if (n, "en") in read:
+            for lang in files[n]:
+                if lang != "en" and (n, lang) in read:
+                    t = out[("first" if n in first else "second", lang)]
+                    t.compared += 1
+                    t.same_parts += read[(n, lang)][0] == read[(n, "en")][0]
+                    t.same_refs += read[(n, lang)][1] == read[(n, "en")][1]
     return out
 
 
 def format_akn(result: dict[tuple[str, str], Tally], shown: int = 20) -> str:
-    rows = ["half    lang files structure   verbs", "------  ---- ----- --------- -------"]
+    rows = ["half    lang files structure   verbs refsF1 same-as-English: paragraphs references",
+            "------  ---- ----- --------- ------- ------ -------------------------------------"]
     for half in ("first", "second"):
         for lang in LANGS:
             if (half, lang) in result:
