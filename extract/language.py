@@ -118,13 +118,14 @@ def detect(body: str, header: str = "", declared: Optional[str] = None, identifi
                             script in packs())
         return Detected(declared, 1.0, "declared by the file's markup", declared in packs())
     m = _JOB.search(header)
-    if m and m.group(1) in _job_letters():
-        code = _job_letters()[m.group(1)]
-        return Detected(code, 1.0, f"job number {m.group(0)}", True)
-    v = _version_lines().search(header)
-    if v:
-        code = _version_lines.names[v.group(1).lower()]  # type: ignore[attr-defined]
-        return Detected(code, 0.95, f"the header's version line {v.group(1)!r}", True)
+    v = _version_lines().search(header) if not (m and m.group(1) in _job_letters()) else None
+    if (m and m.group(1) in _job_letters()) or v:
+        code = _job_letters()[m.group(1)] if v is None else _version_lines.names[v.group(1).lower()]  # type: ignore[attr-defined]
+        said = f"job number {m.group(0)}" if v is None else f"the header's version line {v.group(1)!r}"
+        script = _script(body[:SAMPLE]) if body else None
+        if script and script != code:  # a header that says French over a Russian text: the text wins
+            return Detected(script, 0.9, f"its script, not the language the header declares ({said})", script in packs())
+        return Detected(code, 1.0 if v is None else 0.95, said, True)
     sample = body[:SAMPLE] or header[:SAMPLE]
     script = _script(sample)
     if script:
@@ -133,3 +134,18 @@ def detect(body: str, header: str = "", declared: Optional[str] = None, identifi
         return Detected("en", 0.3, "nothing to tell by", True)
     code = identified or _identifier().classify(sample[:_IDENTIFY])[0]  # the reader's, where it ran it
     return Detected(code, 0.8, "a language identifier (py3langid)", code in packs())
+
+
+def other_language(text: str, code: str, min_letters: int = 400) -> Optional[str]:
+    """The language a stretch of a document is in when it is not the document's (an English report
+    with a French annex), told by its script or the identifier; None when it is the same or the
+    stretch is too short to tell."""
+    sample = text[:SAMPLE]
+    if len(re.findall(r"[^\W\d_]", sample)) < min_letters:
+        return None
+    found = _script(sample)
+    if found is None and re.search(r"[A-Za-zÀ-ÿ]{3}", sample):
+        found = _identifier().classify(sample[:_IDENTIFY])[0]
+    if found is None and code in ("ru", "zh", "ar"):
+        found = "latin"
+    return found if found and found != code else None

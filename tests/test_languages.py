@@ -173,3 +173,34 @@ def test_a_security_council_resolution_agrees_with_its_english_version(lang):
     assert [p.address for p in parts] == [p.address for p in en_parts]  # same preamble count, same numbers
     agree = sum(same_meaning(a.lemma, b.lemma) for a, b in zip(parts, en_parts) if b.kind == "operative")
     assert agree >= 9  # of 10 operative paragraphs
+
+
+EN_REPORT = ("United Nations CAC/COSP/2019/99\n\nDistr.: General\n1 May 2019\nOriginal: English\n\nNote by the Secretariat\n\n"
+             + "".join(f"{i}. The Conference requested the Secretariat to report on the implementation of article {i} "
+                       "of the Convention and on the work of the Group.\n\n" for i in range(1, 6)))
+
+
+def test_an_annex_in_another_language_is_flagged_and_the_document_kept_in_its_own():
+    annex = "Annexe\n\n" + "".join(f"{i}. La Conférence a prié le Secrétariat de lui faire rapport sur l’application "
+                                   f"de l’article {i} de la Convention et sur les travaux du Groupe de travail.\n\n"
+                                   for i in range(6, 12))
+    doc = parse_bytes((EN_REPORT + annex).encode(), "mixed.txt")
+    assert doc.meta.language == "en"
+    assert any("its annex from 'Annexe'" in w and "reads as 'fr'" in w for w in doc.warnings)
+
+
+def test_a_header_declaring_another_language_than_the_text_is_flagged():
+    text = ("United Nations CAC/COSP/2019/99\n\nDistr.: General\n1 May 2019\nV.19-00001 (F)\n\n"
+            + "".join(f"{i}. Конференция просила секретариат представить доклад об осуществлении статьи {i} "
+                      "Конвенции.\n\n" for i in range(1, 6)))
+    doc = parse_bytes(text.encode(), "ru.txt")
+    assert doc.meta.language == "ru"
+    assert any("not the language the header declares" in w and "(F)" in w for w in doc.warnings)
+
+
+def test_a_language_without_a_pack_is_read_and_said():
+    text = ("Der Ausschuss hat das Sekretariat ersucht, über die Umsetzung des Übereinkommens zu berichten. "
+            "Die Vertragsstaaten werden gebeten, ihre Berichte rechtzeitig vorzulegen und die Empfehlungen umzusetzen.\n") * 4
+    doc = parse_bytes(text.encode(), "de.txt")
+    assert doc.meta.language == "de"
+    assert any("a language without a pack" in w for w in doc.warnings)

@@ -1,12 +1,13 @@
 """Parse one file: read, recover structure and metadata, run the extractors."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from extract.countries import find_countries, replies
 from extract.facts import figures, network_facts
 from extract.mandates import extract_mandates
-from extract.language import detect
+from extract.language import detect, other_language
 from extract.metadata import read_front_page
 from extract.networks import find_mentions
 from extract.references import extract_references
@@ -16,6 +17,9 @@ from extract.mandate_text import body_of_resolution
 from extract.resolutions import adopt_front_page_id, implied_resolution, resolution_records
 from extract.structure import parse_structure
 from models.document import FieldEvidence, ParsedDocument
+
+# An annex heading in any UN language ("Annex II", "Annexe", "Anexo", "Приложение", "附件", "المرفق").
+_ANNEX = re.compile(r"^(?:Annex|ANNEX|Annexe|ANNEXE|Anexo|ANEXO|Приложение|ПРИЛОЖЕНИЕ|附件|المرفق)(?:\s+\S{1,6})?\s*$")
 
 
 
@@ -34,6 +38,13 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     front.evidence.append(FieldEvidence("language", lang.code, 0, 0, lang.confidence, lang.evidence))
     if "declares" in lang.evidence:
         front.warnings.append(f"{Path(name).name}: the document reads as {lang.code!r}, {lang.evidence}: read as {lang.code!r}")
+    annex = next((u for u in b.headings if _ANNEX.match(u.text)), None)
+    if annex is not None:  # an annex in another language (a French annex to an English report): said, not re-read
+        other = other_language(text[annex.end:], lang.code)
+        if other:
+            front.warnings.append(f"{Path(name).name}: the document reads as {lang.code!r} but its annex from "
+                                  f"{annex.text[:40]!r} (char {annex.start}) reads as {other!r}: it is read with the "
+                                  f"{lang.code!r} words; check its fields, references and mandates")
     if not lang.packed:
         front.warnings.append(f"{Path(name).name}: the document reads as {lang.code!r} ({lang.evidence}), a language "
                               "without a pack: its fields are read with the English words, check them")
