@@ -20,6 +20,11 @@ def site(tmp_path_factory):
     # A Russian copy with a paragraph missing: numbered differently from the others.
     short = dict(VERSIONS["rus"], n2="3.")
     (src / "S_RES_2504_2020.ru-copy.xml").write_text(AKN.format(lang3="rus", **short), encoding="utf-8")
+    english = dict(issuer="The Security Council,", pp1="Recalling its resolutions 2042 (2012) and 2043 (2012),",
+                   pp2="Reaffirming its strong commitment to the sovereignty of Syria,", n1="1.",
+                   op1="Calls upon all parties to ensure humanitarian assistance;", n2="2.",
+                   op2="Decides to remain actively seized of the matter.")
+    (src / "S_RES_2504_2020.en.xml").write_text(AKN.format(lang3="eng", **english), encoding="utf-8")
     db_path = src / "cosp.db"
     build([src], db_path)
     return datasette_instance(db_path), sqlite_utils.Database(db_path)
@@ -32,7 +37,7 @@ def get(ds, url):
 def test_language_versions_are_documents_of_one_symbol_not_duplicates(site):
     _, db = site
     rows = list(db.query("select language, count(*) n from documents where symbol = 'S/RES/2504' group by language"))
-    assert {r["language"]: r["n"] for r in rows} == {"fr": 1, "ar": 1, "ru": 2}
+    assert {r["language"]: r["n"] for r in rows} == {"en": 1, "fr": 1, "ar": 1, "ru": 2}
     messages = [r["message"] for r in db.query("select message from ingest_errors")]
     assert not any("duplicate symbol S/RES/2504 in 'fr'" in m or "in 'ar'" in m for m in messages)
     assert any("duplicate symbol S/RES/2504 in 'ru'" in m for m in messages)  # same symbol, same language
@@ -73,3 +78,10 @@ def test_a_mandate_page_shows_its_paragraph_in_the_other_languages(site):
     page = get(ds, "/-/cosp/mandate?thread=" + quote(thread))
     assert page.status_code == 200
     assert "other language(s)" in page.text and "يهيب بجميع الأطراف" in page.text
+
+
+def test_a_translated_verb_of_two_meanings_takes_the_english_versions(site):
+    """French "Exhorte" reads as urge; the English version of the same paragraph says "Calls upon"."""
+    _, db = site
+    fr = next(db.query("select verb, verb_printed from mandates where document like '%.fr.xml' and at = '1'"))
+    assert (fr["verb"], fr["verb_printed"]) == ("call upon", "Exhorte")

@@ -55,6 +55,7 @@ def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry],
     aside = Aside(linked_rows, entries, cache_dir) if jobs > 1 else None
     insert_rows(db, "ingest_errors", [asdict(e) for e in errors])
     write_resolutions(db, entries)
+    verbs_from_english_versions(db)
     count_registries(db)
     save_entries(db, entries, written)
     index_document_texts(db, written)
@@ -70,6 +71,24 @@ def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry],
     index_guideline_texts(db)
     insert_rows(db, "build_info", build_info(entries, len(errors), started)
                 + [{"key": "inputs_fingerprint", "value": fingerprint}], replace=True)
+
+
+def verbs_from_english_versions(db: sqlite_utils.Database) -> int:
+    """A translation renders one English verb by several of its own and one of its verbs by
+    several English ones (French "Demande": requests, calls upon, calls for).  Where the corpus
+    holds the English version of the same symbol, and the English paragraph of the same number
+    gives exactly one mandate, a translated mandate at that paragraph takes the English verb and
+    strength (the printed verb stays in ``verb_printed``).  Returns how many were changed."""
+    rows = db.conn.execute(
+        "select m.id, e.verb, e.strength from mandates m join documents d on d.id = m.document "
+        "join documents de on de.symbol = d.symbol and de.language = 'en' and de.id != d.id "
+        "join mandates e on e.document = de.id and e.at = m.at "
+        "where coalesce(d.language, 'en') != 'en' and d.symbol is not null "
+        "and (select count(*) from mandates x where x.document = de.id and x.at = m.at) = 1 "
+        "and (select count(*) from mandates y where y.document = m.document and y.at = m.at) = 1 "
+        "and e.verb != m.verb").fetchall()
+    db.conn.executemany("UPDATE mandates SET verb = ?, strength = ? WHERE id = ?", [(v, s, i) for i, v, s in rows])
+    return len(rows)
 
 
 def linked_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = None) -> dict[str, list]:
