@@ -8,6 +8,7 @@ simply parsed again.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import json
 from typing import Any
@@ -34,6 +35,28 @@ def _encode(obj: Any) -> Any:
     return obj
 
 
+@functools.lru_cache(maxsize=None)
+def _record_class(tag: str) -> tuple[type, frozenset]:
+    cls = _class(tag)
+    return cls, frozenset(f.name for f in dataclasses.fields(cls))
+
+
+def _hook(obj: dict) -> Any:
+    """``json.loads``'s object hook: the decoder calls it on every JSON object, innermost first,
+    in C, so a record tree is rebuilt in one pass (2,000 corpus summaries in a fraction of the
+    time a Python walk over the parsed JSON took)."""
+    tag = obj.get("__type__")
+    if tag is not None:
+        cls, names = _record_class(tag)
+        record = cls(**{k: v for k, v in obj.items() if k in names})
+        if isinstance(getattr(record, "segments", None), list):  # (start, end) pairs are tuples
+            record.segments = [tuple(s) for s in record.segments]
+        return record
+    if len(obj) == 1 and "__items__" in obj:
+        return {k: v for k, v in obj["__items__"]}
+    return obj
+
+
 def _class(tag: str) -> type:
     module, _, name = tag.rpartition(".")
     if module not in _MODULES:
@@ -44,23 +67,6 @@ def _class(tag: str) -> type:
     return cls
 
 
-def _decode(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        if "__type__" in obj:
-            cls = _class(obj["__type__"])
-            names = {f.name for f in dataclasses.fields(cls)}
-            record = cls(**{k: _decode(v) for k, v in obj.items() if k in names})
-            if isinstance(getattr(record, "segments", None), list):  # (start, end) pairs are tuples
-                record.segments = [tuple(s) for s in record.segments]
-            return record
-        if set(obj) == {"__items__"}:
-            return {_decode(k): _decode(v) for k, v in obj["__items__"]}
-        return {k: _decode(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_decode(x) for x in obj]
-    return obj
-
-
 def _wrap(key: str, obj: Any) -> bytes:
     return json.dumps({"format": FORMAT, key: _encode(obj)}, ensure_ascii=False).encode("utf-8")
 
@@ -68,12 +74,14 @@ def _wrap(key: str, obj: Any) -> bytes:
 def _unwrap(data: bytes, key: str) -> Any:
     """The decoded payload under ``key``; ValueError when the entry is not one of this format."""
     try:
-        wrapped = json.loads(data.decode("utf-8"))
+        wrapped = json.loads(data.decode("utf-8"), object_hook=_hook)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a cache entry: {exc}") from exc
+    except TypeError as exc:  # a record's fields no longer match the class: an entry of another format
+        raise ValueError(f"cache entry of another format: {exc}") from exc
     if not isinstance(wrapped, dict) or wrapped.get("format") != FORMAT or key not in wrapped:
         raise ValueError("cache entry of another format")
-    return _decode(wrapped[key])
+    return wrapped[key]
 
 
 def dumps(doc: ParsedDocument) -> bytes:

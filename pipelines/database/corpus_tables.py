@@ -25,8 +25,8 @@ from models.document import IngestError
 from pipelines.corpus import cache
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint
 from pipelines.corpus.workers import Aside
-from pipelines.database.schema import (AGGREGATES, DERIVED, LINKED_DERIVED, UNDOCS, derive, index_document_texts,
-                                       index_guideline_texts, text_id)
+from pipelines.database.schema import (AGGREGATES, DERIVED, LINKED_DERIVED, PER_DOCUMENT, UNDOCS, derive,
+                                       derive_documents, index_document_texts, index_guideline_texts, text_id)
 from pipelines.database.write import insert_rows
 
 # Rewritten whole by every build, full or incremental (children before parents).
@@ -59,7 +59,12 @@ def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry],
     count_registries(db)
     save_entries(db, entries, written)
     index_document_texts(db, written)
-    derive(db, [n for n in list(DERIVED) + list(AGGREGATES) if n not in LINKED_DERIVED])
+    names = [n for n in list(DERIVED) + list(AGGREGATES) if n not in LINKED_DERIVED]
+    if written is None:
+        derive(db, names)
+    else:  # an update: the per-document tables redo the written documents' rows only
+        derive(db, [n for n in names if n not in PER_DOCUMENT])
+        derive_documents(db, [n for n in names if n in PER_DOCUMENT], written)
     rows = aside.result() if aside is not None else linked_rows(entries, cache_dir)
     for table in ("guideline_versions", "guideline_paragraphs"):
         insert_rows(db, table, rows[table], replace=True)

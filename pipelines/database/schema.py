@@ -135,8 +135,8 @@ DERIVED = {
         order by m.thread, coalesce(m.session, 999), m.mandate, m.at_source desc, d.date, m.cite, m.id""",
     # A document's structure in reading order: headings and paragraphs with their addresses.
     "document_outline": """
-        select document, start, 'heading' as kind, at, substr(text, 1, 300) as text from headings
-        union all select document, start, kind, at, substr(text, 1, 300) from paragraphs
+        select document, start, 'heading' as kind, at, substr(text, 1, 300) as text from headings {where}
+        union all select document, start, kind, at, substr(text, 1, 300) from paragraphs {where}
         order by document, start""",
 }
 # Lookup columns (a tuple is one index over several), and every column metadata.yml offers as a facet: a facet is a GROUP BY
@@ -218,22 +218,27 @@ def apply(db: sqlite_utils.Database) -> None:
 # Aggregates whose lists must come in reading order: SQLite's group_concat follows whatever
 # order its GROUP BY sorter leaves (3.40 has no ORDER BY inside aggregates), so these are
 # grouped in Python over rows read in a fixed order.
+# The document a cited symbol names: its English version where the corpus holds several languages.
+CITED_DOCUMENT = "select c.id from documents c where c.symbol = {symbol} order by coalesce(c.language, 'en') != 'en', c.id limit 1"
+# Derived tables whose rows belong to one document each: an incremental build redoes the written
+# documents' rows only (``derive_documents``).
+PER_DOCUMENT = ("document_outline", "citation_graph")
 AGGREGATES = {
     # Stated figures as time series: the documents stating each value.
     "figure_series": ("select subject, as_of, value, unit, document from figures order by subject, as_of, document, start",
                       ["subject", "as_of", "value", "unit"], "document", "documents", None),
     # document -> what it cites, with counts and the paragraphs that cite it.
     "citation_graph": ("""select r.document, d.symbol, r.kind, r.ref_id as cited, r.at,
-                             (select c.id from documents c where c.symbol = r.ref_id) as cited_document
-                          from [references] r join documents d on d.id = r.document
+                             (""" + CITED_DOCUMENT.format(symbol="r.ref_id") + """) as cited_document
+                          from [references] r join documents d on d.id = r.document {where_r}
                           order by r.document, r.kind, r.ref_id, r.start, r.id""",
                        ["document", "symbol", "kind", "cited"], "at", "paragraphs", "times"),
 }
 
 
-def _aggregate(db: sqlite_utils.Database, name: str) -> None:
+def _aggregate(db: sqlite_utils.Database, name: str, only_new: bool = False) -> None:
     sql, keys, listed, as_name, count_name = AGGREGATES[name]
-    cursor = db.conn.execute(sql)
+    cursor = db.conn.execute(sql.replace("{where_r}", "WHERE r." + _NEW_ONLY[len("WHERE "):] if only_new else ""))
     columns = [c[0] for c in cursor.description]
     rows: dict[tuple, dict] = {}
     for values in cursor:
@@ -253,7 +258,8 @@ def _aggregate(db: sqlite_utils.Database, name: str) -> None:
         out[as_name] = ",".join(str(v) for v in out[as_name])
     order = keys + ([count_name] if count_name else []) + [as_name]
     order += [c for c in columns if c not in order and c != listed]
-    db.conn.execute(f"CREATE TABLE [{name}] ({', '.join(f'[{c}]' for c in order)})")  # untyped: values keep theirs
+    if not only_new:
+        db.conn.execute(f"CREATE TABLE [{name}] ({', '.join(f'[{c}]' for c in order)})")  # untyped: values keep theirs
     db.conn.executemany(f"INSERT INTO [{name}] VALUES ({', '.join('?' for _ in order)})",
                         [[r.get(c) for c in order] for r in rows.values()])
 
@@ -268,13 +274,50 @@ def derive(db: sqlite_utils.Database, names: Optional[list[str]] = None) -> None
     for name in names if names is not None else list(DERIVED) + list(AGGREGATES):
         db.conn.execute(f"DROP TABLE IF EXISTS [{name}]")
         if name in DERIVED:
-            db.conn.execute(f"CREATE TABLE [{name}] AS {DERIVED[name]}")
+            sql = DERIVED[name].replace("{where}", "")
+            db.conn.execute(f"CREATE TABLE [{name}] AS {sql}")
         else:
             _aggregate(db, name)
         for columns in DERIVED_INDEXES.get(name, []):
             columns = [columns] if isinstance(columns, str) else list(columns)
             listed = ", ".join(f"[{c}]" for c in columns)
             db.conn.execute(f"CREATE INDEX [idx_{name}_{'_'.join(columns)}] ON [{name}] ({listed})")
+
+
+_NEW_ONLY = "WHERE document IN (SELECT id FROM temp.new_documents)"
+
+
+def mark_new_documents(db: sqlite_utils.Database, documents: set[str]) -> None:
+    """The temp table naming an incremental build's written documents, for the queries that
+    redo their rows only."""
+    db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS new_documents (id TEXT PRIMARY KEY)")
+    db.conn.execute("DELETE FROM new_documents")
+    db.conn.executemany("INSERT INTO new_documents VALUES (?)", [(d,) for d in sorted(documents)])
+
+
+def derive_documents(db: sqlite_utils.Database, names: list[str], documents: set[str]) -> None:
+    """The per-document derived tables of an incremental build: the written and removed
+    documents' rows out, the written ones' rows in, and the citations whose cited document may
+    have come, gone or changed symbol pointed again.  Rows equal a full build's (in another order)."""
+    mark_new_documents(db, documents)
+    for name in names:
+        if name not in db.table_names():
+            derive(db, [name])
+            continue
+        db.conn.execute(f"DELETE FROM [{name}] WHERE document IN (SELECT id FROM temp.new_documents) "
+                        "OR document NOT IN (SELECT id FROM documents)")
+        if name in DERIVED:
+            sql = DERIVED[name].replace("{where}", _NEW_ONLY)
+            db.conn.execute(f"INSERT INTO [{name}] {sql}")
+        else:
+            _aggregate(db, name, only_new=True)
+    if "citation_graph" in names:
+        cited = CITED_DOCUMENT.format(symbol="citation_graph.cited")
+        db.conn.execute(
+            f"UPDATE citation_graph SET cited_document = ({cited}) "
+            "WHERE cited IN (SELECT symbol FROM documents WHERE id IN (SELECT id FROM temp.new_documents)) "
+            "OR cited_document IN (SELECT id FROM temp.new_documents) "
+            "OR (cited_document IS NOT NULL AND cited_document NOT IN (SELECT id FROM documents))")
 
 
 def index_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None) -> None:
@@ -294,9 +337,7 @@ def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]
     if documents is None:
         db.conn.execute("DELETE FROM texts")
     else:
-        db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS new_documents (id TEXT PRIMARY KEY)")
-        db.conn.execute("DELETE FROM new_documents")
-        db.conn.executemany("INSERT INTO new_documents VALUES (?)", [(d,) for d in sorted(documents)])
+        mark_new_documents(db, documents)
         db.conn.execute("DELETE FROM texts WHERE source_table = 'guideline_paragraphs' "
                         "OR document IN (SELECT id FROM temp.new_documents)")
     for table in TEXT_SOURCES:
