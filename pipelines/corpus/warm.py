@@ -4,7 +4,6 @@ engine's per-document children), so each document's process starts warm instead 
 0.5-1 s of set-up per file."""
 from __future__ import annotations
 
-from extract.places import is_city
 from pipelines.corpus.parse import parse_bytes
 
 WARM_UP = ("United Nations CAC/COSP/2019/99\n\nDistr.: General\n1 May 2019\nOriginal: English\n\n"
@@ -19,18 +18,9 @@ WARM_UP_UNLABELLED = ("Note du Secrétariat\n\n1. Dans sa résolution 7/1, la Co
                       "de faire rapport sur l’article 56 de la Convention.\n").encode("utf-8")
 
 
-# A web page (no UN header) in English with a glued word and a venue the packs do not list: the word
-# segmenter's dictionary and the places gazetteer load here.
-WARM_UP_PAGE = ("Fourth session of the Conferenceof the States Parties\n\nTromsø, Norway, 24-28 October 2011\n\n"
-                "The Conference adopted resolutions on asset recovery and technical assistance at its fourth session, "
-                "held in Tromsø.\n").encode("utf-8")
-
-
 def warm() -> None:
     parse_bytes(WARM_UP, "warm-up.txt")
     parse_bytes(WARM_UP_UNLABELLED, "warm-up-2.txt")
-    parse_bytes(WARM_UP_PAGE, "warm-up-3.txt")
-    is_city("Tromsø")  # the gazetteer, consulted only where a page prints no known venue
 
 
 warm()
