@@ -69,6 +69,14 @@ def rules():
     }
 
 
+@lru_cache(maxsize=1)
+def strengths() -> dict[str, str]:
+    """Every mandate lemma and its strength ("request" -> request, "urge" -> exhortation), from the
+    operative and the reported verbs alike: what a verb read in another language is classed by."""
+    r = rules()
+    return {lemma: strength for lemma, strength in list(r["verbs"].values()) + list(r["operative"].values())}
+
+
 @dataclass
 class Verb:
     form: str

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from extract.language import pack
-from extract.mandate_text import Verb, resolution_named, rules, with_items
+from extract.mandate_text import Verb, resolution_named, strengths, with_items
 from extract.sentences import sentences
 from models.document import ParsedDocument, Unit
 from models.mandates import Mandate
@@ -37,8 +37,7 @@ def reported_mandates(doc: ParsedDocument, unit: Unit, lang: str) -> list[Mandat
     words = _words(lang)
     if words is None:
         return []
-    strengths = {lemma: strength for lemma, strength in rules()["operative"].values()} | {
-        lemma: strength for lemma, strength in rules()["verbs"].values()}
+    classes = strengths()
     out: list[Mandate] = []
     for s_off, sentence in sentences(unit.text):
         for m in words["verb"].finditer(sentence):
@@ -46,14 +45,14 @@ def reported_mandates(doc: ParsedDocument, unit: Unit, lang: str) -> list[Mandat
             subject = max(((s.start(), body) for rx, body in words["subjects"] for s in rx.finditer(before)),
                           default=None)
             lemma = words["verbs"][m.group(1)]
-            if subject is None or lemma not in strengths:
+            if subject is None or lemma not in classes:
                 continue
             resolution, rlist = resolution_named(doc, unit, s_off, m.start())
             if resolution is None:
                 continue
             action = sentence[m.end():].strip().rstrip(".;")
             v = Verb(m.group(1), m.start(), m.end(), subject[1])
-            found = with_items(doc, unit, s_off, sentence, v, lemma, strengths[lemma], None, action, resolution, rlist)
+            found = with_items(doc, unit, s_off, sentence, v, lemma, classes[lemma], None, action, resolution, rlist)
             for f in found:
                 f.verb_printed = m.group(1)
             out += found

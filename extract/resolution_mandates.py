@@ -5,12 +5,10 @@ Member States to ..."), and a declaration it adopts ("We ... request the Office 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Callable, Optional
 
 from extract.language import pack
-from extract.operative_verbs import opening
-from extract.mandate_text import ITEM_START, Verb, parse_object, rules, with_items
+from extract.mandate_text import ITEM_START, Verb, parse_object, rules, strengths, with_items
 from models.document import ParsedDocument, Unit
 from models.mandates import Mandate
 
@@ -35,32 +33,28 @@ def operative(doc: ParsedDocument, unit: Unit) -> list[Mandate]:
     return _own_verbs(doc, unit, res, text, r["operative_re"], r["operative"], r["coordinated_re"], r["coordinated"])
 
 
-@lru_cache(maxsize=1)
-def _strengths() -> dict[str, str]:
-    """Mandate lemmas and their strength ("request" -> request, "urge" -> exhortation)."""
-    return {lemma: strength for lemma, strength in rules()["operative"].values()}
-
-
 def _packed_operative(doc: ParsedDocument, unit: Unit, res, lang: str) -> list[Mandate]:
     """An operative paragraph in another language: its opening verb read to the English lemma by
     the language pack (extract/operative_verbs.py), the printed verb kept; addressee and action
     split by the pack's ``resolutions.object`` words.  Observation verbs ("Souligne") need the
-    English reading of their object to be mandates: left out (a wrong mandate is worse than none)."""
-    verb = opening(unit.text, lang)
-    strength = _strengths().get(verb.lemma) if verb and verb.lemma else None
+    English reading of their object to be mandates: left out (a wrong mandate is worse than none).
+    The verb is the one the resolution's record read for this paragraph."""
+    part = next((p for p in res.parts if p.kind == "operative" and p.at == unit.at), None)
+    strength = strengths().get(part.lemma) if part is not None and part.lemma else None
     if strength is None or strength == "observation":
         return []
-    start = unit.text.find(verb.printed)
-    obj = unit.text[start + len(verb.printed):].strip()
+    printed, lemma = part.verb, part.lemma
+    start = unit.text.find(printed)
+    obj = unit.text[start + len(printed):].strip()
     obj = re.split(r"\s*[;；؛]\s*", obj)[0].rstrip(" .。,，")
     addressee, action = _split_object(obj, (pack(lang).get("resolutions") or {}).get("object") or {})
     if not action:
         return []
-    v = Verb(verb.printed, start, start + len(verb.printed), res.body)
-    out = with_items(doc, unit, 0, unit.text, v, verb.lemma, strength, addressee, action, res.id,
+    v = Verb(printed, start, start + len(printed), res.body)
+    out = with_items(doc, unit, 0, unit.text, v, lemma, strength, addressee, action, res.id,
                      [res.id] if res.id else [])
     for m in out:
-        m.verb_printed = verb.printed
+        m.verb_printed = printed
     return out
 
 
