@@ -14,7 +14,6 @@ words, mandate verbs mapped to the spec's English lemma.  A seventh language is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +33,8 @@ class Detected:
     confidence: float
     evidence: str
     packed: bool  # whether a language pack reads it
+    method: str = "script"  # markup | header | script | identifier | none
+    contradicted: bool = False  # the markup or header declared another language than the text is in
 
 
 @lru_cache(maxsize=None)
@@ -107,33 +108,49 @@ def _identifier():
     return py3langid
 
 
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3}")
+
+
+def _identify(sample: str) -> str:
+    return _identifier().classify(sample[:_IDENTIFY])[0]
+
+
+def _unless_the_script_differs(code: str, confidence: float, evidence: str, method: str, sample: str,
+                               declarer: str, said: Optional[str] = None) -> Detected:
+    """A declared language (markup, header), unless the text is written in another script: the
+    text wins, and the evidence names what was declared (``said``, by default ``evidence``)."""
+    script = _script(sample) if sample else None
+    if script and script != code:  # a header that says French over a Russian text
+        return Detected(script, 0.9, f"its script, not the language {declarer} declares ({said or evidence})",
+                        script in packs(), "script", contradicted=True)
+    return Detected(code, confidence, evidence, code in packs(), method)
+
+
 def detect(body: str, header: str = "", declared: Optional[str] = None, identified: Optional[str] = None) -> Detected:
     """The document's language from what its markup declares, else its header's clues, else its
     script, else the identifier.  A declaration the script contradicts (a file marked English in
-    Cyrillic) loses to the script, and the evidence says so."""
+    Cyrillic) loses to the script, and the evidence says so.  ``identified``: what the reader's
+    identifier already found in the text."""
     if declared:
-        script = _script(body[:SAMPLE] or header[:SAMPLE])
-        if script and script != declared:
-            return Detected(script, 0.9, f"its script, not the language the file declares ({declared!r})",
-                            script in packs())
-        return Detected(declared, 1.0, "declared by the file's markup", declared in packs())
+        return _unless_the_script_differs(declared, 1.0, "declared by the file's markup", "markup",
+                                          body[:SAMPLE] or header[:SAMPLE], "the file", repr(declared))
     m = _JOB.search(header)
-    v = _version_lines().search(header) if not (m and m.group(1) in _job_letters()) else None
-    if (m and m.group(1) in _job_letters()) or v:
-        code = _job_letters()[m.group(1)] if v is None else _version_lines.names[v.group(1).lower()]  # type: ignore[attr-defined]
-        said = f"job number {m.group(0)}" if v is None else f"the header's version line {v.group(1)!r}"
-        script = _script(body[:SAMPLE]) if body else None
-        if script and script != code:  # a header that says French over a Russian text: the text wins
-            return Detected(script, 0.9, f"its script, not the language the header declares ({said})", script in packs())
-        return Detected(code, 1.0 if v is None else 0.95, said, True)
+    if m and m.group(1) in _job_letters():
+        return _unless_the_script_differs(_job_letters()[m.group(1)], 1.0, f"job number {m.group(0)}", "header",
+                                          body[:SAMPLE], "the header")
+    v = _version_lines().search(header)
+    if v:
+        code = _version_lines.names[v.group(1).lower()]  # type: ignore[attr-defined]
+        return _unless_the_script_differs(code, 0.95, f"the header's version line {v.group(1)!r}", "header",
+                                          body[:SAMPLE], "the header")
     sample = body[:SAMPLE] or header[:SAMPLE]
     script = _script(sample)
     if script:
-        return Detected(script, 0.95, "its script", True)
-    if not re.search(r"[A-Za-zÀ-ÿ]{3}", sample):
-        return Detected("en", 0.3, "nothing to tell by", True)
-    code = identified or _identifier().classify(sample[:_IDENTIFY])[0]  # the reader's, where it ran it
-    return Detected(code, 0.8, "a language identifier (py3langid)", code in packs())
+        return Detected(script, 0.95, "its script", True, "script")
+    if not _LATIN_WORD.search(sample):
+        return Detected("en", 0.3, "nothing to tell by", True, "none")
+    code = identified or _identify(sample)
+    return Detected(code, 0.8, "a language identifier (py3langid)", code in packs(), "identifier")
 
 
 def other_language(text: str, code: str, min_letters: int = 400) -> Optional[str]:
@@ -144,8 +161,8 @@ def other_language(text: str, code: str, min_letters: int = 400) -> Optional[str
     if len(re.findall(r"[^\W\d_]", sample)) < min_letters:
         return None
     found = _script(sample)
-    if found is None and re.search(r"[A-Za-zÀ-ÿ]{3}", sample):
-        found = _identifier().classify(sample[:_IDENTIFY])[0]
+    if found is None and _LATIN_WORD.search(sample):
+        found = _identify(sample)
     if found is None and code in ("ru", "zh", "ar"):
         found = "latin"
     return found if found and found != code else None

@@ -102,7 +102,7 @@ def read_text(data: bytes, name: str) -> Source:
     identified = None
     if fmt == "extracted" or not _UN_HEADER.search(raw[:6000]):
         found = detect(raw[:SAMPLE], raw[:3000])
-        identified = found.code if found.evidence.startswith("a language identifier") else None
+        identified = found.code if found.method == "identifier" else None
         if found.code == "en":
             raw, glued = unglue(raw)
             if glued:
