@@ -32,11 +32,12 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     header = text[:max(b.front[-1].end if b.front else 0, 3000)]
     body = " ".join(u.text for u in b.paragraphs[:40]) or text[len(header):]
     lang = detect(body, header, source.declared.get("language"), source.identified)
-    front = read_front_page(b.front, b.footnotes, text, Path(name).name, lang.code if lang.packed else "en")
+    reading = lang.code if lang.packed else "en"  # the pack its words are read with
+    front = read_front_page(b.front, b.footnotes, text, Path(name).name, reading)
     meta = front.meta
     meta.language = lang.code
     front.evidence.append(FieldEvidence("language", lang.code, 0, 0, lang.confidence, lang.evidence))
-    if "declares" in lang.evidence:
+    if lang.contradicted:
         front.warnings.append(f"{Path(name).name}: the document reads as {lang.code!r}, {lang.evidence}: read as {lang.code!r}")
     annex = next((u for u in b.headings if _ANNEX.match(u.text)), None)
     if annex is not None:  # an annex in another language (a French annex to an English report): said, not re-read
@@ -59,11 +60,9 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
     )
     adopt_front_page_id(b.openings, doc.units() + doc.items, meta.symbol, front.resolution_number, meta.doc_type)
     doc.resolutions = resolution_records(b.openings, doc.preamble + doc.paragraphs + doc.items, doc.file,
-                                         front.adopted or source.declared.get("date"), b.res_spans,
-                                         lang.code if lang.packed else "en")
+                                         front.adopted or source.declared.get("date"), b.res_spans, reading)
     if not doc.resolutions:
-        implied = implied_resolution(meta.symbol, body_of_resolution(meta.symbol), doc.paragraphs, doc.file,
-                                     lang.code if lang.packed else "en")
+        implied = implied_resolution(meta.symbol, body_of_resolution(meta.symbol), doc.paragraphs, doc.file, reading)
         doc.resolutions = [implied] if implied else []
     doc.warnings += [w for r in doc.resolutions for w in r.warnings]
     doc.references = without_self_references(extract_references(doc), meta.symbol, doc.resolutions)
