@@ -100,7 +100,6 @@ class _Builder:
         self.title_pending = False
         self.section: Optional[str] = None
         self.prev_blank = True
-        self.prev_blank_before = True
         self.last_anchor: Optional[str] = None
         # Resolution texts (extract/resolutions.py): where they open, and the one being read.
         self.openings = res_model.find_openings(source.lines)
@@ -161,7 +160,7 @@ class _Builder:
                 self.current = None
             return
         adjacent = not self.prev_blank
-        self.prev_blank_before, self.prev_blank = self.prev_blank, False
+        self.prev_blank = False
 
         m = _FOOTNOTE.match(text)
         if m and not line.heading and self._footnote_in_sequence(m.group(1)):
@@ -196,7 +195,7 @@ class _Builder:
             if self._unnumbered_operative(line):
                 return
             if self.expected == 1:
-                if self._heading_before_operative(line):
+                if not adjacent and self._heading_before_operative(line):
                     self._heading(line)
                 else:
                     self._preamble(line, adjacent)
@@ -257,13 +256,13 @@ class _Builder:
 
     def _heading_before_operative(self, line: Line) -> bool:
         """A section heading between the preamble and operative paragraph 1 ("Prevention of Illicit
-        Exports of Petroleum"): a short line, no closing punctuation, standing alone, after a
+        Exports of Petroleum"): a short line (after a blank one), no closing punctuation, after a
         preambular paragraph that ended its clause, with paragraph 1 next."""
         text = line.text.rstrip()
         last = self.preamble[-1] if self.preamble and self.preamble[-1].resolution == self.res.key else None
         if (len(text) > 200 or text.endswith(_CLAUSE_ENDS + _STOPS) or res_model.starts_preamble(text)
                 or text[:1].islower() or last is None or self.current is not last
-                or not last.text.rstrip().endswith(_CLAUSE_ENDS) or not self.prev_blank_before):
+                or not last.text.rstrip().endswith(_CLAUSE_ENDS)):
             return False
         nxt = next((ln for ln in self.lines[self.index + 1:self.index + 4] if ln.text.strip()), None)
         m = _NUMBERED.match(nxt.text) if nxt is not None else None
