@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from extract.errors import ReadError
+from extract.resources import load_yaml
 from models.source import Line, Source, assign_offsets
 
 NS = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
-# ISO 639-2 (FRBR) to the two-letter codes of the language packs.
-LANGUAGES = {"ara": "ar", "zho": "zh", "chi": "zh", "eng": "en", "fra": "fr", "fre": "fr", "rus": "ru", "spa": "es",
-             "deu": "de", "ger": "de"}
-_BLOCKS = {"p", "intro", "heading", "subheading", "num", "content", "wrapUp"}
+_CODES = load_yaml("akn.yaml")
+# ISO 639-2 (FRBR) to the two-letter codes of the language packs: the export's codes turned round,
+# and the bibliographic variants ("fre", "chi").
+LANGUAGES = {v: k for k, v in _CODES["languages"].items()} | _CODES["languages_also"]
 
 
 @dataclass
@@ -46,22 +47,9 @@ def _tag(e: ET.Element) -> str:
     return e.tag.replace(NS, "")
 
 
-def _text(e: ET.Element) -> str:
+def text_of(e: ET.Element) -> str:
     """An element's printed text, inline marks dropped, spaces as printed once."""
-    parts = []
-    for t in e.itertext():
-        parts.append(t)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
-
-
-def _inline_text(e: ET.Element, skip: set[str]) -> str:
-    """Text of ``e`` without its child elements named in ``skip`` (e.g. a paragraph's list)."""
-    out = [e.text or ""]
-    for ch in e:
-        if _tag(ch) not in skip:
-            out.append(_inline_text(ch, skip))
-        out.append(ch.tail or "")
-    return "".join(out)
+    return re.sub(r"\s+", " ", "".join(e.itertext())).strip()
 
 
 def parse_akn(data: bytes, name: str) -> tuple[ET.Element, AknMeta]:
@@ -88,7 +76,7 @@ def parse_akn(data: bytes, name: str) -> tuple[ET.Element, AknMeta]:
         code = lang.get("language") if lang is not None else None
         meta.language = LANGUAGES.get(code or "", code)
     number = doc.find(f".//{NS}docNumber")
-    meta.symbol = _text(number) if number is not None else None
+    meta.symbol = text_of(number) if number is not None else None
     return doc, meta
 
 
@@ -98,20 +86,20 @@ def _paragraph_lines(p: ET.Element) -> Iterator[str]:
     num = p.find(f"{NS}num")
     for h in (f"{NS}heading", f"{NS}subheading"):
         for e in p.findall(h):
-            yield _text(e)
+            yield text_of(e)
             yield ""
     body = []
     content = p.find(f"{NS}content")
     if content is not None:
-        body.append(_text(content))
+        body.append(text_of(content))
     lst = p.find(f"{NS}list")
     if lst is not None:
         intro = lst.find(f"{NS}intro")
         if intro is not None:
-            body.append(_text(intro))
+            body.append(text_of(intro))
     text = " ".join(t for t in body if t)
     if num is not None or text:
-        yield " ".join(t for t in ((_text(num) if num is not None else ""), text) if t)
+        yield " ".join(t for t in ((text_of(num) if num is not None else ""), text) if t)
     if lst is not None:
         yield from _points(lst)
 
@@ -121,15 +109,15 @@ def _points(lst: ET.Element) -> Iterator[str]:
         tag = _tag(e)
         if tag == "point":
             num = e.find(f"{NS}num")
-            own = " ".join(_text(c) for c in e if _tag(c) in ("intro", "content"))
-            yield " ".join(t for t in ((_text(num) if num is not None else ""), own) if t)
+            own = " ".join(text_of(c) for c in e if _tag(c) in ("intro", "content"))
+            yield " ".join(t for t in ((text_of(num) if num is not None else ""), own) if t)
             for sub in e:
                 if _tag(sub) in ("list", "sublist"):
                     yield from _points(sub)
         elif tag in ("list", "sublist"):
             intro = e.find(f"{NS}intro")
             if intro is not None:
-                yield _text(intro)
+                yield text_of(intro)
             yield from _points(e)
 
 
@@ -139,7 +127,7 @@ def _body_lines(body: ET.Element) -> Iterator[str]:
         if tag == "paragraph":
             yield from _paragraph_lines(e)
         elif tag in ("container", "alinea", "p"):
-            yield _text(e)
+            yield text_of(e)
         yield ""
 
 
@@ -148,12 +136,12 @@ def render_lines(doc: ET.Element) -> list[str]:
     out: list[str] = []
     cover = doc.find(f"{NS}coverPage")
     if cover is not None:
-        out += [_text(p) for p in cover if _text(p)] + [""]
+        out += [text_of(p) for p in cover if text_of(p)] + [""]
     for part in (doc.find(f"{NS}preface"), doc.find(f"{NS}preamble")):
         if part is None:
             continue
         for e in part:
-            out += [_text(e), ""]
+            out += [text_of(e), ""]
     main = doc.find(f"{NS}mainBody")
     if main is not None:
         out += list(_body_lines(main))

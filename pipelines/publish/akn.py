@@ -87,10 +87,12 @@ def _p(parent: ET.Element, text: str) -> ET.Element:
 def _formula(t: Text) -> str:
     """The issuer line as the language prints it ("Le Conseil de sécurité,")."""
     issuers = (pack(t.language).get("resolutions") or {}).get("issuers") or {}
-    english = {v: k for k, v in load_yaml("resolutions.yaml")["issuer_names"].items()}
-    key = {"Conference": "Conference of the States Parties to the United Nations Convention against Corruption",
-           "Conference of the Parties (UNTOC)": "Conference of the Parties to the United Nations Convention against "
-                                                "Transnational Organized Crime"}.get(t.body, t.body)
+    data = load_yaml("resolutions.yaml")
+    english = {v: k for k, v in data["issuer_names"].items()}
+    # The record names its issuer ("Security Council") or, for some texts, its body ("Conference"):
+    # the issuer is the longest name resolutions.yaml gives that body.
+    key = t.body if t.body in data["issuers"] else max(
+        (k for k, v in data["issuers"].items() if v["body"] == t.body), key=len, default=t.body)
     printed = next((k for k, v in issuers.items() if v == key), None) if t.language != "en" else None
     comma = "，" if t.language == "zh" else "،" if t.language == "ar" else ","
     return (printed or english.get(key, f"The {t.body}")) + comma

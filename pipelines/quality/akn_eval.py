@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from extract.operative_verbs import opening, same_meaning
-from extract.readers.akn import NS
+from extract.readers.akn import NS, text_of
 
 LANGS = ("en", "fr", "es", "ru", "ar", "zh")
 _FILE = re.compile(r"^S_RES_(\d+)_(\d{4})\.([a-z]{2})\.xml$")
@@ -71,17 +71,16 @@ def _number(num: str) -> Optional[int]:
 
 def markup_key(path: Path) -> Key:
     doc = ET.parse(path).getroot()[0]
-    text = lambda e: re.sub(r"\s+", " ", "".join(e.itertext())).strip()  # noqa: E731
     pre = doc.find(f"{NS}preamble")
     ops: dict[int, str] = {}
     main = doc.find(f"{NS}mainBody")
     for p in main.findall(f"{NS}paragraph") if main is not None else []:
         num = p.find(f"{NS}num")
-        n = _number(text(num)) if num is not None else None
+        n = _number(text_of(num)) if num is not None else None
         if n is not None:
             content = p.find(f"{NS}content")
             intro = p.find(f"{NS}list/{NS}intro")
-            ops[n] = text(content if content is not None else intro if intro is not None else p)
+            ops[n] = text_of(content if content is not None else intro if intro is not None else p)
     refs = set()
     for part in (pre, main):
         for a in part.iter(f"{NS}a") if part is not None else []:
