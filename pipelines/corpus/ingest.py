@@ -271,7 +271,7 @@ def decide(entries: list[DocumentEntry], manifest: dict[str, str]) -> Decisions:
     for e in entries:
         sym = out.symbols[e.file][0] if e.file in out.symbols else e.meta.symbol
         # One symbol is published in six languages: a version in another language is no duplicate.
-        lang = getattr(e.meta, "language", None) or "en"
+        lang = e.meta.language or "en"
         if sym and (sym, lang) in seen:  # a mirror, a reissue, an advance version: kept apart, never merged
             out.errors.append(IngestError(
                 e.file, "symbol", f"duplicate symbol {sym} in {lang!r}: {seen[(sym, lang)]} gives it too; both are kept as separate "
@@ -293,7 +293,7 @@ def version_warnings(entries: list[DocumentEntry], decided: dict[str, str]) -> l
     for e in entries:
         sym = decided.get(e.file, e.meta.symbol)
         if sym:
-            by_symbol.setdefault(sym, {}).setdefault(getattr(e.meta, "language", None) or "en", e)
+            by_symbol.setdefault(sym, {}).setdefault(e.meta.language or "en", e)
     out = []
     for sym, versions in by_symbol.items():
         if len(versions) < 2:
@@ -329,7 +329,7 @@ def resolution_text_warnings(entries: list[DocumentEntry]) -> list[IngestError]:
     for e in entries:
         for res in e.resolutions:
             if res.id:
-                texts.setdefault((res.id, getattr(e.meta, "language", None) or "en"), []).append((e, res))
+                texts.setdefault((res.id, e.meta.language or "en"), []).append((e, res))
     out = []
     for (rid, _), found in texts.items():
         if len(found) < 2:

@@ -171,7 +171,7 @@ def resolution_texts(entries: list[DocumentEntry]) -> dict[str, dict]:
             entry = found.setdefault(res.id, dict(kind=kind, title=None, body=None, adopted=None, text_document=None,
                                                   texts=0, rank=(True, True)))
             entry["texts"] += 1
-            rank = (res.draft, (getattr(e.meta, "language", None) or "en") != "en")  # adopted, then English
+            rank = (res.draft, (e.meta.language or "en") != "en")  # adopted, then English
             if entry["text_document"] is None or rank < entry["rank"]:
                 entry.update(title=res.title or entry["title"], body=res.issuer, adopted=res.adopted or entry["adopted"],
                              text_document=e.id, rank=rank)

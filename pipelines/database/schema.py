@@ -215,14 +215,16 @@ def apply(db: sqlite_utils.Database) -> None:
             db.conn.execute(f"DROP VIEW [{name}]")
 
 
-# Aggregates whose lists must come in reading order: SQLite's group_concat follows whatever
-# order its GROUP BY sorter leaves (3.40 has no ORDER BY inside aggregates), so these are
-# grouped in Python over rows read in a fixed order.
 # The document a cited symbol names: its English version where the corpus holds several languages.
 CITED_DOCUMENT = "select c.id from documents c where c.symbol = {symbol} order by coalesce(c.language, 'en') != 'en', c.id limit 1"
 # Derived tables whose rows belong to one document each: an incremental build redoes the written
 # documents' rows only (``derive_documents``).
 PER_DOCUMENT = ("document_outline", "citation_graph")
+# The written documents of an incremental build, as a condition on a document column.
+IN_NEW = "{column} IN (SELECT id FROM temp.new_documents)"
+# Aggregates whose lists must come in reading order: SQLite's group_concat follows whatever
+# order its GROUP BY sorter leaves (3.40 has no ORDER BY inside aggregates), so these are
+# grouped in Python over rows read in a fixed order.
 AGGREGATES = {
     # Stated figures as time series: the documents stating each value.
     "figure_series": ("select subject, as_of, value, unit, document from figures order by subject, as_of, document, start",
@@ -238,7 +240,7 @@ AGGREGATES = {
 
 def _aggregate(db: sqlite_utils.Database, name: str, only_new: bool = False) -> None:
     sql, keys, listed, as_name, count_name = AGGREGATES[name]
-    cursor = db.conn.execute(sql.replace("{where_r}", "WHERE r." + _NEW_ONLY[len("WHERE "):] if only_new else ""))
+    cursor = db.conn.execute(sql.replace("{where_r}", "WHERE " + IN_NEW.format(column="r.document") if only_new else ""))
     columns = [c[0] for c in cursor.description]
     rows: dict[tuple, dict] = {}
     for values in cursor:
@@ -284,9 +286,6 @@ def derive(db: sqlite_utils.Database, names: Optional[list[str]] = None) -> None
             db.conn.execute(f"CREATE INDEX [idx_{name}_{'_'.join(columns)}] ON [{name}] ({listed})")
 
 
-_NEW_ONLY = "WHERE document IN (SELECT id FROM temp.new_documents)"
-
-
 def mark_new_documents(db: sqlite_utils.Database, documents: set[str]) -> None:
     """The temp table naming an incremental build's written documents, for the queries that
     redo their rows only."""
@@ -304,10 +303,10 @@ def derive_documents(db: sqlite_utils.Database, names: list[str], documents: set
         if name not in db.table_names():
             derive(db, [name])
             continue
-        db.conn.execute(f"DELETE FROM [{name}] WHERE document IN (SELECT id FROM temp.new_documents) "
+        db.conn.execute(f"DELETE FROM [{name}] WHERE {IN_NEW.format(column='document')} "
                         "OR document NOT IN (SELECT id FROM documents)")
         if name in DERIVED:
-            sql = DERIVED[name].replace("{where}", _NEW_ONLY)
+            sql = DERIVED[name].replace("{where}", "WHERE " + IN_NEW.format(column="document"))
             db.conn.execute(f"INSERT INTO [{name}] {sql}")
         else:
             _aggregate(db, name, only_new=True)
@@ -315,8 +314,8 @@ def derive_documents(db: sqlite_utils.Database, names: list[str], documents: set
         cited = CITED_DOCUMENT.format(symbol="citation_graph.cited")
         db.conn.execute(
             f"UPDATE citation_graph SET cited_document = ({cited}) "
-            "WHERE cited IN (SELECT symbol FROM documents WHERE id IN (SELECT id FROM temp.new_documents)) "
-            "OR cited_document IN (SELECT id FROM temp.new_documents) "
+            f"WHERE cited IN (SELECT symbol FROM documents WHERE {IN_NEW.format(column='id')}) "
+            f"OR {IN_NEW.format(column='cited_document')} "
             "OR (cited_document IS NOT NULL AND cited_document NOT IN (SELECT id FROM documents))")
 
 
@@ -339,10 +338,10 @@ def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]
     else:
         mark_new_documents(db, documents)
         db.conn.execute("DELETE FROM texts WHERE source_table = 'guideline_paragraphs' "
-                        "OR document IN (SELECT id FROM temp.new_documents)")
+                        f"OR {IN_NEW.format(column='document')}")
     for table in TEXT_SOURCES:
         if table != "guideline_paragraphs":
-            _add_texts(db, table, "" if documents is None else " WHERE s.document IN (SELECT id FROM temp.new_documents)")
+            _add_texts(db, table, "" if documents is None else " WHERE " + IN_NEW.format(column="s.document"))
     if not db["texts_fts"].exists():
         db["texts"].enable_fts(FTS_COLUMNS, tokenize="porter", create_triggers=True)
     elif documents is None:
