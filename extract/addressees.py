@@ -23,15 +23,27 @@ def _key(text: str) -> str:
 @lru_cache(maxsize=1)
 def _registry() -> dict[str, str]:
     out = {}
-    for entry in load_yaml("addressees.yaml"):
+    for entry in load_yaml("addressees.yaml")[:-1]:
         for variant in [entry["name"]] + entry.get("variants", []):
             out[_key(variant)] = entry["name"]
     return out
 
 
-def normalise(addressee: Optional[str]) -> Optional[str]:
+@lru_cache(maxsize=1)
+def _own_body_words() -> frozenset[str]:
+    return frozenset(_key(w) for w in load_yaml("addressees.yaml")[-1]["own_body"])
+
+
+def normalise(addressee: Optional[str], body: Optional[str] = None) -> Optional[str]:
+    """The addressee's one name.  A bare "the Working Group" or "the Meeting" in a document of
+    that working group or meeting (``body``, the document's issuing body) is that body: the
+    Working Group on Asset Recovery's own documents say "the Working Group" for itself."""
     if not addressee or not addressee.strip():
         return None
+    bare = _key(addressee)
+    singular = bare[:-1] if bare.endswith("s") else bare  # "the expert meetings" of the expert meeting's own note
+    if body and singular in _own_body_words() and singular in _key(body):
+        return normalise(body)
     known = _registry().get(_key(addressee))
     if known:
         return known

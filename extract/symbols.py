@@ -35,7 +35,7 @@ class Inference:
     file: str
     symbol: str
     score: float
-    evidence: str  # "002_....txt para 57"
+    evidence: str  # where it is cited: "CAC/COSP/WG.2/2018/2, para. 57" (the citing document by its name)
 
 
 def _series_body(symbol: str) -> Optional[str]:
@@ -96,6 +96,7 @@ def infer_symbols(entries: Iterable) -> list[Inference]:
                 body_of[c.symbol] = _series_body(c.symbol)
             blocks.setdefault((_year(c.symbol), body_of[c.symbol]), []).append(c)
     best: dict[str, Inference] = {}
+    called = {e.file: e.meta.name(e.file) for e in entries}
     for entry in entries:
         meta = entry.meta
         if meta.symbol or not meta.date:
@@ -107,7 +108,7 @@ def infer_symbols(entries: Iterable) -> list[Inference]:
                 continue
             score = max((fuzz.partial_ratio(name, c.context.lower()) for name in names), default=0)
             if score >= MIN_SCORE and score > scored.get(c.symbol, Inference("", "", 0, "")).score:
-                scored[c.symbol] = Inference(entry.file, c.symbol, score, f"{c.citing_file} {c.at}")
+                scored[c.symbol] = Inference(entry.file, c.symbol, score, f"{called.get(c.citing_file, c.citing_file)}, para. {c.at}")
         ranked = sorted(scored.values(), key=lambda i: -i.score)
         if ranked and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= MARGIN):
             best[entry.file] = ranked[0]

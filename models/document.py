@@ -29,6 +29,28 @@ class DocumentMeta:
     agenda_symbol: Optional[str] = None
     language: Optional[str] = None  # ISO 639-1 (en, fr, es, ru, ar, zh; another code has no language pack)
 
+    def name(self, file: str, symbol: Optional[str] = None) -> str:
+        """How people call the document, everywhere it is shown or cited: its symbol; else its
+        title cut short, with its date ("Revised draft non-binding guidelines on the timely
+        sharing of information… (2021-06-28)"); else its type and date; only a file that says
+        nothing of itself goes by its file name.  A stored file's name is a hash of its content,
+        which no reader knows the document by."""
+        symbol = symbol if symbol is not None else self.symbol
+        if symbol:
+            return symbol
+        what = short_title(self.title) or self.doc_type
+        if what:
+            return f"{what} ({self.date})" if self.date else what
+        return f"{file} (not identified)"
+
+
+def short_title(title: Optional[str], limit: int = 80) -> Optional[str]:
+    """A title cut at a word before ``limit`` characters, with an ellipsis when cut."""
+    if not title:
+        return None
+    title = " ".join(title.split())
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
 
 @dataclass
 class FieldEvidence:

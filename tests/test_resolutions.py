@@ -144,8 +144,9 @@ def test_the_resolution_page_shows_its_text_what_each_paragraph_gave_and_who_rep
     assert text.index("8/9/pp2") < text.index("8/9/op1") < text.index("8/9/op3(a)")
     op1 = text[text.index('id="8/9/op1"'):text.index('id="8/9/op2"')]
     assert "reported on in 1 later place;" in op1 and "/-/cosp/mandate?thread=" in op1
-    assert "progress_report.txt" in text  # the report citing it
-    row = re.search(r'href="(/[^"]+/resolutions/[^"]+)">The row', text).group(1)
+    name = typed_db.conn.execute("select name from documents where id = 'progress_report.txt'").fetchone()[0]
+    assert name in text  # the report citing it, by its name
+    row = re.search(r'href="(/[^"]+/resolutions/[^"]+)">Its record as data', text).group(1)
     assert asyncio.run(ds.client.get(row)).status_code == 200
     assert asyncio.run(ds.client.get("/-/cosp/resolution?id=9/99")).status_code == 404
 

@@ -381,12 +381,13 @@ def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Opti
         entry.written_symbol = symbol
         return True
     if symbol != entry.written_symbol:
-        write.rename(db, entry.id, entry.written_symbol or entry.file, symbol or entry.file)
+        write.rename(db, entry.id, entry.meta.name(entry.file, entry.written_symbol or ""),
+                     entry.meta.name(entry.file, symbol or ""))
         db.conn.execute("DELETE FROM [references] WHERE document = ? AND kind IN ('document', 'ga_resolution') "
                         "AND ref_id = ?", [entry.id, symbol])
         entry.written_symbol = symbol
-    db.conn.execute("UPDATE documents SET symbol = ?, symbol_source = ?, url = ?, warnings = ? WHERE id = ?",
-                    [symbol, source, schema.UNDOCS + symbol if symbol else None,
+    db.conn.execute("UPDATE documents SET symbol = ?, name = ?, symbol_source = ?, url = ?, warnings = ? WHERE id = ?",
+                    [symbol, entry.meta.name(entry.file, symbol or ""), source, schema.UNDOCS + symbol if symbol else None,
                      "\n".join(entry.warnings + ([note] if note else [])) or None, entry.id])
     return True
 

@@ -238,7 +238,8 @@ def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = Non
         for pos, v in enumerate(chain):
             doc = docs[v.file]
             vid = f"{doc.id}#guidelines"
-            v.label = f"{doc.written_symbol or doc.file} ({v.year})"
+            name = doc.meta.name(doc.file, doc.written_symbol or "")
+            v.label = f"{name} ({v.year})" if doc.written_symbol or not doc.meta.date else name
             versions.append(dict(id=vid, document=doc.id, symbol=doc.written_symbol, label=v.label, year=v.year,
                                  chain=c, position=pos, guidelines=len(v.titles), paragraphs=len(v.paragraphs)))
             mine = [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,

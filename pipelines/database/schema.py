@@ -15,7 +15,7 @@ UNDOCS = "https://undocs.org/"
 
 TABLES: dict[str, dict] = {
     "documents": dict(columns={
-        "id": str, "file": str, "symbol": str, "symbol_source": str, "date": str, "year": int, "body": str,
+        "id": str, "name": str, "file": str, "symbol": str, "symbol_source": str, "date": str, "year": int, "body": str,
         "session": str, "meeting_place": str, "meeting_dates": str, "agenda_item": int, "agenda_title": str,
         "title": str, "doc_type": str, "agenda_symbol": str, "language": str, "url": str, "format": str, "pages": int,
         "sha256": str, "paragraph_count": int, "footnote_count": int, "warnings": str, "stale": str, "first_seen": str,
@@ -127,7 +127,7 @@ DERIVED = {
     # paragraph that gives it (when the resolution text is in the corpus), then the documents
     # that report on it, in date order.
     "mandate_threads": """
-        select m.thread, m.mandate, d.date, coalesce(d.symbol, d.file) as document, m.at, m.cite, m.body,
+        select m.thread, m.mandate, d.date, coalesce(d.symbol, d.id) as document, m.at, m.cite, m.body,
                m.resolution, m.verb, m.strength, m.addressee, m.action, m.at_source, m.source,
                p.cite as source_cite, m.source_score, m.id as sighting
         from mandates m join documents d on d.id = m.document

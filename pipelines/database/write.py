@@ -89,7 +89,7 @@ def _bis(number: str) -> str:
 
 
 def name_of(doc: ParsedDocument) -> str:
-    return doc.meta.symbol or doc.file
+    return doc.meta.name(doc.file)
 
 
 def document_rows(doc: ParsedDocument) -> dict[str, list[dict]]:
@@ -98,7 +98,7 @@ def document_rows(doc: ParsedDocument) -> dict[str, list[dict]]:
     m = asdict(doc.meta)
     out: dict[str, list[dict]] = {t: [] for t in DOCUMENT_TABLES}
     out["documents"].append(dict(
-        m, id=did, file=doc.file, year=int(m["date"][:4]) if m["date"] else None,
+        m, id=did, name=name_of(doc), file=doc.file, year=int(m["date"][:4]) if m["date"] else None,
         url=UNDOCS + m["symbol"] if m["symbol"] else None, format=doc.format, pages=doc.pages, sha256=doc.sha256,
         paragraph_count=doc.own_paragraph_count(), footnote_count=doc.own_footnote_count(),
         warnings="\n".join(doc.warnings) or None))
@@ -161,7 +161,7 @@ def _mandate_rows(doc: ParsedDocument, did: str, name: str) -> dict[str, list[di
                          cite=cite(name, m.at), body=m.body, resolution=m.resolution,
                          session=int(m.resolution.split("/")[0]) if re.match(r"^\d+/", m.resolution or "") else None,
                          resolution_list=", ".join(m.resolution_list) or None, verb=m.verb, verb_printed=m.verb_printed, strength=m.strength,
-                         addressee=m.addressee, addressee_key=normalise(m.addressee), action=m.action,
+                         addressee=m.addressee, addressee_key=normalise(m.addressee, doc.meta.body), action=m.action,
                          deliverable=m.deliverable, time_frame=m.time_frame, funding=m.funding, text=m.text, start=m.start, end=m.end, at_source=int(s.part is not None)))
     return {"mandates": rows,
             "proposals": [dict(document=did, at=p.at, cite=cite(name, p.at), text=p.text, start=p.start, end=p.end)

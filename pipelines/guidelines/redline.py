@@ -56,3 +56,21 @@ def render_redline(old: GuidelineVersion, new: GuidelineVersion) -> str:
             "left": left, "right": right, "direction": t.direction, "qualifiers": t.qualifiers_added}
     guidelines = [by_g[k] for k in sorted(by_g)]
     return _ENV.get_template("redline.html").render(old_label=old.label, new_label=new.label, guidelines=guidelines)
+
+
+def render_published(from_label: str, to_label: str, guidelines: list[dict]) -> str:
+    """The same standalone redline from the published database's rows (the redline page's
+    groups), for the site's download: qualifiers and modal verbs are "; "-joined text there."""
+    def listed(value) -> list[str]:
+        return [x for x in (value or "").split("; ") if x] if isinstance(value, str) else list(value or [])
+
+    shown = []
+    for g in guidelines:
+        title = dict(g["title"], qualifiers=listed(g["title"].get("qualifiers_added"))) if g.get("title") else None
+        rows = [dict(r, obligation=f"{r.get('modal_before') or 'none'} -> {r.get('modal_after') or 'none'}",
+                     qualifiers=listed(r.get("qualifiers_added")), moves=[],
+                     subject=f"{r['subject_before']} → {r['subject_after']}" if r.get("subject_before") and
+                     r.get("subject_after") and r["subject_before"] != r["subject_after"] else "")
+                for r in g["rows"]]
+        shown.append(dict(g, title=title, rows=rows))
+    return _ENV.get_template("redline.html").render(old_label=from_label, new_label=to_label, guidelines=shown)

@@ -6,6 +6,7 @@ country's replies), and every mention in its sentence, document by document, lin
 place; with no name, the list of every one the corpus names, with counts."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Optional
 from urllib.parse import urlencode
@@ -52,8 +53,12 @@ def entity_index(conn: sqlite3.Connection, kind: str) -> dict:
                        "c.name as country from mentions m left join countries c on c.iso3 = m.entity "
                        "and m.entity_type = 'country' where m.entity_type = ? group by m.entity "
                        "order by mentions desc, m.entity", [kind])
+    _, table, _ = ENTITY_KINDS[kind]
+    acronyms = dict(conn.execute(f"select name, acronym from [{table}] where acronym is not null and acronym != ''")
+                    .fetchall()) if kind in ("network", "organisation") else {}
     for r in found:
         r["label"] = r["country"] or r["key"]
+        r["acronym"] = acronyms.get(r["key"])
         r["url"] = entity_url(kind, r["key"])
     return {"kind": kind, "title": KIND_LABELS[kind], "entities": found, "others": _others(kind)}
 
@@ -65,9 +70,7 @@ def entity_page(conn: sqlite3.Connection, kind: str, name: Optional[str], databa
     _, table, key = ENTITY_KINDS[kind]
     record = None
     if table:
-        record = next(iter(rows(conn, f"select * from [{table}] where [{key}] = ?", [name])), None)
-        if record is None and kind == "country":  # "Nigeria" as well as "NGA"
-            record = next(iter(rows(conn, "select * from countries where name = ? collate nocase", [name])), None)
+        record = find_entity(conn, kind, name)
         if record is None:
             return None
         name = record[key]
@@ -83,7 +86,7 @@ def entity_page(conn: sqlite3.Connection, kind: str, name: Optional[str], databa
                        "order by document_date, start", [name]) if kind == "network" else []
     for f in facts:
         f["url"] = document_url(f["document"], f["at"])
-    replies = rows(conn, "select r.document, r.footnote, coalesce(d.symbol, d.file) as label, d.date from replies r "
+    replies = rows(conn, "select r.document, r.footnote, d.name as label, d.date from replies r "
                          "join documents d on d.id = r.document where r.iso3 = ? order by d.date, r.document",
                    [name]) if kind == "country" else []
     for r in replies:
@@ -99,15 +102,43 @@ def entity_page(conn: sqlite3.Connection, kind: str, name: Optional[str], databa
             "others": _others(kind)}
 
 
+def find_entity(conn: sqlite3.Connection, kind: str, name: str) -> Optional[dict]:
+    """A registry entry by any of its names: its key, its name or one of its acronyms whatever
+    the case ("CARIN", "globe"), one of its aliases, or failing those the one entry whose name
+    holds the words typed ("Egmont" -> the Egmont Group of Financial Intelligence Units).  The
+    registries are small (tens to hundreds of rows): read whole and matched here."""
+    _, table, key = ENTITY_KINDS[kind]
+    wanted = " ".join(name.split()).casefold()
+    if not wanted:
+        return None
+    entries = rows(conn, f"select * from [{table}]")
+
+    def names(entry: dict) -> set[str]:
+        out = {str(entry.get(c) or "").casefold() for c in (key, "name", "iso3", "iso2")}
+        for column in ("acronym", "aliases"):
+            out |= {part.strip().casefold() for part in re.split(r"[;,]", entry.get(column) or "")}
+        return out - {""}
+
+    exact = [e for e in entries if wanted in names(e)]
+    if len(exact) == 1:
+        return exact[0]
+    if len(wanted) >= 3 and not exact:
+        words = re.compile(r"(?<!\w)" + re.escape(wanted) + r"(?!\w)")
+        within = [e for e in entries if words.search(str(e.get("name") or "").casefold())]
+        if len(within) == 1:
+            return within[0]
+    return None
+
+
 def mentions_by_document(conn: sqlite3.Connection, kind: str, name: str) -> list[dict]:
     """The first ``PAGE_SIZE`` mentions in their sentence, grouped by document (oldest first)."""
     # the page's mentions are picked first, then only they are joined to their paragraphs: UNODC
     # is named 8,000 times at 500 documents, and joining every mention cost 120 ms
     found = rows(conn, """with picked as (
-                              select m.id, m.document, m.at, m.cite, m.text, m.method, m.start, m.end, d.symbol, d.date
+                              select m.id, m.document, m.at, m.cite, m.text, m.method, m.start, m.end, d.symbol, d.name, d.date
                               from mentions m join documents d on d.id = m.document
                               where m.entity_type = ? and m.entity = ? order by d.date, m.document, m.start limit ?)
-                          select m.document, m.at, m.cite, m.text as spelling, m.method, m.start, m.end, m.symbol,
+                          select m.document, m.at, m.cite, m.text as spelling, m.method, m.start, m.end, m.symbol, m.name,
                                  m.date, coalesce(p.text, f.text, h.text) as unit_text,
                                  coalesce(p.start, f.start, h.start) as unit_start
                           from picked m
@@ -124,7 +155,7 @@ def mentions_by_document(conn: sqlite3.Connection, kind: str, name: str) -> list
             m["before"], m["match"], m["after"] = context(text, m["start"] - offset, m["end"] - offset)
         else:
             m["before"], m["match"], m["after"] = "", m["spelling"], ""
-        documents.setdefault(m["document"], {"label": m["symbol"] or m["document"], "date": m["date"],
+        documents.setdefault(m["document"], {"label": m["name"] or m["document"], "date": m["date"],
                                              "url": document_url(m["symbol"] or m["document"]), "mentions": []})
         documents[m["document"]]["mentions"].append(m)
     return list(documents.values())

@@ -8,6 +8,7 @@ import asyncio
 import gc
 import json
 import os
+import re
 import sqlite3
 import threading
 from functools import lru_cache
@@ -40,6 +41,12 @@ def bound_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
     conn.create_function("cosp_ref_ids", 1, ref_ids, deterministic=True)
     conn.create_function("cosp_side", 2, _side, deterministic=True)
+
+
+def is_index_internal(table: str) -> bool:
+    """The full-text index's shadow tables (``texts_fts_idx``, ``_data``, ``_docsize``,
+    ``_config``): SQLite's bookkeeping, whose rows have no page (a crawl met 48 dead links)."""
+    return bool(re.fullmatch(r"\w+_fts_(?:idx|data|docsize|config|content)", table or ""))
 
 
 def error_response(datasette, request, exception):

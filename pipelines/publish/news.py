@@ -17,7 +17,7 @@ def news_page(conn: sqlite3.Connection, database: str) -> dict:
         added = json.loads(b["added"] or "[]")
         b["changed_n"], b["removed_n"] = len(json.loads(b["changed"] or "[]")), len(json.loads(b["removed"] or "[]"))
         marks = ", ".join("?" for _ in added)
-        b["new"] = rows(conn, f"select d.id, coalesce(d.symbol, d.title, d.file) as label, d.title, d.date, "
+        b["new"] = rows(conn, f"select d.id, d.name as label, d.title, d.date, "
                               f"(select count(*) from mandates m where m.document = d.id) as mandates "
                               f"from documents d where d.id in ({marks}) order by d.date desc, d.id", added) if added else []
         for d in b["new"]:

@@ -28,6 +28,12 @@ def document_url(doc_id: str, at: Optional[str] = None) -> str:
     return f"/-/cosp/document/{key}" + (f"#p-{quote(at)}" if at else "")
 
 
+def readable_document_url(doc_id: str, symbol: Optional[str], language: Optional[str], at: Optional[str] = None) -> str:
+    """A document's page by its symbol where the symbol names this version (the English one,
+    which a symbol's page opens first), else by its file id."""
+    return document_url(symbol if symbol and (language or "en") == "en" else doc_id, at)
+
+
 def document_id(path_part: str) -> str:
     """The id in a document page's path: tilde-encoded, as Datasette encodes keys ("a b.txt" is
     "a~20b.txt"); a percent-encoded or plain name is read too."""

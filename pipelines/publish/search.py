@@ -17,6 +17,7 @@ import json
 import re
 
 _TOKENS = re.compile(r'"([^"]*)"|(\S+)')
+_SYMBOL_NUMBER = re.compile(r"(?i)(?:A|E|S)/RES/(\d+/\d+)")
 
 
 def _phrase(text: str) -> str:
@@ -32,8 +33,15 @@ def fts_query(q: str | None) -> str:
                 terms.append("OR")
             continue
         text = (phrase if phrase is not None else word.strip('"()*^:+-'))
-        if text.strip():
-            terms.append(_phrase(text.strip()))
+        if not text.strip():
+            continue
+        term = _phrase(text.strip())
+        printed = _SYMBOL_NUMBER.fullmatch(text.strip()) if phrase is None else None
+        if printed:  # "A/RES/71/208" as typed, or "71/208" as documents print it
+            term = f"({term} OR {_phrase(printed.group(1))})"
+        elif word and word.endswith("*") and phrase is None:
+            term += " *"
+        terms.append(term)
     while terms and terms[-1] == "OR":
         terms.pop()
     return " ".join(terms) or '""'

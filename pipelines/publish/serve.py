@@ -90,6 +90,7 @@ def datasette_instance(db_path: Path):
 
     ds = Datasette([], immutables=[str(db_path)], metadata=metadata_for(db_path),
                    template_dir=str(DATASETTE_DIR / "templates"), plugins_dir=str(DATASETTE_DIR / "plugins"),
+                   static_mounts=[("cosp-static", str(DATASETTE_DIR / "static"))],
                    settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "default_page_size": 30,
                              "max_returned_rows": MAX_RETURNED_ROWS,
                              "suggest_facets": False, "facet_time_limit_ms": 200, "num_sql_threads": 6})

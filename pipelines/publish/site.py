@@ -1,4 +1,4 @@
-"""What the Datasette pages show: documents, threads, resolutions and the redline, and safe
+"""What the Datasette pages show: documents, threads and mandate timelines, and safe
 cell rendering (the pages of named things are ``entities.py``; links are made in ``pagekit.py``).
 
 The Datasette plugin (``datasette/plugins/cosp.py``) only wires these into routes and
@@ -9,7 +9,6 @@ HTML passed through is what the pipeline built from escaped tokens (redlines) an
 from __future__ import annotations
 
 import html
-import json
 import re
 import sqlite3
 from typing import Optional
@@ -19,9 +18,7 @@ from markupsafe import Markup
 
 from extract.metadata import SYMBOL
 from pipelines.database.schema import UNDOCS
-from pipelines.guidelines.redline import sides
-from pipelines.publish.pagekit import (PAGE_SIZE, addressee_url, document_url, entity_url, mandate_url, redline_url,
-                                       resolution_url)
+from pipelines.publish.pagekit import PAGE_SIZE, addressee_url, document_url, entity_url, mandate_url, resolution_url
 from pipelines.publish.pagekit import rows as _rows
 from pipelines.publish.versions import RTL, versions_of
 
@@ -37,10 +34,17 @@ _ENTITY_CELLS = {("networks", "name"): "network", ("network_facts", "network"): 
 _REGISTRY_CELLS = {("networks", "mentions"): ("network", "name"), ("organisations", "mentions"): ("organisation", "name"),
                    ("countries", "name"): ("country", "iso3")}
 KINDS = ("network", "organisation", "country", "regional_group")
-_RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+)$")
+_RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+|[SE]/RES/[\w/() -]+|(?:CCPCJ|CND|HRC|UNTOC) \d+/\d+)$")
 
 
 _ALLOWED_TAGS = re.compile(r"&lt;(/?)(del|ins)&gt;")
+
+
+def marked(snippet: Optional[str]) -> Markup:
+    """A search snippet as HTML: the text escaped, its matches (marked U+0002/U+0003 by FTS5's
+    snippet(), or <mark> as typed in older queries) made <mark>."""
+    escaped = html.escape(snippet or "").replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
 
 def redline_markup(value: str) -> Markup:
@@ -52,7 +56,7 @@ def redline_markup(value: str) -> Markup:
     return Markup(_ALLOWED_TAGS.sub(r"<\1\2>", html.escape(html.unescape(value))))
 
 
-def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[Markup]:
+def render_cell(value, column: str, table: Optional[str], row=None, names: Optional[dict] = None) -> Optional[Markup]:
     """HTML for the cells that deserve more than text; None lets Datasette render the rest.
 
     Every row that names a document links to its reading page (at the paragraph, from a
@@ -75,13 +79,17 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
     if column in ("diff_html", "before_html", "after_html"):
         return redline_markup(value)
     if column == "snippet":
-        escaped = html.escape(value).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
-        return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+        return marked(value)
     if (column == "resolution" or (column == "ref_id" and table in ("references", None))
             or (column == "id" and table == "resolutions")) and _RESOLUTION_ID.match(value):
         return Markup(f'<a href="{resolution_url(value)}">{html.escape(value)}</a>')
-    if column == "document" and table not in ("documents",):
-        return Markup(f'<a href="{html.escape(document_url(value))}">{html.escape(value)}</a>')
+    if column == "document" and table not in ("documents",):  # by its name (``names``: id -> name), never its file's
+        name = (names or {}).get(value, value)
+        return Markup(f'<a href="{html.escape(document_url(value))}" title="{html.escape(value)}">{html.escape(name)}</a>')
+    if column == "unit" and "#" in value:  # "document#address": the place, by the document's name
+        doc, at = value.split("#", 1)
+        name = (names or {}).get(doc, doc)
+        return Markup(f'<a href="{html.escape(document_url(doc, at))}">{html.escape(name)}#{html.escape(at)}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
     kind = _ENTITY_CELLS.get((table, column))
@@ -92,7 +100,7 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
     if column == "addressee_key" and table in ("mandates", None):
         return Markup(f'<a href="{html.escape(addressee_url(value))}">{html.escape(value)}</a>')
     if column == "documents" and table in ("figure_series", None) and re.fullmatch(r"[^,\s]+(,[^,\s]+)*", value):
-        return _listed(value.split(","), document_url)  # the documents stating a figure
+        return _listed(value.split(","), document_url, names=names)  # the documents stating a figure
     if column == "paragraphs" and "document" in keys and isinstance(row["document"], str):
         return _listed(value.split(","), lambda at: document_url(row["document"], at))  # where a document cites
     if column == "paragraph" and table is None and "#" in value:  # a search result's "document#address"
@@ -100,12 +108,33 @@ def render_cell(value, column: str, table: Optional[str], row=None) -> Optional[
         return Markup(f'<a href="{html.escape(document_url(doc, at))}">{html.escape(value)}</a>')
     if column == "thread" and table in ("mandates", "mandate_threads", None):
         return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
+    doc, _, rest = value.partition("#")
+    if rest and names and doc in names:  # any other row id made of a document's: its name, not its file's
+        return Markup(html.escape(f"{names[doc]}#{rest}"))
     return None
 
 
-def _listed(values: list[str], url, limit: int = 50) -> Markup:
-    """A cell listing several things, each linked (the first ``limit``, then how many more)."""
-    links = ", ".join(f'<a href="{html.escape(url(v))}">{html.escape(v)}</a>' for v in values[:limit])
+_KEY_TEXT = re.compile(r">([^<#]+)(#[^<]*)?<")
+
+
+def named_keys(cell: Markup, names: Optional[dict]) -> Markup:
+    """A table's row-key link with the document part of the key shown by the document's name
+    ("CAC/COSP/WG.2/2018/5#3" for "000_de38badff640f652.txt#3"); the link itself unchanged."""
+    if not names:
+        return cell
+
+    def sub(m: re.Match) -> str:
+        doc = html.unescape(m.group(1))
+        return f">{html.escape(names[doc])}{m.group(2) or ''}<" if doc in names else m.group(0)
+
+    return Markup(_KEY_TEXT.sub(sub, str(cell)))
+
+
+def _listed(values: list[str], url, limit: int = 50, names: Optional[dict] = None) -> Markup:
+    """A cell listing several things, each linked (the first ``limit``, then how many more),
+    each shown by its name where ``names`` has one."""
+    names = names or {}
+    links = ", ".join(f'<a href="{html.escape(url(v))}">{html.escape(names.get(v, v))}</a>' for v in values[:limit])
     more = f" and {len(values) - limit} more" if len(values) > limit else ""
     return Markup(links + more)
 
@@ -143,9 +172,13 @@ def document_page(conn: sqlite3.Connection, doc_id: str, lang: Optional[str] = N
     if doc is None:
         return None
     doc_id = doc["id"]
+    # A resolution's preambular paragraphs are unnumbered, so not in ``paragraphs``: they come from
+    # the resolution's parts (at "pp3", or "7/1/pp3" where a report prints several resolutions).
     units = _rows(conn, "select * from (select 'heading' as kind, at, text, start, end, level, null as parent "
                         "from headings where document = ? union all select kind, at, text, start, end, null, parent "
-                        "from paragraphs where document = ?) order by start, kind != 'paragraph'", [doc_id, doc_id])
+                        "from paragraphs where document = ? union all select 'preambular', at, text, start, end, null, "
+                        "null from resolution_paragraphs where document = ? and kind = 'preambular') "
+                        "order by start, kind != 'paragraph'", [doc_id, doc_id, doc_id])
     by_at = {u["at"]: u for u in units if u["kind"] == "paragraph"}
     for u in units:
         if u["kind"] == "item" and u["parent"] in by_at:
@@ -188,35 +221,73 @@ def document_page(conn: sqlite3.Connection, doc_id: str, lang: Optional[str] = N
             unit["mentions"].append(m)
     footnotes = _rows(conn, "select at, anchor, text from footnotes where document = ? order by start", [doc_id])
     return {"doc": doc, "units": shown, "footnotes": footnotes, "versions": versions_of(conn, doc["symbol"]),
-            "rtl": (doc.get("language") or "en") in RTL}
+            "rtl": (doc.get("language") or "en") in RTL, "not_un": not_un_reason(doc)}
+
+
+def not_un_reason(doc: dict) -> Optional[str]:
+    """Why a built file does not read as a UN document, or None: a UN document prints at least
+    one of a symbol, a date, an issuing body, a title or a document type on its front page."""
+    if any(doc.get(k) for k in ("symbol", "date", "body", "title", "doc_type")):
+        return None
+    return "no symbol, date, issuing body, title or document type was found on its first page"
 
 
 def documents_page(conn: sqlite3.Connection) -> dict:
-    """Every document: symbol (or a readable label for one without), date, body, type, title,
-    with links to its reading page; newest first."""
-    docs = _rows(conn, "select id, symbol, date, body, doc_type, title, paragraph_count, format from documents "
-                       "order by date desc, coalesce(symbol, id)")
+    """Every document by its name (symbol, else short title and date), date, body, type, title,
+    linked to its reading page, newest first; files that do not read as UN documents, and
+    files the last build left out, listed apart with what to do."""
+    docs = _rows(conn, "select id, name, file, symbol, date, body, doc_type, title, paragraph_count, format, language "
+                       "from documents order by date desc, coalesce(symbol, name)")
     for d in docs:
-        d["label"] = d["symbol"] or f"{d['title'] or d['id']} (no symbol printed)"
+        d["label"] = d["name"] or d["file"]
         d["url"] = document_url(d["symbol"] or d["id"])
-    return {"documents": docs}
+        d["not_un"] = not_un_reason(d)
+    left_out = _rows(conn, "select file, stage, message, hint from ingest_errors where severity = 'error' order by file") \
+        if conn.execute("select 1 from sqlite_master where name = 'ingest_errors'").fetchone() else []
+    return {"documents": [d for d in docs if not d["not_un"]], "not_un": [d for d in docs if d["not_un"]],
+            "left_out": left_out}
 
 
-def threads_page(conn: sqlite3.Connection) -> dict:
+def threads_page(conn: sqlite3.Connection, resolution: Optional[str] = None, addressee: Optional[str] = None,
+                 body: Optional[str] = None, observations: bool = False) -> dict:
     """Every mandate thread with a short name (its first mandate's action, cut at a word), the
-    body, the resolutions it runs through and how often it was seen; the busiest first."""
-    rows = _rows(conn, """select m.thread, count(*) as sightings, count(distinct m.document) as documents,
+    body, the resolutions it runs through and how often it was seen; the busiest first.  Filtered
+    by a resolution it runs through, who is asked, the asking body; a thread whose first
+    sighting only notes or stresses something (an observation, no one asked to act) is left
+    out unless asked for."""
+    where, params = [], []
+    if resolution:
+        where.append("m.thread in (select thread from mandates where resolution = ?)")
+        params.append(resolution)
+    if addressee:
+        where.append("m.thread in (select thread from mandates where addressee_key = ?)")
+        params.append(addressee)
+    if body:
+        where.append("m.thread in (select thread from mandates where body = ?)")
+        params.append(body)
+    if not observations:
+        where.append("coalesce((select f.strength from mandates f where f.id = m.thread), '') != 'observation'")
+    rows = _rows(conn, f"""select m.thread, count(*) as sightings, count(distinct m.document) as documents,
                                  group_concat(distinct m.resolution) as resolutions,
                                  (select f.action from mandates f where f.id = m.thread) as action,
                                  (select f.body from mandates f where f.id = m.thread) as body,
-                                 (select f.verb from mandates f where f.id = m.thread) as verb
-                          from mandates m group by m.thread order by sightings desc, m.thread limit 500""")
+                                 (select f.verb from mandates f where f.id = m.thread) as verb,
+                                 (select f.addressee_key from mandates f where f.id = m.thread) as addressee
+                          from mandates m {"where " + " and ".join(where) if where else ""}
+                          group by m.thread order by sightings desc, m.thread limit 500""", params)
     for r in rows:
         action = r["action"] or ""
         r["name"] = action if len(action) <= 90 else action[:90].rsplit(" ", 1)[0] + "…"
         r["url"] = mandate_url(r["thread"])
         r["resolutions"] = ", ".join(sorted(set((r["resolutions"] or "").split(",")) - {""}))
-    return {"threads": rows}
+    choices = {
+        "resolution": [x for x, in conn.execute("select distinct resolution from mandates where resolution is not null "
+                                                "order by resolution")],
+        "addressee": [x for x, in conn.execute("select addressee_key from mandates where addressee_key is not null "
+                                               "group by addressee_key order by count(*) desc limit 60")],
+        "body": [x for x, in conn.execute("select distinct body from mandates where body is not null order by body")]}
+    return {"threads": rows, "choices": choices, "observations": observations,
+            "chosen": {"resolution": resolution or "", "addressee": addressee or "", "body": body or ""}}
 
 
 def mandate_page(conn: sqlite3.Connection, thread: str, page: int = 1) -> Optional[dict]:
@@ -251,102 +322,3 @@ def mandate_page(conn: sqlite3.Connection, thread: str, page: int = 1) -> Option
             "page": page, "pages": pages, "shown": (((page - 1) * PAGE_SIZE) + 1, (page - 1) * PAGE_SIZE + len(rows)),
             "previous_url": f"{link}&page={page - 1}" if page > 1 else None,
             "next_url": f"{link}&page={page + 1}" if page < pages else None}
-
-
-def resolution_page(conn: sqlite3.Connection, rid: Optional[str]) -> Optional[dict]:
-    """A resolution: its record, its text part by part (from the document the ``resolutions``
-    table names) with the mandates each operative paragraph gives and how often later documents
-    reported on them, and the documents that cite it."""
-    res = next(iter(_rows(conn, "select * from resolutions where id = ?", [rid or ""])), None)
-    if res is None:
-        return None
-    parts = _rows(conn, "select * from resolution_paragraphs where resolution = ? and document = ? order by seq",
-                  [rid, res.get("text_document") or ""])
-    given: dict[str, list] = {}
-    for m in _rows(conn, "select g.id, g.source, g.verb, g.addressee, g.action, g.thread, "
-                         "(select count(*) from mandates s where s.source = g.source and s.at_source = 0) as reported "
-                         "from mandates g where g.at_source = 1 and g.resolution = ?", [rid]):
-        given.setdefault(m["source"], []).append(m)
-    for p in parts:
-        p["mandates"] = given.get(p["id"], [])
-        p["document_url"] = document_url(p["document"], p["at"])
-    citing = _rows(conn, "select r.document, coalesce(d.symbol, d.file) as name, d.date, count(*) as times, "
-                         "group_concat(distinct r.at) as places from [references] r join documents d on d.id = r.document "
-                         "where r.ref_id = ? group by r.document order by d.date, name", [rid])
-    for c in citing:
-        c["document_url"] = document_url(c["document"])
-    sightings = _rows(conn, "select count(*) as n, sum(source is not null) as linked from mandates "
-                            "where resolution = ? and at_source = 0", [rid])[0]
-    return {"resolution": res, "parts": parts, "citing": citing, "sightings": sightings}
-
-
-def _name_splits_and_merges(rows: list[dict]) -> None:
-    """A split prints its old paragraph once and a merge its new one once, each named with its
-    parts ("g3.1 → g3.1 + g3.2 + g3.3"); the other rows of the group show only their own side."""
-    for relation, shared, other in (("split", "from_at", "to_at"), ("merged", "to_at", "from_at")):
-        members: dict[str, list[dict]] = {}
-        for r in rows:
-            if r["relation"] == relation and r[shared]:
-                members.setdefault(r[shared], []).append(r)
-        for key, group in members.items():
-            parts = " + ".join(r[other] for r in group if r[other])
-            group[0]["parts"] = f"{key} → {parts}" if relation == "split" else f"{parts} → {key}"
-            for r in group[1:]:
-                r["continued"] = True
-                if relation == "split":
-                    r["left"] = Markup("")
-                else:
-                    r["right"] = Markup("")
-
-
-def redline_page(conn: sqlite3.Connection, from_version: Optional[str], to_version: Optional[str],
-                 shifts: bool = False) -> Optional[dict]:
-    """Two versions side by side, with a picker of every consecutive pair, counts by relation
-    and by obligation shift, and (``shifts``) only the paragraphs whose obligation moved."""
-    versions = _rows(conn, "select * from guideline_versions order by chain, position")
-    if not versions:
-        return None
-    if not from_version or not to_version:
-        pairs = [(a, b) for a, b in zip(versions, versions[1:]) if a["chain"] == b["chain"]]
-        if not pairs:
-            return None
-        from_version, to_version = pairs[-1][0]["id"], pairs[-1][1]["id"]
-    labels = {v["id"]: v["label"] for v in versions}
-    links = _rows(conn, "select * from guideline_alignment where from_version = ? and to_version = ?",
-                  [from_version, to_version])
-    if not links:
-        return None
-    order = {p["at"]: p["idx"] for p in _rows(conn, "select at, idx from guideline_paragraphs where version = ?",
-                                               [to_version])}
-    guideline_of = lambda at: int(re.match(r"g(\d+)", at).group(1)) if at else 0  # noqa: E731
-    relations: dict[str, int] = {}
-    directions: dict[str, int] = {}
-    for lk in links:
-        relations[lk["relation"]] = relations.get(lk["relation"], 0) + 1
-        if lk["direction"] not in ("same", "none", None):
-            directions[lk["direction"]] = directions.get(lk["direction"], 0) + 1
-    pairs = [dict(from_id=a["id"], to_id=b["id"], label=f"{a['label']} → {b['label']}", url=redline_url(a["id"], b["id"]),
-                  current=(a["id"], b["id"]) == (from_version, to_version))
-             for a, b in zip(versions, versions[1:]) if a["chain"] == b["chain"]]
-    if shifts:
-        links = [lk for lk in links if lk["direction"] not in ("same", "none", None)]
-    groups: dict[int, dict] = {}
-    for lk in sorted(links, key=lambda x: (order.get(x["to_at"], 10**6), x["from_at"] or "")):
-        left, right = sides(json.loads(lk["diff_ops"]))
-        g = guideline_of(lk["to_at"] or lk["from_at"])
-        groups.setdefault(g, {"number": g, "rows": [], "title": None})["rows"].append(dict(lk, left=left, right=right))
-    for t in _rows(conn, "select * from guideline_title_changes where from_version = ? and to_version = ?",
-                   [from_version, to_version]):
-        from extract.diff import diff_ops
-
-        left, right = sides(diff_ops(t["from_title"], t["to_title"]))
-        groups.setdefault(t["to_guideline"], {"number": t["to_guideline"], "rows": [], "title": None})["title"] = dict(
-            t, left=left, right=right)
-    for g in groups.values():
-        _name_splits_and_merges(g["rows"])
-    return {"from_label": labels[from_version], "to_label": labels[to_version], "versions": versions,
-            "guidelines": [groups[k] for k in sorted(groups)], "pairs": pairs, "relations": relations,
-            "directions": directions, "shifts": shifts, "all_url": redline_url(from_version, to_version),
-            "shifts_url": redline_url(from_version, to_version, shifts=True)}
-
-

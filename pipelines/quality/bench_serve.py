@@ -41,7 +41,9 @@ def _urls(db, db_path: Path) -> list[str]:
             "/-/cosp/addressee?name=the+Secretariat", "/-/cosp/network?name=Egmont+Group+of+Financial+Intelligence+Units",
             f"/-/cosp/document/{tilde_encode(doc)}", f"/-/cosp/mandate?thread={quote(thread)}", "/-/cosp/redline",
             f"/{name}/search_paragraphs?q=spontaneous+disclosure", f"/{name}/paragraphs?_search=spontaneous+disclosure",
-            "/-/cosp/country", "/-/cosp/organisation"]
+            "/-/cosp/country", "/-/cosp/organisation", "/-/cosp/resolutions", "/-/cosp/resolution/71/208",
+            "/-/cosp/search?q=asset+recovery", "/-/cosp/search?q=CARIN", "/-/cosp/network?name=CARIN",
+            "/-/cosp/redline.docx", "/-/cosp/redline.html"]
     urls += [entity_url(kind, found[0]) for kind, found in named.items() if found]
     urls += [f"/{name}/{table}" for table in DERIVED]
     for q in database_metadata()["queries"]:

@@ -1,0 +1,180 @@
+"""The resolutions pages: every resolution the corpus gives or cites, one resolution's page, and
+finding a resolution by any way people write it.
+
+A delegate types "71/208", "A/RES/71/208", "resolution 7/1", "CCPCJ 25/2" or "Commission on
+Crime Prevention resolution 25/2"; the ids are those the reference reader gives
+(``cosp_resolution`` "7/1", ``ga_resolution`` "A/RES/71/208", ``other_resolution`` "CCPCJ 25/2",
+"S/RES/2436 (2018)").  The issuers and their id prefixes come from the reference reader's own
+data (``extract/data/references.yaml``), so the two never disagree.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+from typing import Optional
+
+from extract.resources import load_yaml
+from pipelines.publish.pagekit import (addressee_url, document_url, mandate_url, readable_document_url, resolution_url,
+                                       rows)
+
+_NUMBER = re.compile(r"(?P<num>\d{1,3}/\d{1,4})\b|(?P<sc>\b\d{3,4})\s*(?:\((?P<year>\d{4})\))?\s*$")
+_WORD = re.compile(r"^\s*(?:resolutions?|res\.)\s*", re.I)
+COSP = "Conference of the States Parties"
+KINDS = "('cosp_resolution', 'ga_resolution', 'other_resolution')"  # the reference kinds that are resolutions
+# The body a reference id names, by its prefix (the rest are the Conference's own "7/1").
+_ID_BODIES = (("A/RES/", "General Assembly"), ("S/RES/", "Security Council"), ("E/RES/", "Economic and Social Council"),
+              ("CCPCJ ", "Commission on Crime Prevention and Criminal Justice"), ("CND ", "Commission on Narcotic Drugs"),
+              ("HRC ", "Human Rights Council"), ("UNTOC ", "Conference of the Parties to UNTOC"),
+              ("A/HRC/", "Human Rights Council"), ("A/", "General Assembly (draft)"))
+
+
+@lru_cache(maxsize=1)
+def _issuers() -> list[tuple[re.Pattern, str]]:
+    """(what names the issuer, the id prefix): the reference reader's issuers, and each prefix's
+    own letters ("CCPCJ", "HRC", "S/RES")."""
+    R = load_yaml("references.yaml")
+    out = []
+    for issuer in R["issuers"]:
+        prefix = issuer.get("prefix", "A/RES/" if issuer["kind"] == "ga_resolution" else "")
+        out.append((re.compile(issuer["pattern"], re.I), prefix))
+        if prefix.strip():
+            out.append((re.compile(r"\b" + re.escape(prefix.strip().rstrip("/")) + r"\b", re.I), prefix))
+    out.append((re.compile(r"\bGA\b|\bA/RES\b", re.I), "A/RES/"))
+    return out
+
+
+def body_of(rid: str) -> str:
+    return next((body for prefix, body in _ID_BODIES if rid.startswith(prefix)), COSP)
+
+
+def session_of(rid: str) -> Optional[int]:
+    m = re.search(r"(\d+)/\d+(?!.*/)", rid)
+    return int(m.group(1)) if m and not rid.startswith(("S/RES/", "E/RES/")) else None
+
+
+def _known(conn: sqlite3.Connection, rid: str) -> Optional[str]:
+    """The id as the database holds it (a Security Council number with or without its year)."""
+    found = conn.execute("select id from resolutions where id = ? union all select ref_id from [references] "
+                         f"where ref_id = ? and kind in {KINDS} limit 1", [rid, rid]).fetchone()
+    if found:
+        return found[0]
+    if rid.startswith("S/RES/") and "(" not in rid:
+        found = conn.execute("select id from resolutions where id like ? || ' (%' union all select ref_id from "
+                             "[references] where ref_id like ? || ' (%' limit 1", [rid, rid]).fetchone()
+    return found[0] if found else None
+
+
+def resolve(conn: sqlite3.Connection, typed: Optional[str]) -> Optional[str]:
+    """The id of the resolution ``typed`` names, if the corpus gives or cites it; None otherwise."""
+    q = " ".join((typed or "").split())
+    if not q:
+        return None
+    exact = _known(conn, q)
+    if exact:
+        return exact
+    m = _NUMBER.search(q)
+    if not m:
+        return None
+    before = _WORD.sub("", q[:m.start()]).strip()
+    if m.group("sc"):
+        return _known(conn, f"S/RES/{m.group('sc')}" + (f" ({m.group('year')})" if m.group("year") else ""))
+    num = m.group("num")
+    named = [prefix for rx, prefix in _issuers() if before and rx.search(before)]
+    if named:
+        candidates = [named[0] + num]
+    else:
+        session = int(num.split("/")[0])
+        candidates = [num, "A/RES/" + num] if session <= load_yaml("references.yaml")["max_cosp_session"] \
+            else ["A/RES/" + num, num]
+        candidates += [prefix + num for _, prefix in _issuers() if prefix not in ("", "A/RES/")]
+    return next((found for c in candidates if (found := _known(conn, c))), None)
+
+
+def resolutions_index(conn: sqlite3.Connection) -> dict:
+    """Every resolution the corpus gives (its text is here) or cites, by body and session, with
+    how often it is cited, in how many documents, and how many mandates are reported under it."""
+    cited = rows(conn, f"select ref_id as id, count(*) as times, count(distinct document) as documents "
+                       f"from [references] where kind in {KINDS} group by ref_id")
+    found = {r["id"]: dict(r, text=False, mandates=0, title=None) for r in cited}
+    for r in rows(conn, "select id, title, text_document, times_cited, documents_citing from resolutions"):
+        entry = found.setdefault(r["id"], dict(id=r["id"], times=r["times_cited"] or 0,
+                                               documents=r["documents_citing"] or 0, mandates=0))
+        entry.update(title=r["title"], text=bool(r["text_document"]))
+    for r in rows(conn, "select resolution, count(*) as n from mandates where resolution is not null "
+                        "group by resolution"):
+        if r["resolution"] in found:
+            found[r["resolution"]]["mandates"] = r["n"]
+    bodies: dict[str, list[dict]] = {}
+    for r in found.values():
+        r["url"], r["body"], r["session"] = resolution_url(r["id"]), body_of(r["id"]), session_of(r["id"])
+        bodies.setdefault(r["body"], []).append(r)
+    order = [COSP, "General Assembly"]
+    groups = [dict(body=b, resolutions=sorted(rs, key=_order_key))
+              for b, rs in sorted(bodies.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 9, kv[0]))]
+    return {"groups": groups, "total": len(found)}
+
+
+def _order_key(r: dict) -> tuple:
+    numbers = [int(n) for n in re.findall(r"\d+", r["id"])]
+    return (numbers, r["id"])
+
+
+def resolution_page(conn: sqlite3.Connection, typed: Optional[str]) -> Optional[dict]:
+    """A resolution: its record, its text part by part (when the corpus prints it) with the
+    mandates each operative paragraph gives and how often later documents reported on them; the
+    mandates reported under it elsewhere, grouped by who is asked; the documents citing it,
+    each place a link.  A resolution only cited still has its page."""
+    rid = resolve(conn, typed)
+    if rid is None:
+        return None
+    res = next(iter(rows(conn, "select * from resolutions where id = ?", [rid])), None) or {"id": rid}
+    res.setdefault("body", None)
+    res["body"] = res["body"] or body_of(rid)
+    parts = rows(conn, "select * from resolution_paragraphs where resolution = ? and document = ? order by seq",
+                 [rid, res.get("text_document") or ""])
+    given: dict[str, list] = {}
+    for m in rows(conn, "select g.id, g.source, g.verb, g.addressee, g.action, g.thread, "
+                        "(select count(*) from mandates s where s.source = g.source and s.at_source = 0) as reported "
+                        "from mandates g where g.at_source = 1 and g.resolution = ?", [rid]):
+        m["thread_url"] = mandate_url(m["thread"])
+        given.setdefault(m["source"], []).append(m)
+    for p in parts:
+        p["mandates"] = given.get(p["id"], [])
+        p["document_url"] = document_url(p["document"], p["at"])
+    citing = rows(conn, "select r.document, d.name, d.symbol, d.language, d.date, count(*) as times, "
+                        "group_concat(distinct r.at) "
+                        "as places from [references] r join documents d on d.id = r.document where r.ref_id = ? "
+                        "group by r.document order by d.date, d.name", [rid])
+    for c in citing:
+        c["document_url"] = readable_document_url(c["document"], c["symbol"], c["language"])
+        c["places"] = [dict(at=at, url=readable_document_url(c["document"], c["symbol"], c["language"], at))
+                       for at in (c["places"] or "").split(",") if at]
+    res["times_cited"] = sum(c["times"] for c in citing)
+    res["documents_citing"] = len(citing)
+    return {"resolution": res, "parts": parts, "citing": citing, "reported": reported_mandates(conn, rid),
+            "typed": typed if typed != rid else None}
+
+
+def reported_mandates(conn: sqlite3.Connection, rid: str) -> list[dict]:
+    """The mandates documents report under the resolution, grouped by who is asked (the
+    Secretariat first, then by how many), each thread once: what it asks, its timeline, and
+    every paragraph that reports it (newest first)."""
+    found = rows(conn, "select m.thread, m.addressee_key, m.verb, m.action, m.document, m.at, m.cite, m.document_date, "
+                       "d.name, d.symbol, d.language from mandates m join documents d on d.id = m.document "
+                       "where m.resolution = ? "
+                       "and m.at_source = 0 order by m.document_date desc, m.start", [rid])
+    groups: dict[str, dict] = {}
+    for m in found:
+        who = m["addressee_key"] or "(no addressee printed)"
+        group = groups.setdefault(who, {"addressee": who, "url": addressee_url(who) if m["addressee_key"] else None,
+                                        "threads": {}, "sightings": 0})
+        thread = group["threads"].setdefault(m["thread"], {"verb": m["verb"], "action": m["action"],
+                                                           "url": mandate_url(m["thread"]), "places": []})
+        thread["places"].append(dict(cite=m["cite"], date=m["document_date"], url=readable_document_url(m["document"], m["symbol"], m["language"],
+                                                                           m["at"])))
+        group["sightings"] += 1
+    out = sorted(groups.values(), key=lambda g: (g["addressee"] != "the Secretariat", -g["sightings"], g["addressee"]))
+    for g in out:
+        g["threads"] = list(g["threads"].values())
+    return out
