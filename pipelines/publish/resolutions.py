@@ -13,6 +13,7 @@ import re
 import sqlite3
 from functools import lru_cache
 from typing import Optional
+from urllib.parse import quote
 
 from extract.resources import load_yaml
 from pipelines.publish.pagekit import (addressee_url, document_url, mandate_url, readable_document_url, resolution_url,
@@ -142,39 +143,65 @@ def resolution_page(conn: sqlite3.Connection, typed: Optional[str]) -> Optional[
     for p in parts:
         p["mandates"] = given.get(p["id"], [])
         p["document_url"] = document_url(p["document"], p["at"])
+    total = conn.execute("select count(*), count(distinct document) from [references] where ref_id = ?",
+                         [rid]).fetchone()
     citing = rows(conn, "select r.document, d.name, d.symbol, d.language, d.date, count(*) as times, "
                         "group_concat(distinct r.at) "
                         "as places from [references] r join documents d on d.id = r.document where r.ref_id = ? "
-                        "group by r.document order by d.date, d.name", [rid])
+                        "group by r.document order by d.date, d.name limit ?", [rid, CITING_SHOWN])
     for c in citing:
         c["document_url"] = readable_document_url(c["document"], c["symbol"], c["language"])
         c["places"] = [dict(at=at, url=readable_document_url(c["document"], c["symbol"], c["language"], at))
                        for at in (c["places"] or "").split(",") if at]
-    res["times_cited"] = sum(c["times"] for c in citing)
-    res["documents_citing"] = len(citing)
+    res["times_cited"], res["documents_citing"] = total
     return {"resolution": res, "parts": parts, "citing": citing, "reported": reported_mandates(conn, rid),
             "typed": typed if typed != rid else None}
 
 
+THREADS_SHOWN = 25  # mandates per addressee on a resolution's page (the rest: the filtered thread list)
+PLACES_SHOWN = 5  # reports per mandate (the rest: its timeline)
+CITING_SHOWN = 100
+
+
 def reported_mandates(conn: sqlite3.Connection, rid: str) -> list[dict]:
     """The mandates documents report under the resolution, grouped by who is asked (the
-    Secretariat first, then by how many), each thread once: what it asks, its timeline, and
-    every paragraph that reports it (newest first)."""
-    found = rows(conn, "select m.thread, m.addressee_key, m.verb, m.action, m.document, m.at, m.cite, m.document_date, "
-                       "d.name, d.symbol, d.language from mandates m join documents d on d.id = m.document "
-                       "where m.resolution = ? "
-                       "and m.at_source = 0 order by m.document_date desc, m.start", [rid])
-    groups: dict[str, dict] = {}
-    for m in found:
-        who = m["addressee_key"] or "(no addressee printed)"
-        group = groups.setdefault(who, {"addressee": who, "url": addressee_url(who) if m["addressee_key"] else None,
-                                        "threads": {}, "sightings": 0})
-        thread = group["threads"].setdefault(m["thread"], {"verb": m["verb"], "action": m["action"],
-                                                           "url": mandate_url(m["thread"]), "places": []})
-        thread["places"].append(dict(cite=m["cite"], date=m["document_date"], url=readable_document_url(m["document"], m["symbol"], m["language"],
-                                                                           m["at"])))
-        group["sightings"] += 1
-    out = sorted(groups.values(), key=lambda g: (g["addressee"] != "the Secretariat", -g["sightings"], g["addressee"]))
-    for g in out:
-        g["threads"] = list(g["threads"].values())
-    return out
+    Secretariat first, then by how many reports), each mandate once with what it asks, its
+    timeline and its latest reports, each linked to its paragraph.  Bounded: a resolution
+    reported thousands of times shows the busiest mandates of each addressee and links the rest."""
+    groups = rows(conn, "select coalesce(addressee_key, '') as addressee, count(*) as sightings, "
+                        "count(distinct thread) as mandates from mandates where resolution = ? and at_source = 0 "
+                        "group by 1", [rid])
+    threads = rows(conn, """select * from (
+                                select coalesce(addressee_key, '') as addressee, thread, count(*) as n,
+                                       row_number() over (partition by coalesce(addressee_key, '')
+                                                          order by count(*) desc, max(document_date) desc, thread) as rank
+                                from mandates where resolution = ? and at_source = 0 group by 1, thread)
+                            where rank <= ?""", [rid, THREADS_SHOWN])
+    marks = ", ".join("?" for _ in threads)
+    places: dict[str, list[dict]] = {}
+    first: dict[str, dict] = {}
+    for m in rows(conn, f"""select * from (
+                               select m.thread, m.verb, m.action, m.document, m.at, m.cite, m.document_date,
+                                      row_number() over (partition by m.thread order by m.document_date desc, m.start) as rn
+                               from mandates m where m.resolution = ? and m.at_source = 0 and m.thread in ({marks}))
+                           as m join documents d on d.id = m.document where rn <= ? order by m.thread, rn""",
+                  [rid] + [t["thread"] for t in threads] + [PLACES_SHOWN]) if threads else []:
+        first.setdefault(m["thread"], m)
+        places.setdefault(m["thread"], []).append(
+            dict(cite=m["cite"], date=m["document_date"],
+                 url=readable_document_url(m["document"], m["symbol"], m["language"], m["at"])))
+    by_addressee: dict[str, list[dict]] = {}
+    for t in threads:
+        m = first[t["thread"]]
+        by_addressee.setdefault(t["addressee"], []).append(
+            dict(verb=m["verb"], action=m["action"], url=mandate_url(t["thread"]), places=places[t["thread"]],
+                 more=t["n"] - len(places[t["thread"]])))
+    out = []
+    for g in groups:
+        who = g["addressee"] or "(no addressee printed)"
+        out.append(dict(g, addressee=who, url=addressee_url(who) if g["addressee"] else None,
+                        threads=by_addressee.get(g["addressee"], []),
+                        more=max(0, g["mandates"] - THREADS_SHOWN),
+                        more_url=f"/-/cosp/threads?resolution={quote(rid, safe='/')}"
+                                 + (f"&addressee={quote(g['addressee'])}" if g["addressee"] else "")))
+    return sorted(out, key=lambda g: (g["addressee"] != "the Secretariat", -g["sightings"], g["addressee"]))
