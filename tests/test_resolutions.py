@@ -181,3 +181,32 @@ def test_a_repeated_operative_number_keeps_both_paragraphs():
     assert [(m.at, m.verb) for m in doc.mandates] == [("8/2/op1", "request"), ("8/2/op1bis", "urge"),
                                                       ("8/2/op2", "invite")]
     assert any("paragraph number 1 printed again in resolution 8/2" in w for w in doc.warnings)
+
+
+def test_a_resolutions_reading_page_shows_its_preamble_and_every_part_link_lands(typed_db):
+    """The preamble is unnumbered, so not among the numbered paragraphs: the reading page still
+    shows every preambular paragraph, and each `#p-...` link of the resolution's page finds its place."""
+    import asyncio
+    import re
+    from urllib.parse import unquote
+
+    from pipelines.publish.serve import datasette_instance
+
+    ds = datasette_instance(typed_db.conn.execute("pragma database_list").fetchone()[2])
+    rid, doc = typed_db.conn.execute("select resolution, document from resolution_paragraphs where kind = 'preambular' "
+                                     "group by resolution order by count(*) desc limit 1").fetchone()
+    preamble = [t for t, in typed_db.conn.execute("select text from resolution_paragraphs where resolution = ? and "
+                                                  "document = ? and kind = 'preambular' order by seq", [rid, doc])]
+    resolution_page = asyncio.run(ds.client.get(f"/-/cosp/resolution?id={rid}")).text
+    links = set(re.findall(r'href="(/-/cosp/document/[^"#]+)#(p-[^"]+)"', resolution_page))
+    assert len(preamble) > 2 and links
+    pages = {}
+    for path, anchor in links:
+        page = pages.setdefault(path, asyncio.run(ds.client.get(path)).text)
+        assert f'id="{unquote(anchor)}"' in page, anchor  # a browser matches the decoded fragment
+    from markupsafe import escape
+
+    from pipelines.publish.pagekit import document_url
+
+    reading = asyncio.run(ds.client.get(document_url(doc))).text
+    assert all(str(escape(t))[:60] in reading for t in preamble)
