@@ -67,6 +67,17 @@ def test_references_are_the_same_ids_in_every_language(lang, text, kind, ref_id)
     ("ru", "просит Генерального секретаря представить доклад", "просит", "request"),
     ("zh", "还请秘书长每月向安理会通报情况", "还请", "request"),
     ("ar", "يطلب إلى الأمين العام أن يقدم تقريرا", "يطلب", "request"),
+    # the UN's wider operative vocabulary, beyond the verbs of the seed half
+    ("fr", "Déplore les pertes en vies humaines", "Déplore", "deplore"),
+    ("fr", "Proroge jusqu’au 31 janvier 2021 le mandat de la Mission", "Proroge", "extend"),
+    ("fr", "Fait siennes les recommandations du Secrétaire général", "Fait siennes", "endorse"),
+    ("fr", "Rappelle aux États Membres leur obligation", "Rappelle aux", "remind"),
+    ("es", "Prorroga hasta el 15 de marzo de 2021 el mandato", "Prorroga", "extend"),
+    ("es", "Hace suyas las recomendaciones del Secretario General", "Hace suyas", "endorse"),
+    ("ru", "продлевает мандат Миссии до 31 мая 2021 года", "продлевает", "extend"),
+    ("ru", "выражает сожаление в связи с", "выражает сожаление", "regret"),
+    ("ar", "يمدد ولاية البعثة حتى 31 آذار/مارس 2021", "يمدد", "extend"),
+    ("zh", "延长特派团的任务期限至2021年3月31日", "延长", "extend"),
 ])
 def test_the_operative_verb_reads_to_its_english_lemma(lang, text, printed, lemma):
     verb = opening(text, lang)
