@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Optional
 
 from extract.language import ordinals as language_ordinals, pack as language_pack, packs as language_packs
+from extract.session_statement import CONFIDENCE, session_statement
 from extract.places import known_place, place_after, place_before
 from extract.resources import load_yaml
 from models.document import DocumentMeta, FieldEvidence, Unit
@@ -728,6 +729,9 @@ def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: s
     if not reader.header_seen and front:
         _running_header(front, text, reader)
     _other_formats(front, text, page, reader)
+    if not reader.header_seen and not any((page.meta.symbol, page.meta.date, page.meta.body, page.meta.session)):
+        for name, (value, s, e) in (session_statement(text, _registry_name) or {}).items():
+            reader.set(name, value, _Token("session_statement", value, s, e), CONFIDENCE, "opening sentence")
     return page
 
 

@@ -125,9 +125,9 @@ def _place_before(text: str, end: int, gazetteer: bool) -> Optional[Place]:
         parts = [p.strip() for p in re.sub(r"\s*\(([^()]+)\)$", r", \1", candidate).split(",")]
         if len(parts) > 2 or any(len(p.split()) > MAX_WORDS for p in parts) or not all(parts):
             continue
-        if len(parts) == 2:  # "City, Country"
-            city, country = (_known(p, gazetteer) for p in parts)
-            found = (min(city[0], country[0]), "venue") if city and country and country[1] == "country" else None
+        if len(parts) == 2:  # "City, Country" (the country may also be a venue's name: "Panama City, Panama")
+            city = _known(parts[0], gazetteer)
+            found = (min(city[0], 0.9), "venue") if city and is_country(parts[1]) else None
         else:
             found = _known(parts[0], gazetteer)
         if found:

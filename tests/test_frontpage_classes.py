@@ -153,3 +153,32 @@ def test_glued_words_are_split_only_where_a_token_is_no_word(glued, mended):
     from extract.readers.glued import unglue
 
     assert unglue(glued)[0] == mended
+
+
+@pytest.mark.parametrize("opening, fields", [
+    ("Resolutions and decisions adopted by the Conference\n\n1. At its fifth session, held in Panama City, Panama, "
+     "from 25 to 29 November 2013, the Conference of the States Parties to the United Nations Convention against "
+     "Corruption adopted the following resolutions:",
+     {"session": "fifth session", "meeting_place": "Panama City, Panama", "meeting_dates": "25 to 29 November 2013",
+      "body": "Conference of the States Parties to the United Nations Convention against Corruption"}),
+    ("At its seventh session, held in Vienna from 6 to 10 November 2017, the Conference of the States Parties to the "
+     "United Nations Convention against Corruption adopted the following resolutions.",
+     {"session": "seventh session", "meeting_place": "Vienna", "meeting_dates": "6 to 10 November 2017",
+      "body": "Conference of the States Parties to the United Nations Convention against Corruption"}),
+    ("At its first session, held in Zorbaxia from 1 to 3 May 2001, the Friends of the Ocean adopted a text.",
+     {"session": "first session", "meeting_place": None, "meeting_dates": "1 to 3 May 2001", "body": None}),  # no known place or body
+])
+def test_a_text_without_a_front_page_takes_its_meeting_from_its_opening_sentence(opening, fields):
+    d = meta(opening + "\n\nResolution 5/1\n\n1. Requests States parties to cooperate closely with each other.\n")
+    assert {k: getattr(d.meta, k) for k in fields} == fields
+
+
+def test_the_opening_sentence_is_not_read_where_a_front_page_names_the_meeting_or_far_into_a_text():
+    d = meta(READ_ACROSS.replace("1. In its resolution 1/4, the Conference established the Working Group.",
+                                 "1. At its fifth session, held in Panama City, Panama, from 25 to 29 November 2013, "
+                                 "the Conference adopted resolution 5/1."))
+    assert d.meta.session == "Eighth session" and d.meta.meeting_place == "Abu Dhabi"
+    far = meta("A page about corruption\n\n" + "Some words about the Convention. " * 60 + "\n\n1. At its fifth "
+               "session, held in Panama City, Panama, from 25 to 29 November 2013, the Conference of the States "
+               "Parties to the United Nations Convention against Corruption adopted resolutions.\n")
+    assert far.meta.session is None and far.meta.meeting_place is None

@@ -1,0 +1,48 @@
+"""A document's meeting from its opening sentence, where it has no front page.
+
+Compilations of adopted resolutions and transcripts of UN web pages carry no masthead, but they
+open with the UN's reporting formula: "At its fifth session, held in Panama City, Panama, from
+25 to 29 November 2013, the Conference of the States Parties ... adopted the following
+resolutions".  That sentence names the body, session, place and dates; each is kept only if it is
+knowledge the project holds (a registered body, a gazetteer place), at a confidence below the
+front page's.  Further into a text the same formula recalls an earlier session, so only the
+opening of a text without a front page is read.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from extract.places import known_place
+from extract.resources import load_yaml
+
+CONFIDENCE = 0.75
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> tuple[re.Pattern, int]:
+    f = load_yaml("frontpage.yaml")
+    ordinal = "|".join(f["ordinals"] + [f"{t}y-{u}" for t in f["tens"] for u in f["units"]]
+                       + [f"{t}ieth" for t in f["tens"]] + [f"{t}y" for t in f["tens"]])
+    month = "|".join(f["months"])
+    rx = f["session_statement"].replace("{ordinal}", ordinal).replace("{month}", month)
+    return re.compile(rx), int(f["session_statement_reach"])
+
+
+def session_statement(text: str, registry_name) -> Optional[dict]:
+    """{field: (value, start, end)} from the opening sentence of ``text``, or None.
+    ``registry_name`` maps a printed body name to the registered body (None if unknown)."""
+    rx, reach = _pattern()
+    m = rx.search(text[:reach])
+    if m is None:
+        return None
+    out = {"session": (m.group("session"), m.start("session"), m.end("session")),
+           "meeting_dates": (m.group("dates"), m.start("dates"), m.end("dates"))}
+    place = known_place(m.group("place"))
+    if place is not None:
+        out["meeting_place"] = (place.text, m.start("place"), m.end("place"))
+    body = registry_name(re.sub(r"\s+", " ", m.group("body")).strip())
+    if body is not None:
+        out["body"] = (body, m.start("body"), m.end("body"))
+    return out
