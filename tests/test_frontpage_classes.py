@@ -155,6 +155,30 @@ def test_glued_words_are_split_only_where_a_token_is_no_word(glued, mended):
     assert unglue(glued)[0] == mended
 
 
+@pytest.mark.parametrize("broken, mended", [
+    ("Directory of Asset Recovery Networks Docume nt submitte d for circulation by Stolen Asset Recovery Initiative",
+     "Directory of Asset Recovery Networks Document submitted for circulation by Stolen Asset Recovery Initiative"),
+    ("Parag ra ph s Pa ge", "Paragraphs Page"),
+    # words the web corpus writes apart stay apart; names and foreign words stay as printed
+    ("we can not go in to the room a head of time", "we can not go in to the room a head of time"),
+    ("Ms. laurence Boisson de Chazournes of Côte d Ivoire", "Ms. laurence Boisson de Chazournes of Côte d Ivoire"),
+])
+def test_words_an_extractor_broke_apart_are_joined_only_into_common_words(broken, mended):
+    from extract.readers.glued import rejoin
+
+    assert rejoin(broken)[0] == mended
+
+
+def test_a_conference_room_paper_circulated_for_an_outside_body_has_its_title_and_type():
+    d = meta("CAC/COSP/W G.2/2018/CRP.4\n\n4 June 2018\n\nEnglish only\n\nV.18-03851 (E)\n\n*1803851*\n\n"
+             "Open-ended Intergovernmental Working\n\nGroup on Asset Recovery\n\n12th session\n\n"
+             "Vienna, 6 and 7 June 2018\n\nDirectory of Asset Recovery Networks\n\n"
+             "Document submitted for circulation by\n\nStolen Asset Recovery Initiative (StAR), World Bank/UNODC\n\n"
+             "Introduction\n\nDespite efforts to crack down on illicit financial flows, money laundering continues.\n")
+    assert d.meta.title == "Directory of Asset Recovery Networks"
+    assert d.meta.doc_type == "Document submitted for circulation by Stolen Asset Recovery Initiative (StAR), World Bank/UNODC"
+
+
 @pytest.mark.parametrize("opening, fields", [
     ("Resolutions and decisions adopted by the Conference\n\n1. At its fifth session, held in Panama City, Panama, "
      "from 25 to 29 November 2013, the Conference of the States Parties to the United Nations Convention against "

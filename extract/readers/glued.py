@@ -1,5 +1,5 @@
 """Words that a text extractor glued together: "Partiesto", "itsfourth", "NationsConvention",
-"October2011".
+"October2011"; and words it broke apart: "Docume nt submitte d", "Parag ra ph s".
 
 Only a token that is not a word is touched, and only when a word segmenter (``wordsegment``:
 unigram counts of a trillion-word English web corpus) splits it into words far more common
@@ -72,6 +72,41 @@ def _split(token: str) -> str:
         out.append(token[pos:pos + len(p)])
         pos += len(p)
     return " ".join(out)
+
+
+# A run of letters followed by one to three short lower-case pieces: "Docume nt", "submitte d", "Parag ra ph s".
+_BROKEN = re.compile(r"(?<![\w/.@\\-])([A-Za-z][a-z]{1,14})((?: [a-z]{1,4}){1,3})(?![\w/@\\-])")
+
+
+def _rejoin(m: re.Match) -> str:
+    """The longest prefix of the run that is a broken word, joined; the run unchanged otherwise.
+    Joined only when the whole is a common word, ten times as common as its first piece, and
+    the first two pieces are never seen side by side ("Docume nt", "submitte d"; "is a", "in
+    to", "can not" stay: the web corpus writes them apart)."""
+    first, rest = m.group(1), m.group(2).split()
+    if first.lower() in SHORT:
+        return m.group(0)
+    bigram = _segmenter().BIGRAMS.get(f"{first.lower()} {rest[0]}", 0.0)
+    if bigram >= PAIRED:
+        return m.group(0)
+    for k in range(len(rest), 0, -1):
+        joined = first + "".join(rest[:k])
+        n = _count(joined.lower())
+        if n >= COMMON and n >= 10 * _count(first):
+            return joined + "".join(" " + t for t in rest[k:])
+    return m.group(0)
+
+
+def rejoin(text: str) -> tuple[str, int]:
+    """The text with words broken apart by an extractor joined again, and how many were."""
+    count = [0]
+
+    def fix(m: re.Match) -> str:
+        out = _rejoin(m)
+        count[0] += out != m.group(0)
+        return out
+
+    return _BROKEN.sub(fix, text), count[0]
 
 
 def unglue(text: str) -> tuple[str, int]:

@@ -9,7 +9,7 @@ import unicodedata
 from extract.errors import ReadError
 from extract.readers.charset import removed_warning, without_format_characters
 from extract.language import SAMPLE, detect
-from extract.readers.glued import unglue
+from extract.readers.glued import rejoin, unglue
 from extract.readers.markup import clean_lines, is_markdown
 from extract.readers.noise import denoise, looks_noisy, running_symbol
 from models.source import Source, assign_offsets
@@ -107,6 +107,9 @@ def read_text(data: bytes, name: str) -> Source:
             raw, glued = unglue(raw)
             if glued:
                 warnings.append(f"separated {glued} glued word(s) (e.g. 'Partiesto' -> 'Parties to')")
+            raw, broken = rejoin(raw)
+            if broken:
+                warnings.append(f"joined {broken} word(s) broken apart (e.g. 'Docume nt' -> 'Document')")
     lines = assign_offsets(clean_lines(raw))
     if not any(line.text for line in lines):
         raise ReadError("the file has no readable text", "check that it is the document's text, not an empty export")
