@@ -130,3 +130,17 @@ def test_pdfs_with_real_traits_read_as_the_text(seeds, real_trait_pdfs, name):
     assert [(f.at, _norm(f.text)) for f in pdf.footnotes] == [(f.at, _norm(f.text)) for f in text.footnotes]
     for field in ("date", "body", "title", "doc_type", "agenda_item", "meeting_place"):
         assert getattr(pdf.meta, field) == getattr(text.meta, field), field
+
+
+@pytest.mark.parametrize("line, notes", [
+    ("2 Ibid., vol. 976. 3 Ibid., vol. 1019.", ["2 Ibid., vol. 976.", "3 Ibid., vol. 1019."]),
+    # a citation's number after an abbreviation is no next note (A/RES/79/191, footnote 7)
+    ("7 See Official Records of the Economic and Social Council, 2019, Supplement No. 8 (E/2019/28), chap. I",
+     ["7 See Official Records of the Economic and Social Council, 2019, Supplement No. 8 (E/2019/28), chap. I"]),
+    ("4 United Nations, Treaty Series, vol. 5 and para. 6 of the report.",
+     ["4 United Nations, Treaty Series, vol. 5 and para. 6 of the report."]),
+])
+def test_short_footnotes_on_one_line_are_cut_only_at_the_next_notes_number(line, notes):
+    from extract.readers.pdf_layout import _side_by_side
+
+    assert _side_by_side(line) == notes

@@ -208,6 +208,12 @@ def _footnote_number(t: str) -> str:
     return t[:m.end(1)].translate(SUPERSCRIPT) + t[m.end(1):] if m else t
 
 
+# Abbreviations a citation puts before a number (UN editorial usage): a full stop that ends one
+# does not end a footnote.
+_NUMBERED_ABBREVIATION = re.compile(r"\b(?:No|Nos|vol|vols|para|paras|p|pp|chap|chaps|sect|art|arts|Suppl|fig|ser)\.\Z",
+                                    re.I)
+
+
 def _side_by_side(t: str) -> list[str]:
     """Short footnotes printed on one line ("2 Ibid., vol. 976. 3 Ibid., vol. 1019."): one each,
     cut only where the next number in sequence follows a full stop."""
@@ -216,6 +222,8 @@ def _side_by_side(t: str) -> list[str]:
         return [t]
     pieces, n, pos = [], int(m.group(1).translate(PLAIN)), 0
     for cut in re.finditer(r"(?<=\.)\s+([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s+(?=\S)", t):
+        if _NUMBERED_ABBREVIATION.search(t, 0, cut.start()):
+            continue  # "Supplement No. 8 (E/2019/28)", "vol. 2", "para. 3": a citation's number, not a note's
         if int(cut.group(1).translate(PLAIN)) == n + 1:
             pieces.append(t[pos:cut.start()])
             pos, n = cut.start() + len(cut.group(0)) - len(cut.group(0).lstrip()), n + 1
