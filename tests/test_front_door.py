@@ -269,3 +269,20 @@ def test_the_thread_list_filters_by_resolution_addressee_and_body_and_leaves_out
                           "where resolution = '7/1') and thread in (select thread from mandates where addressee_key = "
                           "'the Secretariat')").fetchone()[0]
     assert page.count("/-/cosp/mandate?thread=") == expected > 0
+
+
+def test_the_home_page_says_what_is_new_since_the_build_before(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted(f for f in BUNDLED.iterdir() if f.is_file())
+    for f in seeds[:-1]:
+        (corpus / f.name).write_bytes(f.read_bytes())
+    db_path = tmp_path / "cosp.db"
+    build([corpus], db_path)
+    (corpus / seeds[-1].name).write_bytes(seeds[-1].read_bytes())
+    build([corpus], db_path)
+    db = sqlite_utils.Database(db_path)
+    first = db.execute("select built_at from build_history order by id limit 1").fetchone()[0]
+    name = db.execute("select name from documents where file = ?", [seeds[-1].name]).fetchone()[0]
+    page = text_of(get(datasette_instance(db_path), "/").text)
+    assert f"New since {first[:10]}" in page and name in page

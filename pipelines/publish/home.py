@@ -37,7 +37,9 @@ def home_page(conn: sqlite3.Connection) -> dict:
                   threads=_count(conn, "select count(distinct thread) from mandates"),
                   networks=_count(conn, "select count(distinct entity) from mentions where entity_type = 'network'"),
                   versions=_count(conn, "select count(*) from guideline_versions"))
-    latest = next(iter(rows(conn, "select built_at, added from build_history order by id desc limit 1")), None)
+    builds = rows(conn, "select built_at, added from build_history order by id desc limit 2")
+    latest = builds[0] if builds else None
+    since = builds[1]["built_at"] if len(builds) > 1 else None  # "new since" the build before the latest
     new = []
     if latest:
         added = json.loads(latest["added"] or "[]")[:200]
@@ -52,7 +54,7 @@ def home_page(conn: sqlite3.Connection) -> dict:
                                    "and at_source = 0 group by resolution order by n desc, resolution limit 1")), None)
     cited = next(iter(rows(conn, "select ref_id, count(distinct document) as n from [references] where kind = "
                                  "'ga_resolution' group by ref_id order by n desc, ref_id limit 1")), None)
-    return {"bodies": bodies, "years": years, "counts": counts, "latest": latest, "new": new,
+    return {"bodies": bodies, "years": years, "counts": counts, "latest": latest, "new": new, "since": since,
             "secretariat_url": secretariat,
             "busiest": dict(busiest, url=resolution_url(busiest["resolution"])) if busiest else None,
             "cited": dict(cited, url=resolution_url(cited["ref_id"])) if cited else None}
