@@ -286,3 +286,17 @@ def test_the_home_page_says_what_is_new_since_the_build_before(tmp_path):
     name = db.execute("select name from documents where file = ?", [seeds[-1].name]).fetchone()[0]
     page = text_of(get(datasette_instance(db_path), "/").text)
     assert f"New since {first[:10]}" in page and name in page
+
+
+def test_the_guideline_diff_takes_years_or_symbols_and_its_csv_is_plain_text(site):
+    ds, db = site
+    by_id = get(ds, "/cosp/guideline_diff.json?_shape=array&from_version=" + quote("000_de38badff640f652.txt#guidelines")
+                + "&to_version=" + quote("001_2874813f072c823d.txt#guidelines")).json()
+    by_year = get(ds, "/cosp/guideline_diff.json?_shape=array&from_version=2018&to_version=2021").json()
+    by_symbol = get(ds, "/cosp/guideline_diff.json?_shape=array&from_version=" + quote("CAC/COSP/WG.2/2018/5")
+                    + "&to_version=2021").json()
+    assert by_id and by_id == by_year == by_symbol
+    csv = get(ds, "/cosp/guideline_diff.csv?from_version=2018&to_version=2021").text
+    assert "<del>" not in csv and "<ins>" not in csv and "[-without the need for-] {+in the absence of+}" in csv
+    added = [r for r in by_year if r["relation"] == "added"]
+    assert added and all(r["shift"] is None for r in added)  # an added paragraph shifts nothing

@@ -82,3 +82,6 @@ def test_arbitrary_sql_cannot_smuggle_markup_through_a_redline_column():
         diff = asyncio.run(ds.client.get("/cosp/guideline_diff?from_version=000_de38badff640f652.txt%23guidelines"
                                          "&to_version=001_2874813f072c823d.txt%23guidelines")).text
         assert "<del>" in diff and "<ins>" in diff and "&amp;lt;" not in diff
+        sql = "select '<script>alert(1)</script>[-<b>x</b>-]{+y+}' as redline"
+        page = asyncio.run(ds.client.get("/cosp?sql=" + quote(sql))).text
+        assert "<script>alert" not in page and "<b>x" not in page and "<del>&lt;b&gt;x&lt;/b&gt;</del>" in page

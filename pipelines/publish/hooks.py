@@ -41,6 +41,7 @@ def bound_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("cosp_fts", 1, fts_query, deterministic=True)
     conn.create_function("cosp_ref_ids", 1, ref_ids, deterministic=True)
     conn.create_function("cosp_side", 2, _side, deterministic=True)
+    conn.create_function("cosp_wdiff", 1, _wdiff, deterministic=True)
 
 
 def is_index_internal(table: str) -> bool:
@@ -185,3 +186,20 @@ def _side(diff_ops: Optional[str], which: str) -> Optional[str]:
         return None
     left, right = sides(json.loads(diff_ops))
     return str(left if which == "old" else right)
+
+
+def _wdiff(diff_ops: Optional[str]) -> Optional[str]:
+    """SQL ``cosp_wdiff(diff_ops)``: the redline as plain text, deletions [-so-] and insertions
+    {+so+} (wdiff's notation), for CSV and JSON; the site renders the marks as <del>/<ins>."""
+    if not diff_ops:
+        return None
+    out = []
+    for o in json.loads(diff_ops):
+        if o["op"] == "equal":
+            out.append(o["old"])  # read from the old text, its changes marked
+            continue
+        for text, start, end in ((o.get("old"), "[-", "-]"), (o.get("new"), "{+", "+}")):
+            if text:
+                body = text.rstrip()
+                out.append(f"{start}{body}{end}{text[len(body):]}")
+    return "".join(out)

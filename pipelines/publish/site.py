@@ -37,6 +37,7 @@ KINDS = ("network", "organisation", "country", "regional_group")
 _RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+|[SE]/RES/[\w/() -]+|(?:CCPCJ|CND|HRC|UNTOC) \d+/\d+)$")
 
 
+_WDIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
 _ALLOWED_TAGS = re.compile(r"&lt;(/?)(del|ins)&gt;")
 
 
@@ -78,6 +79,9 @@ def render_cell(value, column: str, table: Optional[str], row=None, names: Optio
         return Markup(f'<a href="{html.escape(document_url(value))}" title="reading page">{html.escape(value)}</a>')
     if column in ("diff_html", "before_html", "after_html"):
         return redline_markup(value)
+    if column == "redline" and table is None:  # the plain-text redline of a query: its marks struck and underlined
+        return Markup(_WDIFF.sub(lambda m: f"<{'del' if m.group(1) else 'ins'}>{m.group(1) or m.group(2)}"
+                                           f"</{'del' if m.group(1) else 'ins'}>", html.escape(value)))
     if column == "snippet":
         return marked(value)
     if (column == "resolution" or (column == "ref_id" and table in ("references", None))
