@@ -21,13 +21,8 @@ from pipelines.publish.pagekit import (addressee_url, document_url, mandate_url,
 
 _NUMBER = re.compile(r"(?P<num>\d{1,3}/\d{1,4})\b|(?P<sc>\b\d{3,4})\s*(?:\((?P<year>\d{4})\))?\s*$")
 _WORD = re.compile(r"^\s*(?:resolutions?|res\.)\s*", re.I)
-COSP = "Conference of the States Parties"
 KINDS = "('cosp_resolution', 'ga_resolution', 'other_resolution')"  # the reference kinds that are resolutions
-# The body a reference id names, by its prefix (the rest are the Conference's own "7/1").
-_ID_BODIES = (("A/RES/", "General Assembly"), ("S/RES/", "Security Council"), ("E/RES/", "Economic and Social Council"),
-              ("CCPCJ ", "Commission on Crime Prevention and Criminal Justice"), ("CND ", "Commission on Narcotic Drugs"),
-              ("HRC ", "Human Rights Council"), ("UNTOC ", "Conference of the Parties to UNTOC"),
-              ("A/HRC/", "Human Rights Council"), ("A/", "General Assembly (draft)"))
+OTHER = "Other bodies"  # an id whose form names no body (a draft's symbol, A/80/L.8)
 
 
 @lru_cache(maxsize=1)
@@ -45,13 +40,20 @@ def _issuers() -> list[tuple[re.Pattern, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _bodies() -> tuple[tuple[str, str], ...]:
+    """(id prefix, issuing body), longest prefix first; the Conference's own ids have none."""
+    issuers = load_yaml("references.yaml")["issuers"]
+    found = {i.get("prefix", "A/RES/" if i["kind"] == "ga_resolution" else ""): i["body"] for i in issuers}
+    return tuple(sorted(found.items(), key=lambda kv: -len(kv[0])))
+
+
 def body_of(rid: str) -> str:
-    return next((body for prefix, body in _ID_BODIES if rid.startswith(prefix)), COSP)
-
-
-def session_of(rid: str) -> Optional[int]:
-    m = re.search(r"(\d+)/\d+(?!.*/)", rid)
-    return int(m.group(1)) if m and not rid.startswith(("S/RES/", "E/RES/")) else None
+    """The body whose resolution ``rid`` is, by the id's prefix ("CCPCJ 25/2", "A/RES/71/208"); a bare
+    "7/1" is the Conference's; another form (a draft's symbol) names no body."""
+    if re.fullmatch(r"\d+/\d+", rid):
+        return dict(_bodies())[""]
+    return next((body for prefix, body in _bodies() if prefix and rid.startswith(prefix)), OTHER)
 
 
 def _known(conn: sqlite3.Connection, rid: str) -> Optional[str]:
@@ -98,19 +100,19 @@ def resolutions_index(conn: sqlite3.Connection) -> dict:
     cited = rows(conn, f"select ref_id as id, count(*) as times, count(distinct document) as documents "
                        f"from [references] where kind in {KINDS} group by ref_id")
     found = {r["id"]: dict(r, text=False, mandates=0, title=None) for r in cited}
-    for r in rows(conn, "select id, title, text_document, times_cited, documents_citing from resolutions"):
+    for r in rows(conn, "select id, title, body, text_document, times_cited, documents_citing from resolutions"):
         entry = found.setdefault(r["id"], dict(id=r["id"], times=r["times_cited"] or 0,
                                                documents=r["documents_citing"] or 0, mandates=0))
-        entry.update(title=r["title"], text=bool(r["text_document"]))
+        entry.update(title=r["title"], text=bool(r["text_document"]), issuer=r["body"])
     for r in rows(conn, "select resolution, count(*) as n from mandates where resolution is not null "
                         "group by resolution"):
         if r["resolution"] in found:
             found[r["resolution"]]["mandates"] = r["n"]
     bodies: dict[str, list[dict]] = {}
-    for r in found.values():
-        r["url"], r["body"], r["session"] = resolution_url(r["id"]), body_of(r["id"]), session_of(r["id"])
+    for r in found.values():  # the issuer its text names (a draft "A/80/L.8": the Assembly), else its id's
+        r["url"], r["body"] = resolution_url(r["id"]), r.get("issuer") or body_of(r["id"])
         bodies.setdefault(r["body"], []).append(r)
-    order = [COSP, "General Assembly"]
+    order = [body_of("1/1"), "General Assembly"]
     groups = [dict(body=b, resolutions=sorted(rs, key=_order_key))
               for b, rs in sorted(bodies.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 9, kv[0]))]
     return {"groups": groups, "total": len(found)}
@@ -130,8 +132,7 @@ def resolution_page(conn: sqlite3.Connection, typed: Optional[str]) -> Optional[
     if rid is None:
         return None
     res = next(iter(rows(conn, "select * from resolutions where id = ?", [rid])), None) or {"id": rid}
-    res.setdefault("body", None)
-    res["body"] = res["body"] or body_of(rid)
+    res["body"] = res.get("body") or (body_of(rid) if body_of(rid) != OTHER else None)
     parts = rows(conn, "select * from resolution_paragraphs where resolution = ? and document = ? order by seq",
                  [rid, res.get("text_document") or ""])
     given: dict[str, list] = {}
