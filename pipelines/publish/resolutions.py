@@ -48,6 +48,14 @@ def _bodies() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found.items(), key=lambda kv: -len(kv[0])))
 
 
+@lru_cache(maxsize=1)
+def id_pattern() -> re.Pattern:
+    """What a resolution id looks like: the Conference's "7/1", a special session's "S-30/1", or
+    an issuer's prefix and its number ("A/RES/71/208", "CCPCJ 25/2", "S/RES/2436 (2018)")."""
+    prefixes = "|".join(re.escape(p) for p, _ in _bodies() if p)
+    return re.compile(rf"^(?:\d+/\d+|S-\d+/\d+|(?:{prefixes})\d[\w/() -]*)$")
+
+
 def body_of(rid: str) -> str:
     """The body whose resolution ``rid`` is, by the id's prefix ("CCPCJ 25/2", "A/RES/71/208"); a bare
     "7/1" is the Conference's; another form (a draft's symbol) names no body."""

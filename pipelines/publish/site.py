@@ -20,6 +20,7 @@ from extract.metadata import SYMBOL
 from pipelines.database.schema import UNDOCS
 from pipelines.publish.pagekit import PAGE_SIZE, addressee_url, document_url, entity_url, mandate_url, resolution_url
 from pipelines.publish.pagekit import rows as _rows
+from pipelines.publish.resolutions import id_pattern as resolution_id
 from pipelines.publish.versions import RTL, versions_of
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
@@ -34,7 +35,6 @@ _ENTITY_CELLS = {("networks", "name"): "network", ("network_facts", "network"): 
 _REGISTRY_CELLS = {("networks", "mentions"): ("network", "name"), ("organisations", "mentions"): ("organisation", "name"),
                    ("countries", "name"): ("country", "iso3")}
 KINDS = ("network", "organisation", "country", "regional_group")
-_RESOLUTION_ID = re.compile(r"^(?:\d+/\d+|A/RES/[\w/()-]+|S-\d+/\d+|[SE]/RES/[\w/() -]+|(?:CCPCJ|CND|HRC|UNTOC) \d+/\d+)$")
 
 
 _WDIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
@@ -85,7 +85,7 @@ def render_cell(value, column: str, table: Optional[str], row=None, names: Optio
     if column == "snippet":
         return marked(value)
     if (column == "resolution" or (column == "ref_id" and table in ("references", None))
-            or (column == "id" and table == "resolutions")) and _RESOLUTION_ID.match(value):
+            or (column == "id" and table == "resolutions")) and resolution_id().match(value):
         return Markup(f'<a href="{resolution_url(value)}">{html.escape(value)}</a>')
     if column == "document" and table not in ("documents",):  # by its name (``names``: id -> name), never its file's
         name = (names or {}).get(value, value)
