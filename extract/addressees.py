@@ -23,7 +23,7 @@ def _key(text: str) -> str:
 @lru_cache(maxsize=1)
 def _registry() -> dict[str, str]:
     out = {}
-    for entry in load_yaml("addressees.yaml")[:-1]:
+    for entry in load_yaml("addressees.yaml")["addressees"]:
         for variant in [entry["name"]] + entry.get("variants", []):
             out[_key(variant)] = entry["name"]
     return out
@@ -31,7 +31,7 @@ def _registry() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _own_body_words() -> frozenset[str]:
-    return frozenset(_key(w) for w in load_yaml("addressees.yaml")[-1]["own_body"])
+    return frozenset(_key(w) for w in load_yaml("addressees.yaml")["own_body"])
 
 
 def normalise(addressee: Optional[str], body: Optional[str] = None) -> Optional[str]:
