@@ -197,7 +197,7 @@ def reported_mandates(conn: sqlite3.Connection, rid: str) -> list[dict]:
                   [rid] + [t["thread"] for t in threads] + [PLACES_SHOWN]) if threads else []:
         first.setdefault(m["thread"], m)
         places.setdefault(m["thread"], []).append(
-            dict(cite=m["cite"], date=m["document_date"],
+            dict(cite=m["cite"], date=m["document_date"], symbol=m["symbol"],  # a name without a symbol holds its date
                  url=readable_document_url(m["document"], m["symbol"], m["language"], m["at"])))
     by_addressee: dict[str, list[dict]] = {}
     for t in threads:
