@@ -7,10 +7,13 @@ import json
 import sqlite3
 from typing import Optional
 
+from datasette.utils import sqlite_timelimit
+
 from pipelines.publish import resolutions
 from pipelines.publish.entities import find_entity
 from pipelines.publish.pagekit import addressee_url, document_url, entity_url, resolution_url, rows
 from pipelines.publish.search import fts_query
+from pipelines.publish.serve import SQL_TIME_LIMIT_MS
 from pipelines.publish.site import marked
 
 RESULTS = 50
@@ -96,13 +99,14 @@ def search_page(conn: sqlite3.Connection, q: Optional[str]) -> dict:
     named = [h["name"] for h in hits if h.get("name")]  # a network typed by acronym: its full name too
     if named:
         match = "(" + " OR ".join([match] + [fts_query(f'"{n}"') for n in named]) + ")"
-    try:
-        total = conn.execute("select count(*) from texts_fts where texts_fts match ?", [match]).fetchone()[0]
-        results = rows(conn, "select t.kind, t.document, t.at, d.name, d.date, "
-                             "snippet(texts_fts, -1, char(2), char(3), '…', 30) as snippet "
-                             "from texts_fts join texts t on t.id = texts_fts.rowid join documents d on d.id = t.document "
-                             "where texts_fts match ? order by rank limit ?", [match, RESULTS])
-    except sqlite3.OperationalError:
+    try:  # what a visitor types runs under the site's SQL time limit, as every query of theirs does
+        with sqlite_timelimit(conn, SQL_TIME_LIMIT_MS):
+            total = conn.execute("select count(*) from texts_fts where texts_fts match ?", [match]).fetchone()[0]
+            results = rows(conn, "select t.kind, t.document, t.at, d.name, d.date, "
+                                 "snippet(texts_fts, -1, char(2), char(3), '…', 30) as snippet from texts_fts "
+                                 "join texts t on t.id = texts_fts.rowid join documents d on d.id = t.document "
+                                 "where texts_fts match ? order by rank limit ?", [match, RESULTS])
+    except sqlite3.OperationalError:  # a syntax the index refuses, or past the time limit: nothing found
         total, results = 0, []
     for r in results:
         r["url"] = document_url(r["document"], r["at"] if r["at"] and r["kind"] != "title" else None)

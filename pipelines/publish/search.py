@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 
+PREFIX_MIN = 3  # letters before a "*"
 _TOKENS = re.compile(r'"([^"]*)"|(\S+)')
 _SYMBOL_NUMBER = re.compile(r"(?i)(?:A|E|S)/RES/(\d+/\d+)")
 
@@ -39,8 +40,8 @@ def fts_query(q: str | None) -> str:
         printed = _SYMBOL_NUMBER.fullmatch(text.strip()) if phrase is None else None
         if printed:  # "A/RES/71/208" as typed, or "71/208" as documents print it
             term = f"({term} OR {_phrase(printed.group(1))})"
-        elif word and word.endswith("*") and phrase is None:
-            term += " *"
+        elif word and word.endswith("*") and phrase is None and len(text.strip()) >= PREFIX_MIN:
+            term += " *"  # a shorter prefix ("a*") matches most of the index: searched as the word
         terms.append(term)
     while terms and terms[-1] == "OR":
         terms.pop()
