@@ -204,6 +204,7 @@ def test_the_redline_downloads_as_one_standalone_html_file(site):
 
 @pytest.mark.parametrize("typed, expected", [
     ("A/RES/71/208", '("A/RES/71/208" OR "71/208")'), ("spont*", '"spont" *'), ("7/1", '"7/1"'), ("", '""'),
+    ("a*", '"a"'),  # a one-letter prefix would match most of the index
 ])
 def test_search_forgives_prefixes_and_symbols_as_typed(typed, expected):
     assert fts_query(typed) == expected
