@@ -181,7 +181,14 @@ def resolution_named(doc: ParsedDocument, unit: Unit, sent_start: int, verb_pos:
         if ref and (not named or named[-1].start < anchor):
             return ref.id, [ref.id]
     if named:
-        return named[-1].id, [r.id for r in named]
+        # A resolution cited in brackets names an instrument ("the Convention ... (resolution 55/25,
+        # annex I) was desirable and decided ..."), not the resolution the clause is under: the
+        # last one named outside brackets is, where there is one.
+        clause = unit.text[sent_start:sent_start + verb_pos]
+        bracketed = [(unit.doc_offset(sent_start + m.start()), unit.doc_offset(sent_start + m.end()))
+                     for m in re.finditer(r"\([^()]*\)", clause)]
+        free = [r for r in named if not any(a <= r.start < b for a, b in bracketed)]
+        return (free or named)[-1].id, [r.id for r in named]
     return None, []
 
 

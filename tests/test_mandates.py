@@ -38,6 +38,11 @@ CASES = [
     ("In its resolution 8/9, the Conference directed the Working Group, with the assistance of the Secretariat, to "
      "sustain the process of identifying best practices.",
      [("1", C, "8/9", "direct", "the Working Group", "sustain the process")]),
+    # a resolution cited in brackets names an instrument, not the resolution the clause is under (A/AC.261/13)
+    ("In its resolution 55/61 of 4 December 2000, the General Assembly recognized that an effective international "
+     "legal instrument against corruption, independent of the United Nations Convention against Transnational "
+     "Organized Crime (resolution 55/25, annex I) was desirable and decided to establish an ad hoc committee.",
+     [("1", GA, "A/RES/55/61", "decide", None, "establish an ad hoc committee")]),
     ("In its resolution 1/4, adopted at its first session, the Conference of the States Parties to the United Nations "
      "Convention against Corruption established the Open-ended Intergovernmental Working Group on Asset Recovery to "
      "advise and assist the Conference.",
