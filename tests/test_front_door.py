@@ -126,7 +126,8 @@ def test_documents_have_one_readable_name_and_no_page_shows_a_file_hash(site):
     assert names["000_de38badff640f652.txt"] == "CAC/COSP/WG.2/2018/5"
     for url in ["/", "/-/cosp/documents", "/-/cosp/redline", "/-/cosp/resolution/7/1", "/-/cosp/threads",
                 "/-/cosp/network?name=CARIN", "/cosp/mentions", "/cosp/mandates", "/-/cosp/addressee?name=the+Secretariat",
-                "/cosp/network_mentions_by_document?network=ARIN"]:
+                "/cosp/network_mentions_by_document?network=ARIN", "/cosp/paragraphs/000_de38badff640f652~2Etxt~233",
+                "/cosp/paragraphs"]:
         r = get(ds, url)
         assert r.status_code == 200, url
         assert not HASH_NAME.search(text_of(r.text)), (url, HASH_NAME.search(text_of(r.text)))

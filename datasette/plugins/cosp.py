@@ -97,6 +97,7 @@ def extra_template_vars(datasette):
 def prepare_jinja2_environment(env):
     env.filters["tilde"] = pagekit.tilde_encode  # Datasette's row-key encoding ("8/9" -> "8~2F9")
     env.filters["named_keys"] = site.named_keys
+    env.filters["named_id"] = site.named_id
 
 
 async def _document_names(datasette) -> dict:

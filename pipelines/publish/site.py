@@ -121,6 +121,12 @@ def render_cell(value, column: str, table: Optional[str], row=None, names: Optio
 _KEY_TEXT = re.compile(r">([^<#]+)(#[^<]*)?<")
 
 
+def named_id(value, names: Optional[dict]) -> str:
+    """A row id made of a document's ("000_….txt#3") with the document's name ("CAC/COSP/WG.2/2018/5#3")."""
+    doc, sep, rest = str(value).partition("#")
+    return f"{names[doc]}{sep}{rest}" if names and doc in names else str(value)
+
+
 def named_keys(cell: Markup, names: Optional[dict]) -> Markup:
     """A table's row-key link with the document part of the key shown by the document's name
     ("CAC/COSP/WG.2/2018/5#3" for "000_de38badff640f652.txt#3"); the link itself unchanged."""
