@@ -431,6 +431,13 @@ def serve(db_path, port, host, no_response_cache, allowed, workers):
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `cosp build --db {db_path}` first")
+    from pipelines.publish.hooks import missing_schema
+
+    missing = missing_schema(db_path)
+    if missing:
+        click.secho(f"warning: {db_path} was built by another version of cosp-tracker (it lacks {', '.join(missing[:3])}"
+                    f"{' ...' if len(missing) > 3 else ''}): pages that need them fail; run `cosp build --db {db_path}` "
+                    "to rebuild it", fg="yellow", err=True)
     run_serve(db_path, host=host, port=port, cache=not no_response_cache, allowed=allowed,
               workers=workers or default_workers())
 

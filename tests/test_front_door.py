@@ -302,3 +302,25 @@ def test_the_guideline_diff_takes_years_or_symbols_and_its_csv_is_plain_text(sit
     assert "<del>" not in csv and "<ins>" not in csv and "[-without the need for-] {+in the absence of+}" in csv
     added = [r for r in by_year if r["relation"] == "added"]
     assert added and all(r["shift"] is None for r in added)  # an added paragraph shifts nothing
+
+
+def test_a_database_built_by_an_older_version_says_to_rebuild_it(tmp_path):
+    """An old database (here: documents without their name column) is found out (``cosp serve``
+    warns with the same check), and a page that needs the missing column says what to do instead
+    of "something went wrong"."""
+    import shutil
+
+    from pipelines.publish.hooks import missing_schema
+
+    db_path = tmp_path / "cosp.db"
+    build([BUNDLED], db_path)
+    old = tmp_path / "old.db"
+    shutil.copy(db_path, old)
+    old.chmod(0o644)
+    conn = sqlite3.connect(old)
+    conn.execute("alter table documents drop column name")
+    conn.commit()
+    conn.close()
+    assert missing_schema(old) == ["documents.name"] and missing_schema(db_path) == []
+    page = get(datasette_instance(old), "/-/cosp/documents")
+    assert page.status_code == 500 and "rebuild it with" in page.text

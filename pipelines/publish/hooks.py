@@ -68,7 +68,9 @@ def error_response(datasette, request, exception):
             message = f"this page could not use its parameters ({str(message)[:200]}): correct or remove them"
         print(f"cosp-tracker: {status} {request.path}: {type(exception).__name__}: {str(message)[:200]}",
               file=sys.stderr, flush=True)
-        if status >= 500:
+        if status >= 500 and outdated(exception):
+            message = OUTDATED
+        elif status >= 500:
             message = "Something went wrong on this page; the error is in the server's log."
         info = {"ok": False, "error": str(message), "status": status, "title": None}
         headers = {}
@@ -83,6 +85,32 @@ def error_response(datasette, request, exception):
         return Response.html(html, status=status, headers=headers)
 
     return inner
+
+
+OUTDATED = ("This database was built by another version of cosp-tracker and lacks what this page needs: "
+            "rebuild it with `cosp build` (`make demo` does), then reload the page.")
+
+
+def outdated(exception: BaseException) -> bool:
+    """An error that says the database predates the code serving it (a table or column missing)."""
+    return isinstance(exception, sqlite3.OperationalError) and bool(
+        re.match(r"no such (?:column|table)", str(exception)))
+
+
+def missing_schema(db_path) -> list[str]:
+    """The tables and columns the site needs that a built database lacks ("documents.name"):
+    empty for a database this version built."""
+    from pipelines.database.schema import TABLES
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro&immutable=1", uri=True)
+    try:
+        missing = []
+        for table, spec in TABLES.items():
+            have = {r[1] for r in conn.execute(f"pragma table_info([{table}])")}
+            missing += [table] if not have else [f"{table}.{c}" for c in spec["columns"] if c not in have]
+        return missing
+    finally:
+        conn.close()
 
 
 # What Datasette's own views raise when a query-string parameter is not what they expect
