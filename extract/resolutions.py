@@ -313,6 +313,42 @@ def implied_resolution(symbol: Optional[str], body: Optional[str], paragraphs: l
     return res
 
 
+def implied_preamble(symbol: Optional[str], body: Optional[str], front: list[Unit], file: str,
+                     lang: str) -> tuple[Optional[Resolution], list[Unit]]:
+    """A page of a resolution's preamble without its issuer line (page 2 of a web rendering,
+    its lines run together: "... Convention, Reaffirming ..., Recalling ..., Encouraging States
+    parties ... to ..."): the document's symbol is a resolution's and a front block holds at least
+    two preambular paragraphs, each opening after a comma with a preamble word.  They become that
+    resolution's preambular paragraphs (the text before the first stays front matter), with a
+    warning; returns the resolution and the new units."""
+    if not symbol or "/RES/" not in symbol or not body:
+        return None, []
+    cut = re.compile(r"(?<=[,;])\s+(?:\d{1,3}\s+)?(?=" + rules()["opener"].pattern.lstrip("^") + ")")  # a footnote mark may stand before
+    for unit in front:
+        if len(unit.segments) > 1:
+            continue  # offsets inside a unit joined from several lines are not kept piece by piece
+        starts = [m.end() for m in cut.finditer(unit.text)]
+        if len(starts) < 2:
+            continue
+        ends = starts[1:] + [len(unit.text)]
+        parts, units = [], []
+        for n, (a, b) in enumerate(zip(starts, ends), start=1):
+            piece = unit.text[a:b].rstrip()
+            u = Unit(at=f"pp{n}", kind="preamble", text=piece, start=unit.start + a, end=unit.start + a + len(piece),
+                     page=unit.page, segments=[(unit.start + a, unit.start + a + len(piece))], resolution=symbol)
+            units.append(u)
+            parts.append(ResolutionPart(address=f"{symbol}/pp{n}", kind="preambular", at=u.at, text=piece,
+                                        start=u.start, end=u.end, page=u.page))
+        head = unit.text[:starts[0]].rstrip()
+        unit.text, unit.end, unit.segments = head, unit.start + len(head), [(unit.start, unit.start + len(head))]
+        res = Resolution(key=symbol, id=symbol, issuer=body, body=body, start=units[0].start, end=units[-1].end,
+                         parts=parts)
+        res.warnings.append(f"{file}: resolution {symbol}: its issuer line is not in the text; {len(units)} "
+                            "paragraphs run together after it read as its preambular paragraphs")
+        return res, units
+    return None, []
+
+
 def _session(number: Optional[str]) -> Optional[int]:
     m = re.match(r"^(\d+)/", number or "")
     return int(m.group(1)) if m else None

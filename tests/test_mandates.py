@@ -316,3 +316,24 @@ def test_a_mandate_repeated_in_many_documents_costs_one_link_per_sighting():
     lineage = build_lineage(sightings)
     assert len(set(lineage.mandate_of.values())) == 1
     assert len(lineage.links) == 199
+
+
+def test_a_preamble_page_without_its_issuer_line_gives_its_resolutions_own_participle_mandates():
+    """Page 2 of a resolution as a web transcript: the running header (title, symbol) and the
+    preamble run together on one line, no issuer line; "Encouraging States parties ... to ..." is
+    the resolution's own mandate, the recalled resolutions are references, nothing is counted twice."""
+    text = ("Promotion of international cooperation to combat illicit financial flows A/RES/73/222 effective "
+            "implementation, including full support for the Mechanism for the Review of Implementation of the "
+            "Convention, Reaffirming the United Nations Convention against Transnational Organized Crime, 2 Recalling "
+            "its resolutions 65/169 of 20 December 2010 and 72/207 of 20 December 2017, Recognizing the work carried "
+            "out by the Conference of the States Parties, and in particular its Open -ended Intergovernmental Working "
+            "Group on Asset Recovery, to advance the full implementation of chapter V, Taking note of the technical "
+            "resources produced by the United Nations Office on Drugs and Crime and the World Bank, Encouraging States "
+            "parties to the United Nations Convention against Corruption to make full use of the asset recovery tools "
+            "set forth in chapter V of the Convention, as a means of significant")
+    doc = parse_bytes(text.encode(), "A_RES_73_222__p2.txt")
+    assert [p.kind for r in doc.resolutions for p in r.parts] == ["preambular"] * 5
+    assert [(m.body, m.resolution, m.verb, m.addressee) for m in doc.mandates] == [
+        ("General Assembly", "A/RES/73/222", "encourage", "States parties to the United Nations Convention against Corruption")]
+    cited = [r.id for r in doc.references if r.kind == "ga_resolution"]
+    assert cited == ["A/RES/65/169", "A/RES/72/207"]

@@ -14,7 +14,7 @@ from extract.references import extract_references
 from extract.symbols import without_self_references
 from extract.readers import read_bytes
 from extract.mandate_text import body_of_resolution
-from extract.resolutions import adopt_front_page_id, implied_resolution, resolution_records
+from extract.resolutions import adopt_front_page_id, implied_preamble, implied_resolution, resolution_records
 from extract.structure import parse_structure
 from models.document import FieldEvidence, ParsedDocument
 
@@ -63,6 +63,10 @@ def parse_bytes(data: bytes, name: str, pdf_reader: str = "pdfium") -> ParsedDoc
                                          front.adopted or source.declared.get("date"), b.res_spans, reading)
     if not doc.resolutions:
         implied = implied_resolution(meta.symbol, body_of_resolution(meta.symbol), doc.paragraphs, doc.file, reading)
+        doc.resolutions = [implied] if implied else []
+    if not doc.resolutions and not doc.paragraphs and not doc.preamble:
+        implied, doc.preamble = implied_preamble(meta.symbol, body_of_resolution(meta.symbol), doc.front, doc.file,
+                                                 reading)
         doc.resolutions = [implied] if implied else []
     doc.warnings += [w for r in doc.resolutions for w in r.warnings]
     doc.references = without_self_references(extract_references(doc), meta.symbol, doc.resolutions)
