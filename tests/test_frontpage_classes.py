@@ -146,6 +146,7 @@ Strengthening the United Nations crime prevention and criminal justice programme
     ("on itsfourth session, held in Marrakech from 24 to 28 October2011",
      "on its fourth session, held in Marrakech from 24 to 28 October 2011"),
     ("the General Assembly adoptedresolution 73/191entitled", "the General Assembly adopted resolution 73/191 entitled"),
+    ("CAC/COSP/WG.4/2012/INF.1Final list of participants", "CAC/COSP/WG.4/2012/INF.1 Final list of participants"),
     ("the GlobE Network, StAR, CARIN; Ms. Anyango; www.unodc.org/compauth_uncac/en/index.html; cryptocurrencies",
      "the GlobE Network, StAR, CARIN; Ms. Anyango; www.unodc.org/compauth_uncac/en/index.html; cryptocurrencies"),
 ])

@@ -81,6 +81,9 @@ CASES = [
     ("The present note has been prepared to inform the ninth expert meeting of the status of implementation of its "
      "recommendations and of the Conference resolutions relating to international cooperation.", []),
     # -- document symbols -----------------------------------------------------------------
+    # the General Assembly's committees' and conferences' series (A/AC.261/13's agenda note; A/RES/79/191, fn 12)
+    ("The provisional agenda is contained in document A/AC.261/14.", [(DOC, "A/AC.261/14")]),
+    ("See A/CONF.157/24 (Part I), chap. III.", [(DOC, "A/CONF.157/24")]),
     ("The Secretariat had prepared a document (CAC/COSP/WG.2/2017/2) containing background information",
      [(DOC, "CAC/COSP/WG.2/2017/2")]),
     ("Firstly, it provides an update of the information on spontaneous sharing of information prepared in 2017 "

@@ -23,7 +23,7 @@ SHORT = {"a", "i", "to", "of", "in", "on", "at", "by", "as", "is", "it", "an", "
 _TOKEN = re.compile(r"(?<![\w/.@\\-])(?:[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Za-z]+(?=\d{2,4}\b))(?![\w/@\\]|\.\w|-\w)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]{2})")
 _LETTERS_DIGITS = re.compile(r"(?<![\w/.@\\-])([A-Za-z]{3,})(\d{2,4})\b(?![/@\\]|\.\w)")
-_DIGITS_LETTERS = re.compile(r"(?<=\d)([a-z]{4,})\b(?![/@\\]|\.\w)")  # "resolution 73/191entitled"
+_DIGITS_LETTERS = re.compile(r"(?<=\d)([a-z]{4,}|[A-Z][a-z]{3,})\b(?![/@\\]|\.\w)")  # "73/191entitled", "INF.1Final"
 
 
 @lru_cache(maxsize=1)
