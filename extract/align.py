@@ -123,11 +123,19 @@ def _link(p: Optional[GuidelineParagraph], q: Optional[GuidelineParagraph], rela
                 diff_ops=ops, diff_html=ops_html(ops), changes=_describe(ops, added, removed, subj))
 
 
+def version_label(meta, file: str, symbol: Optional[str] = None) -> str:
+    """A guideline version as people name it: the document's name (``DocumentMeta.name``, under
+    ``symbol`` when given) and its year, "CAC/COSP/WG.2/2018/5 (2018)"; a name made of the title
+    already carries its date."""
+    name = meta.name(file, symbol)
+    symbol = symbol if symbol is not None else meta.symbol
+    return f"{name} ({meta.date[:4]})" if meta.date and (symbol or name.endswith("(not identified)")) else name
+
+
 def version_of(doc) -> GuidelineVersion:
     """The guideline set of a parsed document (``models.document.ParsedDocument``)."""
     year = int(doc.meta.date[:4]) if doc.meta.date else None
-    label = f"{doc.meta.symbol or doc.file} ({year})" if year else (doc.meta.symbol or doc.file)
-    v = GuidelineVersion(label=label, file=doc.file, year=year)
+    v = GuidelineVersion(label=version_label(doc.meta, doc.file), file=doc.file, year=year)
     for g in doc.guidelines:
         if g.title:
             v.titles[g.number] = g.title

@@ -11,30 +11,18 @@ opening of a text without a front page is read.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Optional
 
 from extract.places import known_place
-from extract.resources import load_yaml
 
 CONFIDENCE = 0.75
 
 
-@lru_cache(maxsize=1)
-def _pattern() -> tuple[re.Pattern, int]:
-    f = load_yaml("frontpage.yaml")
-    ordinal = "|".join(f["ordinals"] + [f"{t}y-{u}" for t in f["tens"] for u in f["units"]]
-                       + [f"{t}ieth" for t in f["tens"]] + [f"{t}y" for t in f["tens"]])
-    month = "|".join(f["months"])
-    rx = f["session_statement"].replace("{ordinal}", ordinal).replace("{month}", month)
-    return re.compile(rx), int(f["session_statement_reach"])
-
-
-def session_statement(text: str, registry_name) -> Optional[dict]:
-    """{field: (value, start, end)} from the opening sentence of ``text``, or None.
-    ``registry_name`` maps a printed body name to the registered body (None if unknown)."""
-    rx, reach = _pattern()
-    m = rx.search(text[:reach])
+def session_statement(opening: str, pattern: re.Pattern, registry_name) -> Optional[dict]:
+    """{field: (value, start, end)} from the ``opening`` of a text, or None.  ``pattern`` is
+    frontpage.yaml's ``session_statement`` with its ordinals and months filled in (metadata's
+    ``_patterns``); ``registry_name`` maps a printed body name to the registered body (None if unknown)."""
+    m = pattern.search(opening)
     if m is None:
         return None
     out = {"session": (m.group("session"), m.start("session"), m.end("session")),

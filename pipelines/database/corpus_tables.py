@@ -230,6 +230,7 @@ def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = Non
     docs = {e.file: e for e in entries if e.guidelines}
     if not docs:
         return {table: [] for table in GUIDELINE_TABLES}
+    from extract.align import version_label
     from pipelines.guidelines.align import chains
 
     versions, paragraphs, links, titles = [], [], [], []
@@ -238,8 +239,7 @@ def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = Non
         for pos, v in enumerate(chain):
             doc = docs[v.file]
             vid = f"{doc.id}#guidelines"
-            name = doc.meta.name(doc.file, doc.written_symbol or "")
-            v.label = f"{name} ({v.year})" if doc.written_symbol or not doc.meta.date else name
+            v.label = version_label(doc.meta, doc.file, doc.written_symbol or "")  # under the symbol the corpus decided
             versions.append(dict(id=vid, document=doc.id, symbol=doc.written_symbol, label=v.label, year=v.year,
                                  chain=c, position=pos, guidelines=len(v.titles), paragraphs=len(v.paragraphs)))
             mine = [dict(id=f"{vid}#g{n}.title", version=vid, at=f"g{n}.title", kind="title", guideline=n,

@@ -19,6 +19,12 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(["html"]))
 
 
+def _wrapped(text: str, opening: str, closing: str, escape=str) -> str:
+    """A changed run between its marks, its trailing space outside them ("<del>basis</del> ")."""
+    body = text.rstrip()
+    return f"{opening}{escape(body)}{closing}{escape(text[len(body):])}"
+
+
 def sides(ops: list[dict]) -> tuple[Markup, Markup]:
     """Old text with deletions marked, new text with insertions marked (both escaped)."""
     left, right = [], []
@@ -29,9 +35,20 @@ def sides(ops: list[dict]) -> tuple[Markup, Markup]:
             continue
         for side, tag, text in ((left, "del", o["old"]), (right, "ins", o["new"])):
             if text:
-                body = text.rstrip()
-                side.append(f"<{tag}>{html.escape(body)}</{tag}>{html.escape(text[len(body):])}")
+                side.append(_wrapped(text, f"<{tag}>", f"</{tag}>", html.escape))
     return Markup("".join(left)), Markup("".join(right))
+
+
+def wdiff(ops: list[dict]) -> str:
+    """The redline as plain text, read from the old text: deletions [-so-] and insertions {+so+}
+    (wdiff's notation), for CSV and JSON; the site shows the marks as <del>/<ins>."""
+    out = []
+    for o in ops:
+        if o["op"] == "equal":
+            out.append(o["old"])
+            continue
+        out += [_wrapped(text, a, b) for text, a, b in ((o.get("old"), "[-", "-]"), (o.get("new"), "{+", "+}")) if text]
+    return "".join(out)
 
 
 def render_redline(old: GuidelineVersion, new: GuidelineVersion) -> str:

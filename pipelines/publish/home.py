@@ -11,7 +11,8 @@ from datasette.utils import sqlite_timelimit
 
 from pipelines.publish import resolutions
 from pipelines.publish.entities import find_entity
-from pipelines.publish.pagekit import addressee_url, document_url, entity_url, resolution_url, rows
+from pipelines.publish.pagekit import (addressee_url, document_url, entity_url, readable_document_url, resolution_url,
+                                       rows)
 from pipelines.publish.search import fts_query
 from pipelines.publish.serve import SQL_TIME_LIMIT_MS
 from pipelines.publish.site import marked
@@ -48,10 +49,10 @@ def home_page(conn: sqlite3.Connection) -> dict:
         added = json.loads(latest["added"] or "[]")[:200]
         if added:
             marks = ", ".join("?" for _ in added)
-            new = rows(conn, f"select id, name, symbol, date from documents where id in ({marks}) "
+            new = rows(conn, f"select id, name, symbol, language, date from documents where id in ({marks}) "
                              "order by date desc, name limit 8", added)
             for d in new:
-                d["url"] = document_url(d["symbol"] or d["id"])
+                d["url"] = readable_document_url(d["id"], d["symbol"], d["language"])
     secretariat = addressee_url("the Secretariat")
     busiest = next(iter(rows(conn, "select resolution, count(*) as n from mandates where resolution is not null "
                                    "and at_source = 0 group by resolution order by n desc, resolution limit 1")), None)

@@ -14,7 +14,7 @@ import threading
 from functools import lru_cache
 from typing import Optional
 
-from pipelines.guidelines.redline import sides
+from pipelines.guidelines.redline import sides, wdiff
 from pipelines.publish.guard import SQLITE_HEAP_LIMIT, BoundedConnection
 from pipelines.publish.search import fts_query, ref_ids
 
@@ -217,17 +217,5 @@ def _side(diff_ops: Optional[str], which: str) -> Optional[str]:
 
 
 def _wdiff(diff_ops: Optional[str]) -> Optional[str]:
-    """SQL ``cosp_wdiff(diff_ops)``: the redline as plain text, deletions [-so-] and insertions
-    {+so+} (wdiff's notation), for CSV and JSON; the site renders the marks as <del>/<ins>."""
-    if not diff_ops:
-        return None
-    out = []
-    for o in json.loads(diff_ops):
-        if o["op"] == "equal":
-            out.append(o["old"])  # read from the old text, its changes marked
-            continue
-        for text, start, end in ((o.get("old"), "[-", "-]"), (o.get("new"), "{+", "+}")):
-            if text:
-                body = text.rstrip()
-                out.append(f"{start}{body}{end}{text[len(body):]}")
-    return "".join(out)
+    """SQL ``cosp_wdiff(diff_ops)``: the redline as plain text (``redline.wdiff``)."""
+    return wdiff(json.loads(diff_ops)) if diff_ops else None

@@ -92,8 +92,7 @@ def render_cell(value, column: str, table: Optional[str], row=None, names: Optio
         return Markup(f'<a href="{html.escape(document_url(value))}" title="{html.escape(value)}">{html.escape(name)}</a>')
     if column == "unit" and "#" in value:  # "document#address": the place, by the document's name
         doc, at = value.split("#", 1)
-        name = (names or {}).get(doc, doc)
-        return Markup(f'<a href="{html.escape(document_url(doc, at))}">{html.escape(name)}#{html.escape(at)}</a>')
+        return Markup(f'<a href="{html.escape(document_url(doc, at))}">{html.escape(named_id(value, names))}</a>')
     if column in SYMBOL_COLUMNS and SYMBOL.fullmatch(value):
         return Markup(f'<a href="{UNDOCS}{html.escape(value)}">{html.escape(value)}</a>')
     kind = _ENTITY_CELLS.get((table, column))
@@ -112,9 +111,8 @@ def render_cell(value, column: str, table: Optional[str], row=None, names: Optio
         return Markup(f'<a href="{html.escape(document_url(doc, at))}">{html.escape(value)}</a>')
     if column == "thread" and table in ("mandates", "mandate_threads", None):
         return Markup(f'<a href="{mandate_url(value)}">timeline</a>')
-    doc, _, rest = value.partition("#")
-    if rest and names and doc in names:  # any other row id made of a document's: its name, not its file's
-        return Markup(html.escape(f"{names[doc]}#{rest}"))
+    if "#" in value and named_id(value, names) != value:  # any other row id made of a document's: its name
+        return Markup(html.escape(named_id(value, names)))
     return None
 
 
@@ -134,8 +132,7 @@ def named_keys(cell: Markup, names: Optional[dict]) -> Markup:
         return cell
 
     def sub(m: re.Match) -> str:
-        doc = html.unescape(m.group(1))
-        return f">{html.escape(names[doc])}{m.group(2) or ''}<" if doc in names else m.group(0)
+        return f">{html.escape(named_id(html.unescape(m.group(1) + (m.group(2) or '')), names))}<"
 
     return Markup(_KEY_TEXT.sub(sub, str(cell)))
 
