@@ -356,7 +356,8 @@ def evaluate(gold_dir, corpus_dir, suite, pdf_reader, shown):
 @click.option("--copies", default=100, show_default=True, help="With --serve: size of the synthetic corpus.")
 @click.option("--scale", type=click.IntRange(1), multiple=True, metavar="N",
               help="Instead: a full build of N copies of the seeds (distinct symbols), with wall time, peak memory "
-                   "and database size; repeat it (--scale 10 --scale 50 --scale 200) to read the growth.")
+                   "and database size, then 5 new documents added to it next to the same 5 built alone (what "
+                   "cosp sync's build costs); repeat it (--scale 10 --scale 50 --scale 200) to read the growth.")
 @click.option("--hostile", is_flag=True,
               help="Instead: the large hostile inputs (10 MB on one line, 19 MB, a 1,500-page PDF) with time and "
                    "peak memory each, and a load test of the server (2,000 requests, 20 clients).")

@@ -15,7 +15,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from pipelines.cli import cli
-from pipelines.corpus import files, ingest
+from pipelines.corpus import files, ingest, manifest
 from pipelines.corpus.ingest import BUNDLED
 from pipelines.database.build import BuildError, build
 from tests.conftest import SEED_FILES
@@ -205,7 +205,7 @@ def test_a_manifest_that_is_not_utf8_is_read(tmp_path):
     (corp / "note_é.txt").write_text(text, encoding="utf-8")
     (corp / "manifest.tsv").write_bytes("file\tsymbol\nnote_é.txt\tCAC/COSP/WG.2/2018/5\n".encode("cp1252"))
     errors = []
-    assert files.read_manifest([corp / "note_é.txt"], errors) == {"note_é.txt": "CAC/COSP/WG.2/2018/5"}
+    assert manifest.read([corp / "note_é.txt"], errors) == {"note_é.txt": {"symbol": "CAC/COSP/WG.2/2018/5"}}
     assert "not UTF-8" in errors[0].message and errors[0].severity == "warning"
 
 

@@ -1,4 +1,4 @@
-"""Which files make the corpus: folders walked, links and odd names handled, the manifest read.
+"""Which files make the corpus: folders walked, links and odd names handled, manifests set apart (``manifest.py`` reads them).
 
 Nothing here parses.  What cannot be taken as given is recorded, never silently dropped:
 a symbolic link (on the command line or found by walking) is not followed unless asked,
@@ -8,7 +8,6 @@ gets a readable id.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -18,13 +17,12 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from models.document import IngestError
-from pipelines.corpus import workers
+from pipelines.corpus import manifest, workers
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".text", ".xml"}
 MAX_MB = {"text": 20, "pdf": 200}  # a UN document's text is under 2 MB; far larger is not one document
 # Parse cost per core, linear in the size (cosp bench: text pipeline, pdf pipeline; bench --hostile: 10 MB).
 SECONDS_PER_MB = {"text": 1.1, "pdf": 0.5}
-MANIFEST_NAMES = ("manifest.tsv", "MANIFEST.tsv")
 LINK_HINT = "copy the file into the corpus folder, or build with --follow-links"
 
 
@@ -115,7 +113,7 @@ def walk(paths: Iterable[str | Path], skipped: Optional[list[IngestError]] = Non
             dirs[:] = keep
             for name in sorted(names):
                 f = Path(folder, name)
-                if f.suffix.lower() not in SUFFIXES or name in MANIFEST_NAMES:
+                if f.suffix.lower() not in SUFFIXES or name in manifest.NAMES:
                     continue
                 if f.is_symlink() and not follow_links:
                     target = os.path.realpath(f)
@@ -158,35 +156,6 @@ def plan(paths: Iterable[str | Path], errors: list[IngestError], follow_links: b
     return todo
 
 
-def read_manifest(paths: Iterable[Path], errors: Optional[list[IngestError]] = None) -> dict[str, str]:
-    """``file<TAB>symbol`` lines from a manifest.tsv beside the files (header optional).  A
-    manifest that is not UTF-8 is read as Windows-1252, with a warning."""
-    found: dict[str, str] = {}
-    for folder in sorted({p.parent for p in paths}):
-        for name in MANIFEST_NAMES:
-            f = folder / name
-            if not f.is_file():
-                continue
-            try:
-                data = f.read_bytes()[: 16 << 20]
-            except OSError as exc:
-                if errors is not None:
-                    errors.append(IngestError(readable(str(f)), "read", f"cannot read the manifest: {exc.strerror}",
-                                              "check its permissions"))
-                continue
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252", errors="replace")
-                if errors is not None:
-                    errors.append(IngestError(readable(str(f)), "read", "the manifest is not UTF-8: read as Windows-1252",
-                                              "save it as UTF-8", severity="warning"))
-            for row in csv.reader(text.splitlines(), delimiter="\t"):
-                if len(row) >= 2 and row[0] != "file" and re.match(r"^[A-Z]+(?:\.\d+)?/\S", row[1].strip()):
-                    found[row[0].strip()] = row[1].strip()
-    return found
-
-
 def digest(path: Path) -> bytes:
     """The SHA-256 of a file's content, read in blocks, after checking what it is: a device,
     pipe or folder is never opened (a FIFO would block, /dev/zero never end), and a file over
@@ -213,7 +182,7 @@ def input_digests(todo: list[Path]) -> list[tuple[str, bytes]]:
     """Name and SHA-256 of every input and manifest, one block in memory at a time."""
     out = [(os.path.realpath(f), digest(f)) for f in todo]
     for folder in sorted({f.parent for f in todo}):
-        out += [(str(folder / name), digest(folder / name)) for name in MANIFEST_NAMES if (folder / name).exists()]
+        out += [(str(folder / name), digest(folder / name)) for name in manifest.NAMES if (folder / name).exists()]
     return out
 
 

@@ -20,10 +20,10 @@ from extract.errors import ReadError
 from extract.symbols import infer_symbols, without_self_references
 from models.corpus import DocumentEntry, ResolutionText
 from models.document import IngestError, ParsedDocument
-from pipelines.corpus import cache, workers
+from pipelines.corpus import cache, manifest as manifests, workers
 from pipelines.corpus.entries import entry_of
-from pipelines.corpus.files import (MANIFEST_NAMES, MAX_MB, SECONDS_PER_MB, SUFFIXES, collect, file_id, kind_of,  # noqa: F401
-                                    plan, read_manifest, readable)
+from pipelines.corpus.files import (MAX_MB, SECONDS_PER_MB, SUFFIXES, collect, file_id, kind_of,  # noqa: F401
+                                    plan, readable)
 from pipelines.corpus.fingerprint import code_fingerprint
 
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "seeds"
@@ -223,9 +223,14 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
         if doc is not None:
             corpus.documents.append(doc)
             entries.append(entry_of(doc, path))
-    found = decide(entries, read_manifest(todo))
-    corpus.errors.extend(found.errors)
+    given = manifests.read(todo, corpus.errors)
     by_file = {d.file: d for d in corpus.documents}
+    for e in entries:
+        doc = by_file[e.file]
+        doc.warnings += correct(e, given.get(e.file, {}))
+        doc.meta.date, doc.meta.title = e.meta.date, e.meta.title
+    found = decide(entries, given)
+    corpus.errors.extend(found.errors)
     for file, (symbol, source, note) in found.symbols.items():
         doc = by_file[file]
         doc.meta.symbol, doc.meta.symbol_source = symbol, source
@@ -256,13 +261,20 @@ class Decisions:
     errors: list[IngestError] = field(default_factory=list)
 
 
-def decide(entries: list[DocumentEntry], manifest: dict[str, str]) -> Decisions:
+def decide(entries: list[DocumentEntry], manifest: dict[str, dict[str, str]]) -> Decisions:
     """Manifest symbols, then inferred ones; duplicate symbols flagged (both documents kept); a
-    resolution printed in several documents flagged.  Reads only the entries' summaries (``models/corpus.py``)."""
+    resolution printed in several documents flagged.  Reads only the entries' summaries
+    (``models/corpus.py``), with the manifest's dates and titles already in them (``correct``)."""
     out = Decisions()
     for e in entries:
-        if e.meta.symbol is None and e.file in manifest:
-            out.symbols[e.file] = (manifest[e.file], "manifest", None)
+        given = manifest.get(e.file, {})
+        if e.meta.symbol is None and "symbol" in given:
+            out.symbols[e.file] = (given["symbol"], "manifest", None)
+        elif given.get("symbol") not in (None, e.meta.symbol):
+            out.errors.append(IngestError(
+                e.file, "symbol", f"the manifest gives {given['symbol']}, the document prints {e.meta.symbol}: the "
+                "printed symbol is kept", "correct the manifest's row, or check the file is the one meant",
+                severity="warning"))
     pending = [e if e.file not in out.symbols else _with_symbol(e, out.symbols[e.file][0]) for e in entries]
     for inf in infer_symbols(pending):
         out.symbols[inf.file] = (inf.symbol, "inferred",
@@ -340,4 +352,24 @@ def resolution_text_warnings(entries: list[DocumentEntry]) -> list[IngestError]:
             found[-1][0].file, "resolution", f"resolution {rid} is printed in {len(found)} places: {where}; "
             f"all texts are kept, the resolutions table describes the one in {kept[0].file}",
             "if one is a copy of the other, remove it; if one is a draft, give it its L. symbol", severity="warning"))
+    return out
+
+
+def correct(entry: DocumentEntry, given: dict[str, str]) -> list[str]:
+    """Give ``entry`` the manifest's date and title over what its file reads (``entry.read``
+    keeps those, so the next build starts again from the file); returns what changed, said
+    as the document's warnings ("date '2019-09-02' from the manifest (the document reads
+    '2019-09-23')").  The mandates' sightings follow the document's date."""
+    read = entry.read_meta()
+    fields = {k: v for k, v in given.items() if k in ("date", "title")}
+    entry.meta = dataclasses.replace(read, **fields)
+    entry.read = {k: getattr(read, k) for k in fields}
+    for s in entry.sightings:
+        s.date = entry.meta.date
+    out = []
+    for key, value in sorted(fields.items()):
+        before = getattr(read, key)
+        if before != value:
+            out.append(f"{key} {value!r} from the manifest" + (f" (the document reads {before!r})" if before else
+                                                                " (the document gives none)"))
     return out

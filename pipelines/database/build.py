@@ -27,7 +27,7 @@ import sqlite_utils
 from extract.symbols import without_self_references
 from models.corpus import DocumentEntry
 from models.document import IngestError
-from pipelines.corpus import files, ingest, workers
+from pipelines.corpus import files, ingest, manifest as manifests, workers
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint, inputs_fingerprint
 from pipelines.database import corpus_tables, schema, write
 
@@ -269,7 +269,7 @@ class Job:
 
     def run(self, errors: list[IngestError]) -> BuiltCorpus:
         out = BuiltCorpus(errors=errors)
-        manifest = files.read_manifest(self.todo, out.errors)
+        manifest = manifests.read(self.todo, out.errors)
         names = [files.file_id(p) for p in self.todo]
         published = self._published()  # id -> the path it was read from
         stored = corpus_tables.load_entries(self.db) if self.digests is not None else {}
@@ -348,20 +348,31 @@ class Job:
             out.written.add(name)
 
     def _decide(self, ordered: list[DocumentEntry], manifest: dict, out: BuiltCorpus) -> BuiltCorpus:
-        """Symbols (manifest, inferred) and duplicates, decided over the whole corpus."""
+        """The manifest's dates and titles, then symbols (manifest, inferred) and duplicates,
+        decided over the whole corpus."""
+        notes = {}
+        for e in ordered:
+            written = e.meta  # what the document's rows say now
+            notes[e.file] = ingest.correct(e, manifest.get(e.file, {}))
+            if (written.date, written.title) != (e.meta.date, e.meta.title):
+                write.rename(self.db, e.id, written.name(e.file, e.written_symbol or ""),
+                             e.meta.name(e.file, e.written_symbol or ""))
+                write.redate(self.db, e.id, e.meta.date)
+                out.written.add(e.id)
         found = ingest.decide(ordered, manifest)
         out.errors.extend(found.errors)
         for e in ordered:
             symbol, source, note = found.symbols.get(e.file, (e.meta.symbol, e.meta.symbol_source, None))
             before = e.written_symbol
-            if _settle_symbol(self.db, e, symbol, source, note, self.cache_dir, self.pdf_reader):
+            if _settle_symbol(self.db, e, symbol, source, notes[e.file] + ([note] if note else []),
+                              self.cache_dir, self.pdf_reader):
                 out.entries.append(e)
             if e.written_symbol != before:
                 out.written.add(e.id)
         return out
 
 
-def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Optional[str], note: Optional[str],
+def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Optional[str], notes: list[str],
                    cache_dir, pdf_reader) -> bool:
     """Write the symbol the corpus decided into the document's rows: its ``documents`` row, the
     citations of its rows, its self-references removed.  A document whose rows were written
@@ -375,8 +386,7 @@ def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Opti
             return False
         doc.meta = final
         doc.references = without_self_references(doc.references, symbol, doc.resolutions)
-        if note:
-            doc.warnings.append(note)
+        doc.warnings += notes
         write.write_document(db, doc)
         entry.written_symbol = symbol
         return True
@@ -386,9 +396,12 @@ def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Opti
         db.conn.execute("DELETE FROM [references] WHERE document = ? AND kind IN ('document', 'ga_resolution') "
                         "AND ref_id = ?", [entry.id, symbol])
         entry.written_symbol = symbol
-    db.conn.execute("UPDATE documents SET symbol = ?, name = ?, symbol_source = ?, url = ?, warnings = ? WHERE id = ?",
+    date = entry.meta.date
+    db.conn.execute("UPDATE documents SET symbol = ?, name = ?, symbol_source = ?, url = ?, warnings = ?, date = ?, "
+                    "year = ?, title = ? WHERE id = ?",
                     [symbol, entry.meta.name(entry.file, symbol or ""), source, schema.UNDOCS + symbol if symbol else None,
-                     "\n".join(entry.warnings + ([note] if note else [])) or None, entry.id])
+                     "\n".join(entry.warnings + notes) or None, date, int(date[:4]) if date else None, entry.meta.title,
+                     entry.id])
     return True
 
 

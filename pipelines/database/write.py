@@ -26,6 +26,7 @@ from pipelines.database.schema import TABLES, TEXT_SOURCES, UNDOCS, stable_id, t
 DOCUMENT_TABLES = ["documents"] + [t for t, spec in TABLES.items()
                                    if "document" in spec["columns"] and not t.startswith("guideline") and t != "texts"]
 CITED_TABLES = [t for t in DOCUMENT_TABLES if "cite" in TABLES[t]["columns"]]
+DATED_TABLES = [t for t in DOCUMENT_TABLES if "document_date" in TABLES[t]["columns"]]
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], replace: bool = False) -> None:
@@ -211,6 +212,12 @@ def rename(db: sqlite_utils.Database, did: str, old: str, new: str) -> None:
     for table in CITED_TABLES:
         db.conn.execute(f"UPDATE [{table}] SET cite = ? || substr(cite, ?) WHERE document = ? AND substr(cite, 1, ?) = ?",
                         [new, len(old) + 1, did, len(old), old])
+
+
+def redate(db: sqlite_utils.Database, did: str, date) -> None:
+    """A document's date, repeated on its rows that carry it (a manifest corrected it)."""
+    for table in DATED_TABLES:
+        db.conn.execute(f"UPDATE [{table}] SET document_date = ? WHERE document = ?", [date, did])
 
 
 def mark_stale(db: sqlite_utils.Database, stale: dict[str, str]) -> None:

@@ -35,13 +35,13 @@ def cosp_build(args: list[str], cache: Path) -> tuple[float, float]:
     return seconds, int(out[0]) / 1024.0
 
 
-def _new_document(folder: Path, n: int = 0) -> None:
+def _new_document(folder: Path, n: int = 0, name: str = "zz_added.txt", number: int = 999) -> None:
     """A document no cache has seen: a seed with a symbol of its own and one sentence more."""
     from pipelines.corpus.ingest import BUNDLED
 
     text = (BUNDLED / "002_95027576749d3358.txt").read_text(encoding="utf-8")
-    (folder / "zz_added.txt").write_text(
-        f"United Nations\n\nCAC/COSP/WG.2/2018/999\n\n{text}\n\n99. The present addition {n} was made on "
+    (folder / name).write_text(
+        f"United Nations\n\nCAC/COSP/WG.2/2018/{number}\n\n{text}\n\n99. The present addition {n} was made on "
         f"{time.time()}.\n", encoding="utf-8")
 
 
@@ -85,8 +85,12 @@ def build_lines(echo: Callable[[str], None] = print, copies: int = 50,
     return lines, ratios
 
 
-def scale_lines(ns: list[int], echo: Callable[[str], None] = print) -> list[str]:
-    """``cosp bench --scale N``: a full build of N copies of the seeds (N * 5 documents)."""
+def scale_lines(ns: list[int], echo: Callable[[str], None] = print, added: int = 5, repeat: int = 2) -> list[str]:
+    """``cosp bench --scale N``: a full build of N copies of the seeds (N * 5 documents), then
+    what adding ``added`` new documents to it costs next to building those alone (the figure
+    of ``cosp sync``'s build step: it should follow what changed, not the corpus' size).
+    Both are whole ``cosp build`` processes, the best of ``repeat``; the new documents are
+    new to every parse cache."""
     lines = []
     symbols = seed_symbols()
     for copies in ns:
@@ -94,10 +98,33 @@ def scale_lines(ns: list[int], echo: Callable[[str], None] = print) -> list[str]
             tmp = Path(tmp)
             corpus = scale_corpus(tmp / "corpus", copies, symbols)
             size = sum(f.stat().st_size for f in corpus.iterdir())
-            echo(f"scale {copies}: {copies * len(symbols)} documents, {size / 1e6:.1f} MB of text")
+            n = copies * len(symbols)
+            echo(f"scale {copies}: {n} documents, {size / 1e6:.1f} MB of text")
             seconds, peak = cosp_build([str(corpus), "--db", str(tmp / "s.db")], tmp / "cache")
             db_mb = (tmp / "s.db").stat().st_size / 1e6
-            lines.append(f"scale {copies}: {copies * len(symbols)} documents  {seconds:.1f} s  peak {peak:.0f} MB  "
+            lines.append(f"scale {copies}: {n} documents  {seconds:.1f} s  peak {peak:.0f} MB  "
                          f"database {db_mb:.1f} MB ({db_mb / (size / 1e6):.1f}x the text)  "
-                         f"{copies * len(symbols) / seconds:.1f} documents/s")
+                         f"{n / seconds:.1f} documents/s")
+            if added:
+                echo(f"scale {copies}: adding {added} new documents, best of {repeat}")
+                lines.append(_sync_line(tmp, corpus, n, added, repeat))
     return lines
+
+
+def _sync_line(tmp: Path, corpus: Path, n: int, added: int, repeat: int) -> str:
+    db, before, new = tmp / "s.db", tmp / "before.db", tmp / "new"
+    shutil.copyfile(db, before)
+    new.mkdir()
+    into, alone = [], []
+    for i in range(max(1, repeat)):
+        for f in new.iterdir():
+            f.unlink()
+        for j in range(added):
+            _new_document(new, i * 100 + j, name=f"zz_added_{j}.txt", number=900 + j)
+        db.unlink()  # the published database is read-only: replaced, not written over
+        shutil.copyfile(before, db)
+        into.append(cosp_build([str(corpus), str(new), "--db", str(db)], tmp / "cache")[0])
+        alone.append(cosp_build([str(new), "--db", str(tmp / f"alone{i}.db")], tmp / f"cache-alone{i}")[0])
+    t_into, t_alone = min(into), min(alone)
+    return (f"scale: {added} new documents into {n}: {t_into:.2f} s, the same {added} built alone: {t_alone:.2f} s, "
+            f"ratio {t_into / t_alone:.2f}x (whole processes)")
