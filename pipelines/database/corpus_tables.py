@@ -26,20 +26,23 @@ from pipelines.corpus import cache
 from pipelines.corpus.fingerprint import BUILD_PARTS, code_fingerprint
 from pipelines.corpus.workers import Aside
 from pipelines.database.schema import (AGGREGATES, DERIVED, LINKED_DERIVED, PER_DOCUMENT, UNDOCS, derive,
-                                       derive_documents, index_document_texts, index_guideline_texts, text_id)
-from pipelines.database.write import insert_rows
+                                       derive_documents, index_document_texts, index_guideline_texts, stable_id,
+                                       text_id)
+from pipelines.database.write import insert_rows, sync_rows
 
-# Rewritten whole by every build, full or incremental (children before parents).
-CORPUS_TABLES = ["resolutions", "cosp_sessions", "guideline_title_changes", "guideline_alignment",
-                 "guideline_paragraphs", "guideline_versions", "mandate_links", "ingest_errors", "build_info"]
+# Rewritten whole by every build, full or incremental.
+CORPUS_TABLES = ["resolutions", "cosp_sessions", "ingest_errors", "build_info"]
+# What links documents to each other (parents first): an incremental build writes only what
+# changed in them (``write.sync_rows``); a removed or rewritten document takes its share with it
+# (``write.delete_documents``).
+LINKED_TABLES = ["guideline_versions", "guideline_paragraphs", "guideline_alignment", "guideline_title_changes",
+                 "mandate_links"]
 
 
 def clear(db: sqlite_utils.Database) -> None:
-    """Before an incremental build changes documents: the corpus tables go (they are redone),
-    and so do the mandates' links to other documents' paragraphs (lineage is redone too)."""
+    """Before an incremental build changes documents: the corpus tables go (they are redone)."""
     for table in CORPUS_TABLES:
         db.conn.execute(f"DELETE FROM [{table}]")
-    db.conn.execute("UPDATE mandates SET source = NULL WHERE source IS NOT NULL")
 
 
 def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry], errors: list[IngestError],
@@ -66,14 +69,19 @@ def write_corpus_tables(db: sqlite_utils.Database, entries: list[DocumentEntry],
         derive(db, [n for n in names if n not in PER_DOCUMENT])
         derive_documents(db, [n for n in names if n in PER_DOCUMENT], written)
     rows = aside.result() if aside is not None else linked_rows(entries, cache_dir)
-    for table in ("guideline_versions", "guideline_paragraphs"):
-        insert_rows(db, table, rows[table], replace=True)
-    for table in ("guideline_alignment", "guideline_title_changes", "mandate_links"):
-        insert_rows(db, table, rows[table])
+    lineage = rows["mandate_lineage"]
+    if written is None:
+        for table in LINKED_TABLES:
+            insert_rows(db, table, rows[table], replace=table in ("guideline_versions", "guideline_paragraphs"))
+    else:
+        sync_rows(db, {table: rows[table] for table in LINKED_TABLES})
+        have = {r[-1]: r for r in db.conn.execute(
+            "SELECT mandate, thread, source, source_score, source_method, id FROM mandates")}
+        lineage = [r for r in lineage if have.get(r[-1]) != tuple(r)]
     db.conn.executemany("UPDATE mandates SET mandate = ?, thread = ?, source = ?, source_score = ?, source_method = ? "
-                        "WHERE id = ?", rows["mandate_lineage"])
+                        "WHERE id = ?", lineage)
     derive(db, list(LINKED_DERIVED))
-    index_guideline_texts(db)
+    index_guideline_texts(db, written is not None)
     insert_rows(db, "build_info", build_info(entries, len(errors), started)
                 + [{"key": "inputs_fingerprint", "value": fingerprint}], replace=True)
 
@@ -265,7 +273,21 @@ def guideline_rows(entries: list[DocumentEntry], cache_dir: Optional[Path] = Non
                             from_title=t.from_title, to_title=t.to_title, direction=t.direction,
                             qualifiers_added="; ".join(t.qualifiers_added), changes=t.changes,
                             diff_html=t.diff_html) for t in changed]
+    numbered(links, "guideline_alignment", ("from_version", "to_version"))
+    numbered(titles, "guideline_title_changes", ("from_version", "to_version"))
     return dict(zip(GUIDELINE_TABLES, (versions, paragraphs, links, titles)))
+
+
+def numbered(rows: list[dict], table: str, owner: tuple[str, ...]) -> list[dict]:
+    """Give rows that link documents a ``stable_id`` from what they link (the ``n``-th row of
+    the same ``owner`` columns): a full and an incremental build number them alike, and an
+    incremental one rewrites only the rows that changed (``write.sync_rows``)."""
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        key = tuple(row[c] for c in owner)
+        seen[key] = seen.get(key, -1) + 1
+        row["id"] = stable_id("\x1f".join(map(str, key)), table, seen[key])
+    return rows
 
 
 def write_registries(db: sqlite_utils.Database) -> None:
@@ -314,8 +336,8 @@ def lineage_rows(entries: list[DocumentEntry]) -> dict[str, list]:
             updates.append((mandate, lineage.thread_of[mandate], link.part if link else None,
                             link.score if link else None, link.method if link else None, s.key))
     return {"mandate_lineage": updates,
-            "mandate_links": [dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
-                              for lk in lineage.links]}
+            "mandate_links": numbered([dict(a=lk.a, b=lk.b, kind=lk.kind, score=lk.score, method=lk.method)
+                                       for lk in lineage.links], "mandate_links", ("a", "b", "kind"))}
 
 
 def _git_commit() -> str | None:

@@ -326,7 +326,7 @@ def index_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None)
     added (the deleted documents' went with them, ``write.delete_documents``), and the
     guideline texts, which every build redoes.  The index follows `texts` through triggers."""
     index_document_texts(db, documents)
-    index_guideline_texts(db)
+    index_guideline_texts(db, documents is not None)
 
 
 def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]] = None) -> None:
@@ -337,8 +337,7 @@ def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]
         db.conn.execute("DELETE FROM texts")
     else:
         mark_new_documents(db, documents)
-        db.conn.execute("DELETE FROM texts WHERE source_table = 'guideline_paragraphs' "
-                        f"OR {IN_NEW.format(column='document')}")
+        db.conn.execute(f"DELETE FROM texts WHERE {IN_NEW.format(column='document')}")
     for table in TEXT_SOURCES:
         if table != "guideline_paragraphs":
             _add_texts(db, table, "" if documents is None else " WHERE " + IN_NEW.format(column="s.document"))
@@ -348,9 +347,18 @@ def index_document_texts(db: sqlite_utils.Database, documents: Optional[set[str]
         db["texts"].rebuild_fts()
 
 
-def index_guideline_texts(db: sqlite_utils.Database) -> None:
-    """The second half of ``index_texts``: the guideline texts (the index's triggers add them)."""
-    _add_texts(db, "guideline_paragraphs", "")
+def index_guideline_texts(db: sqlite_utils.Database, update: bool = False) -> None:
+    """The second half of ``index_texts``: the guideline texts (the index's triggers add them).
+    An ``update`` (an incremental build) writes only the texts that came, went or changed."""
+    if not update:
+        _add_texts(db, "guideline_paragraphs", "")
+        return
+    want = {r[0]: r + ("guideline_paragraphs",) for r in db.conn.execute(TEXT_SOURCES["guideline_paragraphs"])}
+    have = {r[0]: r for r in db.conn.execute("SELECT id, kind, document, at, source, text, detail, source_table "
+                                              "FROM texts WHERE source_table = 'guideline_paragraphs'")}
+    db.conn.executemany("DELETE FROM texts WHERE id = ?", [(k,) for k, v in have.items() if want.get(k) != v])
+    db.conn.executemany("INSERT INTO texts (id, kind, document, at, source, text, detail, source_table) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [v for k, v in want.items() if have.get(k) != v])
 
 
 def text_id(owner: str, table: str, n: int) -> int:

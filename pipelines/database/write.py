@@ -55,6 +55,44 @@ def insert_values(db: sqlite_utils.Database, table: str, columns: list[str], val
     db.conn.executemany(f"{verb} INTO [{table}] ({names}) VALUES ({marks})", values)
 
 
+def sync_rows(db: sqlite_utils.Database, tables: dict[str, list[dict]]) -> None:
+    """Make each table hold exactly ``rows``, writing only the difference: an incremental
+    build's corpus-wide tables are mostly what they were, and rewriting them whole cost more
+    than the documents that changed.  Rows are matched by their key where they carry it, else
+    by all their values (tables numbered by insertion).  ``tables`` comes parents first; rows
+    go children first, and come back parents first."""
+    plans = []
+    for table, rows in tables.items():
+        pk = TABLES[table]["pk"]
+        keyed = any(pk in row for row in rows)
+        columns = [c for c in TABLES[table]["columns"] if keyed or c != pk]
+        listed = ", ".join(f"[{c}]" for c in columns)
+        want = [tuple(_as_json(v) if isinstance(v, (list, dict)) else v for v in (row.get(c) for c in columns))
+                for row in rows]
+        if keyed:
+            at = columns.index(pk)
+            have = {r[at]: r for r in db.conn.execute(f"SELECT {listed} FROM [{table}]")}
+            wanted = {v[at]: v for v in want}
+            gone = [k for k in have if k not in wanted]
+            new = [v for k, v in wanted.items() if have.get(k) != v]
+        else:
+            held: dict[tuple, list] = {}
+            for r in db.conn.execute(f"SELECT [{pk}], {listed} FROM [{table}] ORDER BY [{pk}]"):
+                held.setdefault(r[1:], []).append(r[0])
+            new = []
+            for v in want:
+                if held.get(v):
+                    held[v].pop()
+                else:
+                    new.append(v)
+            gone = [k for ids in held.values() for k in ids]
+        plans.append((table, pk, columns, gone, new))
+    for table, pk, _, gone, _ in reversed(plans):
+        db.conn.executemany(f"DELETE FROM [{table}] WHERE [{pk}] = ?", [(k,) for k in gone])
+    for table, _, columns, _, new in plans:
+        insert_values(db, table, columns, new, replace=True)
+
+
 def _as_json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -201,7 +239,19 @@ def write_document(db: sqlite_utils.Database, doc: ParsedDocument) -> None:
 
 
 def delete_documents(db: sqlite_utils.Database, ids: list[str]) -> None:
-    """Every row of these documents (children first: the foreign keys point at ``documents``)."""
+    """Every row of these documents (children first: the foreign keys point at ``documents``),
+    and what other documents' rows say of theirs: mandates whose source paragraph is here lose
+    it, guideline versions read here go with their alignments (the corpus stage, which writes
+    lineage and the guideline chains after the documents, gives both again)."""
+    versions = "SELECT id FROM guideline_versions WHERE document = ?"
+    for i in ids:
+        db.conn.execute("UPDATE mandates SET source = NULL WHERE source IN "
+                        "(SELECT id FROM resolution_paragraphs WHERE document = ?)", [i])
+        for table in ("guideline_title_changes", "guideline_alignment"):
+            db.conn.execute(f"DELETE FROM [{table}] WHERE from_version IN ({versions}) OR to_version IN ({versions})",
+                            [i, i])
+        db.conn.execute(f"DELETE FROM guideline_paragraphs WHERE version IN ({versions})", [i])
+        db.conn.execute("DELETE FROM guideline_versions WHERE document = ?", [i])
     for table in ["texts"] + [t for t in DOCUMENT_TABLES if t != "documents"] + ["documents"]:
         column = "id" if table == "documents" else "document"
         db.conn.executemany(f"DELETE FROM [{table}] WHERE [{column}] = ?", [(i,) for i in ids])
