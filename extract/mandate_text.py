@@ -15,7 +15,7 @@ from extract.resources import load_yaml
 from models.document import ParsedDocument, Unit
 from models.mandates import Mandate
 
-ITEM_START = re.compile(r"\(([a-z])\)\s+")
+ITEM_START = re.compile(r"(?:\(|(?<![\w(]))([a-z])\)\s+")  # "(a) ", and "a) " as web pages print it
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +46,7 @@ def rules():
         "to_is_preposition_after": set(data["to_is_preposition_after"]),
         "determiners": set(data["determiners"]),
         "aside": re.compile(data["aside"]),
+        "continuation": re.compile(data["continuation"], re.I),
         "not_an_agent": re.compile(data["not_an_agent"]),
         "operative_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("
                                    + "|".join(sorted(list(data["operative"]) + [k.lower() for k in data["operative"]],

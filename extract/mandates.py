@@ -21,10 +21,11 @@ body in the unit ("It further decided ...").
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Optional
 
-from extract.mandate_text import Verb, body_of_resolution, parse_object, resolution_named, rules, with_items
+from extract.mandate_text import ITEM_START, Verb, body_of_resolution, parse_object, resolution_named, rules, with_items
 from extract.resolution_mandates import declaration_mandates, declaration_of, operative, preamble_mandates
 from extract.reported_mandates import reported_mandates
 from extract.sentences import sentences
@@ -124,13 +125,14 @@ def extract_mandates(doc: ParsedDocument) -> tuple[list[Mandate], list[Proposal]
     section: Optional[str] = None
     # Web pages and excerpts without numbered paragraphs state mandates in unnumbered text.
     declaration = declaration_of(doc)
-    units = (doc.paragraphs + doc.preamble) or [u for u in doc.front + doc.headings if len(u.text) > 120]
+    units = (doc.paragraphs + doc.preamble) or _with_their_items(sorted(doc.front + doc.headings, key=lambda u: u.start))
+    context: dict = {}  # what the paragraphs before said, for one that goes on from them (``_unit_mandates``)
     for unit in sorted(units, key=lambda u: u.start):
         if unit.section and r["evidence"].match(unit.section):
             evidence.append(Evidence(at=unit.at, text=unit.text, start=unit.start, end=unit.end, mandates=list(block)))
             continue
         if unit.section != section:
-            section, block = unit.section, []
+            section, block, context = unit.section, [], {}
         if r["proposal"].search(unit.text):
             proposals.append(Proposal(at=unit.at, text=unit.text, start=unit.start, end=unit.end))
             continue
@@ -145,19 +147,43 @@ def extract_mandates(doc: ParsedDocument) -> tuple[list[Mandate], list[Proposal]
             elif (doc.meta.language or "en") != "en":
                 found = reported_mandates(doc, unit, doc.meta.language)
             else:
-                found = _unit_mandates(doc, unit)
+                found = _unit_mandates(doc, unit, context=context)
         mandates += found
         block += [m.at for m in found]
     return mandates, proposals, evidence
 
 
+def _with_their_items(units: list[Unit]) -> list[Unit]:
+    """The unnumbered text of a web page: a lead-in ending in a colon joined with the lettered
+    items printed under it ("decided to establish a working group to:" / "a) Assist ...; b) ..."),
+    so the items are the lead-in's mandates (RULES M7); then the units of over 120 characters
+    (prose, not menus and headers)."""
+    kept: list[Unit] = []
+    for u in units:
+        first = ITEM_START.match(u.text)
+        if kept and kept[-1].text.rstrip().endswith(":") and first and first.group(1) == "a":
+            prev = kept[-1]
+            kept[-1] = dataclasses.replace(prev, text=prev.text + " " + u.text, end=u.end,
+                                           segments=(prev.segments or [(prev.start, prev.end)])
+                                           + (u.segments or [(u.start, u.end)]))
+        else:
+            kept.append(u)
+    return [u for u in kept if len(u.text) > 120]
+
+
 def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str] = None,
-                   past_only: bool = False) -> list[Mandate]:
+                   past_only: bool = False, context: Optional[dict] = None) -> list[Mandate]:
     """Mandates a text reports ("In its resolution 7/1, the Conference requested ..."); in a
-    preamble, ``previous_body`` is the issuer, whom "in which it requested" points back to."""
+    preamble, ``previous_body`` is the issuer, whom "in which it requested" points back to.
+    ``context`` (kept by the caller from one paragraph to the next of a section) carries the
+    body "It" points to and the resolution a sentence that goes on ("The Conference further
+    decided ...", RULES M5) still speaks under."""
     r = rules()
     out: list[Mandate] = []
     carried: dict[str, tuple[Optional[str], list[str]]] = {}
+    before = context.get("carried", {}) if context is not None else {}
+    if context is not None and previous_body is None:
+        previous_body = context.get("body")
     for s_off, sentence in sentences(unit.text):
         verbs = _verbs(sentence, previous_body)
         for i, v in enumerate(verbs):
@@ -189,6 +215,16 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str]
                     continue
             if resolution is None and v.body in carried:
                 resolution, rlist = carried[v.body]
+            elif resolution is None and v.body in before and r["continuation"].search(sentence[:v.start]):
+                resolution, rlist = before[v.body]
             carried[v.body] = (resolution, rlist)
             out += with_items(doc, unit, s_off, sentence, v, lemma, strength, addressee, action, resolution, rlist)
+        for v in verbs:  # the resolutions named with a verb that asks nothing ("reconfirmed ... in resolution 5/4")
+            if v.body and v.body not in carried and context is not None:
+                named = resolution_named(doc, unit, s_off, len(sentence))
+                if named[0]:
+                    carried[v.body] = named
+    if context is not None:
+        context["body"] = previous_body
+        context["carried"] = {**before, **carried}
     return out

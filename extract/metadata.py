@@ -579,7 +579,7 @@ class _Reader:
             self.set("session", m.group("session"), tok, 0.9, "report title")
             self.set("meeting_dates", m.group("dates"), tok, 0.9, "report title")
         m = p["report_of_body"].search(title)
-        body = _registry_name(m.group("body")) if m else None
+        body = _registry_name(m.group("body") or m.group("meeting_body")) if m else None
         if body and body != meta.body and not _registry().get(body, {}).get("parent"):
             ev_body = next((e for e in self.page.evidence if e.field == "body"), None)
             if ev_body is None or ev_body.rule != "session block":

@@ -207,3 +207,22 @@ def test_the_opening_sentence_is_not_read_where_a_front_page_names_the_meeting_o
                "session, held in Panama City, Panama, from 25 to 29 November 2013, the Conference of the States "
                "Parties to the United Nations Convention against Corruption adopted resolutions.\n")
     assert far.meta.session is None and far.meta.meeting_place is None
+
+
+def test_an_intersessional_meetings_report_read_as_one_line_names_its_body_place_and_dates():
+    """A site transcript of a meeting report's front page on one line: the title names the body
+    after "of the", which is no masthead to cut there, and says where and when it met."""
+    text = ("United Nations CAC/COSP/WG.2/2018/6 Conference of the States Parties to the United Nations Convention "
+            "against Corruption Distr.: General 5 July 2018 Original: English V.18-04739 (E) 160718 170718 *1804739* "
+            "Report on the meeting of the Open-ended Intergovernmental Working Group on Asset Recovery held in Vienna "
+            "on 6 and 7 June 2018 I. Introduction 1. In its resolutions 1/4, 2/3 and 7/1, the Conference established "
+            "and decided to continue the work of the Working Group. 2. In its resolution 7/1, the Conference welcomed "
+            "the outcome of the meetings of the Working Group and invited it to propose future agenda items.\n")
+    doc = meta(text)
+    m = doc.meta
+    assert m.title == ("Report on the meeting of the Open-ended Intergovernmental Working Group on Asset Recovery "
+                       "held in Vienna on 6 and 7 June 2018")
+    assert (m.body, m.meeting_place, m.meeting_dates) == (
+        "Open-ended Intergovernmental Working Group on Asset Recovery", "Vienna", "6 and 7 June 2018")
+    invite = next(x for x in doc.mandates if x.verb == "invite")
+    assert (invite.addressee, invite.action) == ("it", "propose future agenda items")  # a pronoun, as printed

@@ -337,3 +337,36 @@ def test_a_preamble_page_without_its_issuer_line_gives_its_resolutions_own_parti
         ("General Assembly", "A/RES/73/222", "encourage", "States parties to the United Nations Convention against Corruption")]
     cited = [r.id for r in doc.references if r.kind == "ga_resolution"]
     assert cited == ["A/RES/65/169", "A/RES/72/207"]
+
+
+WEB_PAGE = """Mandates of the Working Group on Prevention
+
+The Conference of the States Parties to the United Nations Convention against Corruption adopted at its third session resolution 3/2 entitled "Preventive measures". In that resolution, the Conference decided to establish an interim open-ended intergovernmental working group to:
+
+a) Assist the Conference in developing and accumulating knowledge in the area of prevention of corruption; 
+b) Facilitate the exchange of information and experience among States on preventive measures and practices;
+
+The Conference further decided that the working group should meet during the sessions of the Conference and, as appropriate, shall hold at least two intersessional meetings within existing resources.
+
+In the following sessions, the Conference reconfirmed this decision in resolution 4/3 entitled "Marrakech declaration on the prevention of corruption" and resolution 5/4 entitled "Follow-up to the Marrakech declaration". It requested the Working Group on Prevention to continue its work to advise and assist the Conference. It also decided that the Working Group would follow a multi-year work plan up to 2015.
+
+At its second to seventh sessions, the Conference decided to continue the work of the Working Group on Prevention in the years between its sessions.
+"""
+
+
+def test_a_web_page_telling_mandates_over_paragraphs_keeps_their_resolution_and_items():
+    """A web page without numbered paragraphs (RULES M5, M7): the lettered items under a lead-in
+    ending in a colon are one mandate each; "further decided" and "It requested" go on under the
+    resolution named before, a pronoun after a verb that asks nothing ("reconfirmed ... in
+    resolution 5/4") included; a sentence that does not go on ("At its second to seventh
+    sessions ...") gets no resolution from the paragraphs before."""
+    doc = parse_bytes(WEB_PAGE.encode(), "page.txt")
+    got = [(m.at, m.body, m.resolution, m.verb, (m.action or "")[:30]) for m in doc.mandates]
+    assert got == [
+        ("front(a)", C, "3/2", "decide", "Assist the Conference in devel"),
+        ("front(b)", C, "3/2", "decide", "Facilitate the exchange of inf"),
+        ("front", C, "3/2", "decide", "the working group should meet "),
+        ("front", C, "5/4", "request", "continue its work to advise an"),
+        ("front", C, "5/4", "decide", "follow a multi-year work plan "),
+        ("front", C, None, "decide", "continue the work of the Worki"),
+    ]

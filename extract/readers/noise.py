@@ -40,6 +40,7 @@ _ROMAN = re.compile(r"(?<=\s)((?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.)\s+(?=
 _LONE_LABEL = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|\d{1,5}\.|\d{1,2}/\d{1,2}\.|\(\w\))$")
 _ACROSS = re.compile(r"\S\s+(?:Distr\.|Original)\s*:|(?:Distr\.|Original)\s*:\s*\w+\s+\S")
 _RUN_TOGETHER = re.compile(r"^\s*(\d{1,5})\.\s.*?[.;:]\s+(\d{1,5})\.\s+[A-Z]")
+_OPEN_END = re.compile(r"\b(?:of|the|for|on|to|by|and|in|with|against|from)$")
 _PAGE_NUMBERS = re.compile(r"^(?:\d{1,3}(?:\s*-\s*\d{1,3})?|Page|Paragraphs|Paragraphs Page)$")
 
 
@@ -86,7 +87,9 @@ def _split_front(line: str) -> list[str]:
     """Break a front page read as one line at its labelled parts."""
     line = re.sub(r"(provisional agenda)\s*\*\s+", r"\1*\n", line)
     for p in _FRONT_SPLIT:
-        line = p.sub(lambda m: "\n" + m.group(0).lstrip(), line)
+        # Not inside a sentence: a body's name after "Report on the meeting of the" is the title's.
+        line = p.sub(lambda m: m.group(0) if _OPEN_END.search(m.string[:m.start()].rstrip())
+                     else "\n" + m.group(0).lstrip(), line)
     pieces = [part.strip() for part in line.split("\n") if part.strip()]
     return [x for piece in pieces for x in (piece, "")]
 
