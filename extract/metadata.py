@@ -129,6 +129,7 @@ def _patterns(lang: str = "en") -> dict:
         "report_title_dated": re.compile(f["report_title_dated"]),
         "report_of_body": re.compile(f["report_of_body"]),
         "session_statement": (rx(f["session_statement"]), int(f["session_statement_reach"])),
+        "compilation_title": re.compile(f["compilation_title"]),
         "months": months,
         "lang": lang,
         "place_after": bool((pack or {}).get("place_after")),  # "2011年8月22日至24日，维也纳"
@@ -732,7 +733,8 @@ def read_front_page(front: list[Unit], footnotes: list[Unit], text: str, file: s
     _other_formats(front, text, page, reader)
     if not reader.header_seen and not any((page.meta.symbol, page.meta.date, page.meta.body, page.meta.session)):
         pattern, reach = reader.p["session_statement"]
-        for name, (value, s, e) in (session_statement(text[:reach], pattern, _registry_name) or {}).items():
+        found = session_statement(text[:reach], pattern, _registry_name, reader.p["compilation_title"])
+        for name, (value, s, e) in (found or {}).items():
             reader.set(name, value, _Token("session_statement", value, s, e), CONFIDENCE, "opening sentence")
     return page
 

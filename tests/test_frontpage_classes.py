@@ -226,3 +226,19 @@ def test_an_intersessional_meetings_report_read_as_one_line_names_its_body_place
         "Open-ended Intergovernmental Working Group on Asset Recovery", "Vienna", "6 and 7 June 2018")
     invite = next(x for x in doc.mandates if x.verb == "invite")
     assert (invite.addressee, invite.action) == ("it", "propose future agenda items")  # a pronoun, as printed
+
+
+@pytest.mark.parametrize("heading", ["Resolutions adopted by", "Resolutions and decisions adopted by"])
+def test_a_compilation_of_adopted_resolutions_is_titled_by_its_heading(heading):
+    """No front page: the heading before the opening sentence ("At its seventh session, held in
+    Vienna, ...") is the title, when it is the UN's compilation heading and names a known body."""
+    text = (f"V.18-00228 (E) *1800228*\n\n{heading} the Conference of the States Parties to the United Nations "
+            "Convention against Corruption\n\nA. Resolutions\n\n1. At its seventh session, held in Vienna, from 6 to "
+            "10 November 2017, the Conference of the States Parties to the United Nations Convention against "
+            "Corruption adopted the following resolutions:\n")
+    m = meta(text).meta
+    assert m.title == f"{heading} the Conference of the States Parties to the United Nations Convention against Corruption"
+    assert (m.session, m.meeting_place, m.meeting_dates) == ("seventh session", "Vienna", "6 to 10 November 2017")
+    other = meta(text.replace("the Conference of the States Parties to the United Nations Convention against "
+                              "Corruption\n\nA.", "the Board of Trustees\n\nA.")).meta
+    assert other.title is None  # no body the registry knows: no title

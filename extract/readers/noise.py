@@ -88,7 +88,7 @@ def _split_front(line: str) -> list[str]:
     line = re.sub(r"(provisional agenda)\s*\*\s+", r"\1*\n", line)
     for p in _FRONT_SPLIT:
         # Not inside a sentence: a body's name after "Report on the meeting of the" is the title's.
-        line = p.sub(lambda m: m.group(0) if _OPEN_END.search(m.string[:m.start()].rstrip())
+        line = p.sub(lambda m: m.group(0) if _OPEN_END.search(m.string[max(0, m.start() - 16):m.start()].rstrip())
                      else "\n" + m.group(0).lstrip(), line)
     pieces = [part.strip() for part in line.split("\n") if part.strip()]
     return [x for piece in pieces for x in (piece, "")]
