@@ -276,9 +276,12 @@ class _Builder:
             cur = last  # across a page break (footnotes between): the paragraph may go on
         ended = re.sub(rf"(?:\s*\[\d+\]|\s+\d{{1,2}}|[{FOOTNOTE_MARKS}]+)+$", "", cur.text.rstrip()) if cur else ""
         # A lower-case line goes on the paragraph (a page break cut it), unless it opens one: Russian
-        # preambular paragraphs open in lower case ("ссылаясь на ...").
-        goes_on = not ended.endswith(_CLAUSE_ENDS + _STOPS) or (line.text[:1].islower()
-                                                               and not res_model.starts_preamble(line.text))
+        # preambular paragraphs open in lower case ("ссылаясь на ..."). A paragraph whose clause did
+        # not end (its comma missing) goes on across a page break, not across a printed paragraph
+        # break before a line that opens one.
+        opens = res_model.starts_preamble(line.text)
+        goes_on = (not ended.endswith(_CLAUSE_ENDS + _STOPS) and (line.page_break or not opens)) or (
+            line.text[:1].islower() and not opens)
         if adjacent:
             new = cur is None or (res_model.starts_preamble(line.text) and ended.endswith(_CLAUSE_ENDS))
         else:

@@ -215,3 +215,20 @@ def test_a_language_without_a_pack_is_read_and_said():
     doc = parse_bytes(text.encode(), "de.txt")
     assert doc.meta.language == "de"
     assert any("a language without a pack" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("closing", [",", ""])
+def test_a_preambular_paragraph_missing_its_comma_ends_where_the_next_one_opens(closing):
+    """S/RES/2524 (2020) in Russian, as the UN's own markup prints it: one preambular paragraph
+    lacks its closing comma; the next one ("особо отмечая ...") still opens a paragraph of its own."""
+    text = ("Резолюция 2524 (2020),\n\nпринятая Советом Безопасности на его 8758-м заседании 4 июня 2020 года\n\n"
+            "Совет Безопасности,\n\n"
+            "подтверждая все свои предыдущие резолюции, касающиеся положения в Судане,\n\n"
+            "подчеркивая необходимость того, чтобы правительство Судана обеспечивало привлечение виновных к "
+            f"ответственности{closing}\n\n"
+            "особо отмечая главную ответственность правительства Судана за урегулирование давних факторов "
+            "нестабильности,\n\n"
+            "1. постановляет учредить Миссию;\n\n2. постановляет продолжать активно заниматься этим вопросом.\n")
+    doc = parse_bytes(text.encode("utf-8"), "S_RES_2524_2020.ru.txt")
+    pre = [p.text[:20] for r in doc.resolutions for p in r.parts if p.kind == "preambular"]
+    assert pre == ["подтверждая все свои", "подчеркивая необходи", "особо отмечая главну"]
