@@ -219,11 +219,11 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str]
                 resolution, rlist = before[v.body]
             carried[v.body] = (resolution, rlist)
             out += with_items(doc, unit, s_off, sentence, v, lemma, strength, addressee, action, resolution, rlist)
-        for v in verbs:  # the resolutions named with a verb that asks nothing ("reconfirmed ... in resolution 5/4")
-            if v.body and v.body not in carried and context is not None:
-                named = resolution_named(doc, unit, s_off, len(sentence))
-                if named[0]:
-                    carried[v.body] = named
+        quiet = {v.body for v in verbs if v.body} - carried.keys()
+        if quiet and context is not None:  # a resolution named with a verb that asks nothing ("reconfirmed ... in resolution 5/4")
+            named = resolution_named(doc, unit, s_off, len(sentence))
+            if named[0]:
+                carried |= {body: named for body in quiet}
     if context is not None:
         context["body"] = previous_body
         context["carried"] = {**before, **carried}

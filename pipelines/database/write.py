@@ -56,37 +56,20 @@ def insert_values(db: sqlite_utils.Database, table: str, columns: list[str], val
 
 
 def sync_rows(db: sqlite_utils.Database, tables: dict[str, list[dict]]) -> None:
-    """Make each table hold exactly ``rows``, writing only the difference: an incremental
-    build's corpus-wide tables are mostly what they were, and rewriting them whole cost more
-    than the documents that changed.  Rows are matched by their key where they carry it, else
-    by all their values (tables numbered by insertion).  ``tables`` comes parents first; rows
-    go children first, and come back parents first."""
+    """Make each table hold exactly ``rows`` (matched by the table's key, which every row carries),
+    writing only the difference: an incremental build's corpus-wide tables are mostly what they
+    were, and rewriting them whole cost more than the documents that changed.  ``tables`` comes
+    parents first; rows go children first, and come back parents first."""
     plans = []
     for table, rows in tables.items():
-        pk = TABLES[table]["pk"]
-        keyed = any(pk in row for row in rows)
-        columns = [c for c in TABLES[table]["columns"] if keyed or c != pk]
+        pk, columns = TABLES[table]["pk"], list(TABLES[table]["columns"])
+        at = columns.index(pk)
         listed = ", ".join(f"[{c}]" for c in columns)
-        want = [tuple(_as_json(v) if isinstance(v, (list, dict)) else v for v in (row.get(c) for c in columns))
-                for row in rows]
-        if keyed:
-            at = columns.index(pk)
-            have = {r[at]: r for r in db.conn.execute(f"SELECT {listed} FROM [{table}]")}
-            wanted = {v[at]: v for v in want}
-            gone = [k for k in have if k not in wanted]
-            new = [v for k, v in wanted.items() if have.get(k) != v]
-        else:
-            held: dict[tuple, list] = {}
-            for r in db.conn.execute(f"SELECT [{pk}], {listed} FROM [{table}] ORDER BY [{pk}]"):
-                held.setdefault(r[1:], []).append(r[0])
-            new = []
-            for v in want:
-                if held.get(v):
-                    held[v].pop()
-                else:
-                    new.append(v)
-            gone = [k for ids in held.values() for k in ids]
-        plans.append((table, pk, columns, gone, new))
+        have = {r[at]: r for r in db.conn.execute(f"SELECT {listed} FROM [{table}]")}
+        wanted = {v[at]: v for v in (tuple(_as_json(x) if isinstance(x, (list, dict)) else x
+                                           for x in (row.get(c) for c in columns)) for row in rows)}
+        plans.append((table, pk, columns, [k for k in have if k not in wanted],
+                      [v for k, v in wanted.items() if have.get(k) != v]))
     for table, pk, _, gone, _ in reversed(plans):
         db.conn.executemany(f"DELETE FROM [{table}] WHERE [{pk}] = ?", [(k,) for k in gone])
     for table, _, columns, _, new in plans:
