@@ -249,6 +249,7 @@ def test_a_file_that_is_no_un_document_is_listed_as_such_never_as_none(site):
     ds, _ = site
     page = get(ds, "/-/cosp/documents").text
     assert "Files that do not read as UN documents" in page and "shopping.txt" in page
+    assert "manifest.tsv" in page  # what to do when one is a UN document after all
     assert ">None<" not in page and "None · None" not in page
     doc = get(ds, "/-/cosp/document/shopping.txt").text
     assert "does not read as a UN document" in doc and "None" not in text_of(doc).replace("Nonetheless", "")
