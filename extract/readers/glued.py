@@ -52,8 +52,11 @@ def _paired(pieces: list[str]) -> bool:
                for a, b in zip(pieces, pieces[1:]))
 
 
+@lru_cache(maxsize=1 << 16)
 def _split(token: str) -> str:
-    """The token, or its words separated by spaces (the token's own letters and case)."""
+    """The token, or its words separated by spaces (the token's own letters and case); a pure
+    function of the token, remembered: a text repeats its words, and a segmentation costs a
+    millisecond."""
     parts = _CAMEL.split(token)
     if len(parts) > 1:
         if all(len(p) >= 3 and _word(p) for p in parts):
