@@ -109,6 +109,19 @@ def _verbs(sentence: str, previous_body: Optional[str]) -> list[Verb]:
     return out
 
 
+_CONTINUED = re.compile(r"^to (?:continue|extend|renew)(?: the (?:work|mandate) of)? (?P<what>(?:the|an?) [A-Z].+)$", re.S)
+
+
+def _established_with_next(lemma: str, obj: str, sentence: str, nxt: Optional[Verb], after: Optional[Verb]) -> str:
+    """What "established" shares with the verb coordinated after it (RULES M8): "the Conference
+    established and decided to continue the work of the Working Group" establishes the Working
+    Group; empty for any other case."""
+    if lemma != "establish" or obj or nxt is None or sentence[:nxt.start].rstrip()[-3:] != "and":
+        return ""
+    m = _CONTINUED.match(_object(sentence, nxt, after))
+    return m.group("what") if m else ""
+
+
 def _object(sentence: str, v: Verb, nxt: Optional[Verb]) -> str:
     end = nxt.start if nxt else len(sentence)
     obj = sentence[v.end:end]
@@ -197,6 +210,8 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str]
             lemma, strength = r["verbs"][v.form]
             nxt = verbs[i + 1] if i + 1 < len(verbs) else None
             obj = _object(sentence, v, nxt)
+            shared = _established_with_next(lemma, obj, sentence, nxt, verbs[i + 2] if i + 2 < len(verbs) else None)
+            obj = shared or obj
             if strength == "observation" and not r["observation"].match(re.sub(r"^,?\s*(?:again|also)\s*,?\s*", "", obj)):
                 continue
             if not obj or re.match(r"^(?:the|its|their) (?:study|results|initiative|role|usefulness)\b", obj):
@@ -213,6 +228,8 @@ def _unit_mandates(doc: ParsedDocument, unit: Unit, previous_body: Optional[str]
                 v.body = body_of_resolution(resolution)
                 if v.body not in r["body_names"]:
                     continue
+            if shared and len(rlist) > 1:  # a body is established once, by the first of the resolutions named
+                resolution = rlist[0]
             if resolution is None and v.body in carried:
                 resolution, rlist = carried[v.body]
             elif resolution is None and v.body in before and r["continuation"].search(sentence[:v.start]):

@@ -22,6 +22,11 @@ C, WGB, GA, EM = "Conference", "Working Group", "General Assembly", "Expert meet
 
 # (paragraph text, [(at, body, resolution, verb, addressee, action starts with)])
 CASES = [
+    ("In its resolutions 1/4, 2/3, 3/3, 4/4, 5/3, 6/2, 6/3 and 7/1, the Conference of the States Parties to the United "
+     "Nations Convention against Corruption established and decided to continue the work of the Open-ended "
+     "Intergovernmental Working Group on Asset Recovery.",
+     [("1", C, "1/4", "establish", None, "the Open-ended Intergovernmental Working Group on Asset Recovery"),
+      ("1", C, "7/1", "decide", None, "continue the work of the Open-ended")]),
     ("In its resolution 6/2, the Conference directed the Open-ended Intergovernmental Working Group on Asset Recovery "
      "to initiate the process of identifying best practices.",
      [("1", C, "6/2", "direct", "the Open-ended Intergovernmental Working Group on Asset Recovery", "initiate the process")]),
