@@ -22,6 +22,9 @@ C, WGB, GA, EM = "Conference", "Working Group", "General Assembly", "Expert meet
 
 # (paragraph text, [(at, body, resolution, verb, addressee, action starts with)])
 CASES = [
+    ("The Conference noted that, with currently 180 States parties, the goal of universal adherence to the "
+     "Convention was within reach. It stressed that States parties should continue to share information.",
+     [("1", C, None, "stress", "States parties", "continue to share information")]),
     ("In its resolutions 1/4, 2/3, 3/3, 4/4, 5/3, 6/2, 6/3 and 7/1, the Conference of the States Parties to the United "
      "Nations Convention against Corruption established and decided to continue the work of the Open-ended "
      "Intergovernmental Working Group on Asset Recovery.",
