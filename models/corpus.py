@@ -9,7 +9,6 @@ summary without parsing or loading it, and it is plain data.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -72,11 +71,10 @@ class DocumentEntry:
     input_warnings: list[str] = field(default_factory=list)  # what the reader repaired: recorded at every build
     path: str = ""  # where it was read from (to read it again if the corpus changes its symbol)
     paragraphs: list[str] = field(default_factory=list)  # numbered paragraphs' addresses: language versions line up by them
-    # The values the file reads for the fields a manifest replaced in ``meta`` (field -> value):
-    # each build applies the manifest afresh to what the file reads, so a row taken out of the
-    # manifest gives the document its own value back.
+    # The fields a manifest replaced in ``meta``, with the values the file reads: a document whose
+    # manifest row changed, or went, is written again from its file (``database/build.py``).
     read: dict[str, Optional[str]] = field(default_factory=dict)
 
-    def read_meta(self) -> DocumentMeta:
-        """The metadata as the file reads, without the manifest's corrections."""
-        return dataclasses.replace(self.meta, **self.read) if self.read else self.meta
+    def corrected(self) -> dict[str, Optional[str]]:
+        """The manifest's values this document's rows were written with, by field."""
+        return {k: getattr(self.meta, k) for k in self.read}

@@ -86,6 +86,10 @@ def test_the_database_follows_the_manifest_and_gives_the_read_values_back_when_a
             assert "from the manifest" in row["warnings"]
             assert {r["document_date"] for r in db.query("select document_date from mandates where document = 'bare.txt'")} \
                 == {expect[0]}
+        evidence = {r["field"]: (r["value"], r["rule"]) for r in db.query(
+            "select field, value, rule from metadata_evidence where document = 'bare.txt'")}
+        assert {k: v for k, v in evidence.items() if k in ("date", "title")} == (
+            {"date": (expect[0], "manifest"), "title": (expect[2], "manifest")} if expect[0] else {})
         seed = db["documents"].get(SEED)
         printed = printed or seed["date"]
         assert seed["date"] == ("2020-10-06" if any(r[0] == SEED for r in rows) else printed)

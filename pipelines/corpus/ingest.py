@@ -217,18 +217,16 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
     corpus = Corpus()
     todo = plan(paths, corpus.errors, follow_links)
     entries = []
+    given = manifests.read(todo, corpus.errors)
     for path, doc, errors, hit in parse_stream(todo, cache_dir, progress, pdf_reader, jobs, timeout, engine):
         corpus.errors.extend(errors)
         corpus.cache_hits += hit
         if doc is not None:
+            read = manifests.apply(doc, given.get(doc.file, {}))
             corpus.documents.append(doc)
             entries.append(entry_of(doc, path))
-    given = manifests.read(todo, corpus.errors)
+            entries[-1].read = read
     by_file = {d.file: d for d in corpus.documents}
-    for e in entries:
-        doc = by_file[e.file]
-        doc.warnings += correct(e, given.get(e.file, {}))
-        doc.meta.date, doc.meta.title = e.meta.date, e.meta.title
     found = decide(entries, given)
     corpus.errors.extend(found.errors)
     for file, (symbol, source, note) in found.symbols.items():
@@ -354,22 +352,3 @@ def resolution_text_warnings(entries: list[DocumentEntry]) -> list[IngestError]:
             "if one is a copy of the other, remove it; if one is a draft, give it its L. symbol", severity="warning"))
     return out
 
-
-def correct(entry: DocumentEntry, given: dict[str, str]) -> list[str]:
-    """Give ``entry`` the manifest's date and title over what its file reads (``entry.read``
-    keeps those, so the next build starts again from the file); returns what changed, said
-    as the document's warnings ("date '2019-09-02' from the manifest (the document reads
-    '2019-09-23')").  The mandates' sightings follow the document's date."""
-    read = entry.read_meta()
-    fields = {k: v for k, v in given.items() if k in ("date", "title")}
-    entry.meta = dataclasses.replace(read, **fields)
-    entry.read = {k: getattr(read, k) for k in fields}
-    for s in entry.sightings:
-        s.date = entry.meta.date
-    out = []
-    for key, value in sorted(fields.items()):
-        before = getattr(read, key)
-        if before != value:
-            out.append(f"{key} {value!r} from the manifest" + (f" (the document reads {before!r})" if before else
-                                                                " (the document gives none)"))
-    return out

@@ -22,10 +22,11 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
-from models.document import IngestError
+from models.document import FieldEvidence, IngestError, ParsedDocument
 
 NAMES = ("manifest.tsv", "MANIFEST.tsv")
 FIELDS = ("symbol", "date", "title")  # the columns read; the others are the fetch's own records
+REPLACED = ("date", "title")  # the fields a manifest value replaces (the symbol only fills: ``ingest.decide``)
 _REMARK = re.compile(r"\s+\([^()]*\)\s*$")
 
 
@@ -100,3 +101,24 @@ def _symbol() -> re.Pattern:
     from extract.resources import load_yaml
 
     return re.compile(load_yaml("frontpage.yaml")["symbol"])
+
+
+def corrections(given: dict[str, str]) -> dict[str, str]:
+    """The values of a manifest row that replace what a document reads."""
+    return {k: v for k, v in given.items() if k in REPLACED}
+
+
+def apply(doc: ParsedDocument, given: dict[str, str]) -> dict[str, Optional[str]]:
+    """Give a parsed document its manifest row's date and title, with the manifest as their
+    evidence and a warning saying what the file reads ("date '2019-09-02' from the manifest (the
+    document reads '2019-09-23')"); returns the values read, by field (``DocumentEntry.read``)."""
+    fields = corrections(given)
+    read = {k: getattr(doc.meta, k) for k in fields}
+    for key, value in sorted(fields.items()):
+        setattr(doc.meta, key, value)
+        if read[key] != value:
+            doc.warnings.append(f"{key} {value!r} from the manifest" + (
+                f" (the document reads {read[key]!r})" if read[key] else " (the document gives none)"))
+    doc.meta_evidence = [e for e in doc.meta_evidence if e.field not in fields] + [
+        FieldEvidence(k, v, 0, 0, 1.0, "manifest") for k, v in sorted(fields.items())]
+    return read

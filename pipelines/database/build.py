@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -277,8 +278,9 @@ class Job:
         to_parse = []
         for path, name in zip(self.todo, names):
             entry = stored.get(name)
-            if entry is not None and self.digests.get(os.path.realpath(path)) == bytes.fromhex(entry.sha256):
-                kept[name] = entry
+            if (entry is not None and self.digests.get(os.path.realpath(path)) == bytes.fromhex(entry.sha256)
+                    and entry.corrected() == manifests.corrections(manifest.get(name, {}))):
+                kept[name] = entry  # unchanged, and so is what its manifest row says of it
             else:
                 to_parse.append(path)
         wanted = set(names)
@@ -293,7 +295,7 @@ class Job:
         out.kept = len(kept)
         entries: dict[str, DocumentEntry] = {}
         stream = ingest.parse_stream(to_parse, self.cache_dir, self.progress, self.pdf_reader, self.jobs,
-                                     engine=self.engine, finish=write.prepare)
+                                     engine=self.engine, finish=functools.partial(write.prepare, manifest=manifest))
         for path, name in zip(self.todo, names):
             if name in kept:
                 entries[name] = kept[name]
@@ -348,45 +350,35 @@ class Job:
             out.written.add(name)
 
     def _decide(self, ordered: list[DocumentEntry], manifest: dict, out: BuiltCorpus) -> BuiltCorpus:
-        """The manifest's dates and titles, then symbols (manifest, inferred) and duplicates,
-        decided over the whole corpus."""
-        notes = {}
-        for e in ordered:
-            written = e.meta  # what the document's rows say now
-            notes[e.file] = ingest.correct(e, manifest.get(e.file, {}))
-            if (written.date, written.title) != (e.meta.date, e.meta.title):
-                write.rename(self.db, e.id, written.name(e.file, e.written_symbol or ""),
-                             e.meta.name(e.file, e.written_symbol or ""))
-                write.redate(self.db, e.id, e.meta.date)
-                out.written.add(e.id)
+        """Symbols (manifest, inferred) and duplicates, decided over the whole corpus."""
         found = ingest.decide(ordered, manifest)
         out.errors.extend(found.errors)
         for e in ordered:
             symbol, source, note = found.symbols.get(e.file, (e.meta.symbol, e.meta.symbol_source, None))
             before = e.written_symbol
-            if _settle_symbol(self.db, e, symbol, source, notes[e.file] + ([note] if note else []),
-                              self.cache_dir, self.pdf_reader):
+            if _settle_symbol(self.db, e, symbol, source, note, self.cache_dir, self.pdf_reader):
                 out.entries.append(e)
             if e.written_symbol != before:
                 out.written.add(e.id)
         return out
 
 
-def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Optional[str], notes: list[str],
+def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Optional[str], note: Optional[str],
                    cache_dir, pdf_reader) -> bool:
     """Write the symbol the corpus decided into the document's rows: its ``documents`` row, the
     citations of its rows, its self-references removed.  A document whose rows were written
     under another symbol (an incremental build changed what it is inferred to be) is written
     again from its file, since references to its old symbol were removed as its own."""
-    final = dataclasses.replace(entry.meta, symbol=symbol, symbol_source=source)
     if entry.written_symbol not in (None, symbol):
         _, doc, _, _ = next(ingest.parse_stream([Path(entry.path)], cache_dir, None, pdf_reader))  # bounded, as every parse
         write.delete_documents(db, [entry.id])
         if doc is None:
             return False
-        doc.meta = final
+        manifests.apply(doc, entry.corrected())
+        doc.meta = dataclasses.replace(doc.meta, symbol=symbol, symbol_source=source)
         doc.references = without_self_references(doc.references, symbol, doc.resolutions)
-        doc.warnings += notes
+        if note:
+            doc.warnings.append(note)
         write.write_document(db, doc)
         entry.written_symbol = symbol
         return True
@@ -396,12 +388,9 @@ def _settle_symbol(db, entry: DocumentEntry, symbol: Optional[str], source: Opti
         db.conn.execute("DELETE FROM [references] WHERE document = ? AND kind IN ('document', 'ga_resolution') "
                         "AND ref_id = ?", [entry.id, symbol])
         entry.written_symbol = symbol
-    date = entry.meta.date
-    db.conn.execute("UPDATE documents SET symbol = ?, name = ?, symbol_source = ?, url = ?, warnings = ?, date = ?, "
-                    "year = ?, title = ? WHERE id = ?",
+    db.conn.execute("UPDATE documents SET symbol = ?, name = ?, symbol_source = ?, url = ?, warnings = ? WHERE id = ?",
                     [symbol, entry.meta.name(entry.file, symbol or ""), source, schema.UNDOCS + symbol if symbol else None,
-                     "\n".join(entry.warnings + notes) or None, date, int(date[:4]) if date else None, entry.meta.title,
-                     entry.id])
+                     "\n".join(entry.warnings + ([note] if note else [])) or None, entry.id])
     return True
 
 

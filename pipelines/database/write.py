@@ -19,6 +19,7 @@ import sqlite_utils
 from extract.addressees import normalise
 from models.corpus import DocumentEntry
 from models.document import ParsedDocument
+from pipelines.corpus import manifest as manifests
 from pipelines.corpus.entries import doc_id, entry_of, sightings_of
 from pipelines.database.schema import TABLES, TEXT_SOURCES, UNDOCS, stable_id, text_id
 
@@ -26,7 +27,6 @@ from pipelines.database.schema import TABLES, TEXT_SOURCES, UNDOCS, stable_id, t
 DOCUMENT_TABLES = ["documents"] + [t for t, spec in TABLES.items()
                                    if "document" in spec["columns"] and not t.startswith("guideline") and t != "texts"]
 CITED_TABLES = [t for t in DOCUMENT_TABLES if "cite" in TABLES[t]["columns"]]
-DATED_TABLES = [t for t in DOCUMENT_TABLES if "document_date" in TABLES[t]["columns"]]
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], replace: bool = False) -> None:
@@ -204,8 +204,13 @@ class Prepared:
     input_warnings: list[str] = field(default_factory=list)
 
 
-def prepare(doc: ParsedDocument, path) -> Prepared:
-    return Prepared(doc.file, _columnar_rows(doc), entry_of(doc, path), list(doc.input_warnings))
+def prepare(doc: ParsedDocument, path, manifest: Optional[dict] = None) -> Prepared:
+    """A parsed document's rows and summary, with its manifest row's date and title (the rows
+    are made where it was parsed: a worker process)."""
+    read = manifests.apply(doc, (manifest or {}).get(doc.file, {}))
+    entry = entry_of(doc, path)
+    entry.read = read
+    return Prepared(doc.file, _columnar_rows(doc), entry, list(doc.input_warnings))
 
 
 def _columnar_rows(doc: ParsedDocument) -> dict[str, tuple[list[str], list[tuple]]]:
@@ -245,12 +250,6 @@ def rename(db: sqlite_utils.Database, did: str, old: str, new: str) -> None:
     for table in CITED_TABLES:
         db.conn.execute(f"UPDATE [{table}] SET cite = ? || substr(cite, ?) WHERE document = ? AND substr(cite, 1, ?) = ?",
                         [new, len(old) + 1, did, len(old), old])
-
-
-def redate(db: sqlite_utils.Database, did: str, date) -> None:
-    """A document's date, repeated on its rows that carry it (a manifest corrected it)."""
-    for table in DATED_TABLES:
-        db.conn.execute(f"UPDATE [{table}] SET document_date = ? WHERE document = ?", [date, did])
 
 
 def mark_stale(db: sqlite_utils.Database, stale: dict[str, str]) -> None:
