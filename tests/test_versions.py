@@ -85,3 +85,13 @@ def test_a_translated_verb_of_two_meanings_takes_the_english_versions(site):
     _, db = site
     fr = next(db.query("select verb, verb_printed from mandates where document like '%.fr.xml' and at = '1'"))
     assert (fr["verb"], fr["verb_printed"]) == ("call upon", "Exhorte")
+
+
+def test_the_documents_page_links_each_version_to_its_own_page(site):
+    """Five files, one symbol: each row of the documents page opens its own version (a symbol's
+    page opens the English one), so the French row is the French text."""
+    ds, _ = site
+    page = get(ds, "/-/cosp/documents").text
+    assert 'href="/-/cosp/document/S/RES/2504"' in page  # the English version, by its symbol
+    for f in ("S_RES_2504_2020.fr.xml", "S_RES_2504_2020.ar.xml", "S_RES_2504_2020.ru.xml"):
+        assert f'href="/-/cosp/document/{f}"' in page, f

@@ -12,7 +12,7 @@ from typing import Optional
 from urllib.parse import urlencode
 
 from pipelines.publish.pagekit import (ENTITY_KINDS, PAGE_SIZE, addressee_url, context, document_url, entity_url,
-                                       mandate_url, resolution_url, row_url, rows)
+                                       mandate_url, readable_document_url, resolution_url, row_url, rows)
 
 KIND_LABELS = {"network": "Practitioner networks", "organisation": "Organisations", "country": "Countries",
                "regional_group": "Regional groups"}
@@ -135,11 +135,12 @@ def mentions_by_document(conn: sqlite3.Connection, kind: str, name: str) -> list
     # the page's mentions are picked first, then only they are joined to their paragraphs: UNODC
     # is named 8,000 times at 500 documents, and joining every mention cost 120 ms
     found = rows(conn, """with picked as (
-                              select m.id, m.document, m.at, m.cite, m.text, m.method, m.start, m.end, d.symbol, d.name, d.date
+                              select m.id, m.document, m.at, m.cite, m.text, m.method, m.start, m.end, d.symbol, d.name, d.date,
+                                     d.language
                               from mentions m join documents d on d.id = m.document
                               where m.entity_type = ? and m.entity = ? order by d.date, m.document, m.start limit ?)
                           select m.document, m.at, m.cite, m.text as spelling, m.method, m.start, m.end, m.symbol, m.name,
-                                 m.date, coalesce(p.text, f.text, h.text) as unit_text,
+                                 m.date, m.language, coalesce(p.text, f.text, h.text) as unit_text,
                                  coalesce(p.start, f.start, h.start) as unit_start
                           from picked m
                           left join paragraphs p on p.document = m.document and p.at = m.at
@@ -156,7 +157,8 @@ def mentions_by_document(conn: sqlite3.Connection, kind: str, name: str) -> list
         else:
             m["before"], m["match"], m["after"] = "", m["spelling"], ""
         documents.setdefault(m["document"], {"label": m["name"] or m["document"], "date": m["date"],
-                                             "url": document_url(m["symbol"] or m["document"]), "mentions": []})
+                                             "url": readable_document_url(m["document"], m["symbol"], m["language"]),
+                                             "mentions": []})
         documents[m["document"]]["mentions"].append(m)
     return list(documents.values())
 

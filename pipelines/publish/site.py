@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from extract.metadata import SYMBOL
 from pipelines.database.schema import UNDOCS
-from pipelines.publish.pagekit import PAGE_SIZE, addressee_url, document_url, entity_url, mandate_url, resolution_url
+from pipelines.publish.pagekit import (PAGE_SIZE, addressee_url, document_url, entity_url, mandate_url,
+                                      readable_document_url, resolution_url)
 from pipelines.publish.pagekit import rows as _rows
 from pipelines.publish.resolutions import id_pattern as resolution_id
 from pipelines.publish.versions import RTL, versions_of
@@ -247,7 +248,7 @@ def documents_page(conn: sqlite3.Connection) -> dict:
                        "from documents order by date desc, coalesce(symbol, name)")
     for d in docs:
         d["label"] = d["name"] or d["file"]
-        d["url"] = document_url(d["symbol"] or d["id"])
+        d["url"] = readable_document_url(d["id"], d["symbol"], d["language"])
         d["not_un"] = not_un_reason(d)
     left_out = _rows(conn, "select file, stage, message, hint from ingest_errors where severity = 'error' order by file") \
         if conn.execute("select 1 from sqlite_master where name = 'ingest_errors'").fetchone() else []
