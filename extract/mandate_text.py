@@ -47,6 +47,7 @@ def rules():
         "determiners": set(data["determiners"]),
         "aside": re.compile(data["aside"]),
         "continuation": re.compile(data["continuation"], re.I),
+        "established_continued": re.compile(data["established_continued"], re.S),
         "not_an_agent": re.compile(data["not_an_agent"]),
         "operative_re": re.compile(r"^(?:(?:" + data["operative_adverbs"] + r")\s+)?("
                                    + "|".join(sorted(list(data["operative"]) + [k.lower() for k in data["operative"]],

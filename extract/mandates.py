@@ -109,16 +109,13 @@ def _verbs(sentence: str, previous_body: Optional[str]) -> list[Verb]:
     return out
 
 
-_CONTINUED = re.compile(r"^to (?:continue|extend|renew)(?: the (?:work|mandate) of)? (?P<what>(?:the|an?) [A-Z].+)$", re.S)
-
-
 def _established_with_next(lemma: str, obj: str, sentence: str, nxt: Optional[Verb], after: Optional[Verb]) -> str:
     """What "established" shares with the verb coordinated after it (RULES M8): "the Conference
     established and decided to continue the work of the Working Group" establishes the Working
     Group; empty for any other case."""
     if lemma != "establish" or obj or nxt is None or sentence[:nxt.start].rstrip()[-3:] != "and":
         return ""
-    m = _CONTINUED.match(_object(sentence, nxt, after))
+    m = rules()["established_continued"].match(_object(sentence, nxt, after))
     return m.group("what") if m else ""
 
 

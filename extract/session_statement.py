@@ -6,8 +6,8 @@ open with the UN's reporting formula: "At its fifth session, held in Panama City
 resolutions".  That sentence names the body, session, place and dates; each is kept only if it is
 knowledge the project holds (a registered body, a gazetteer place), at a confidence below the
 front page's; the heading printed just before it ("Resolutions adopted by the Conference of the
-States Parties ...") is the compilation's title.  Further into a text the same formula recalls an earlier session, so only the
-opening of a text without a front page is read.
+States Parties ...") is the compilation's title.  Further into a text the same formula recalls an
+earlier session, so only the opening of a text without a front page is read.
 """
 from __future__ import annotations
 

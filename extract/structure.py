@@ -283,7 +283,7 @@ class _Builder:
         goes_on = (not ended.endswith(_CLAUSE_ENDS + _STOPS) and (line.page_break or not opens)) or (
             line.text[:1].islower() and not opens)
         if adjacent:
-            new = cur is None or (res_model.starts_preamble(line.text) and ended.endswith(_CLAUSE_ENDS))
+            new = cur is None or (opens and ended.endswith(_CLAUSE_ENDS))
         else:
             new = cur is None or not goes_on
         if new:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from typing import Optional
 
 from extract.symbols import citations
 from models.corpus import DocumentEntry, ResolutionText, Sighting
@@ -40,7 +41,9 @@ def sightings_of(doc: ParsedDocument) -> list[tuple[object, Sighting]]:
     return out
 
 
-def entry_of(doc: ParsedDocument, path: Path | str = "") -> DocumentEntry:
+def entry_of(doc: ParsedDocument, path: Path | str = "", read: Optional[dict] = None) -> DocumentEntry:
+    """The summary of a parsed document; ``read``: the values its file reads for the fields its
+    manifest row replaced (``manifest.apply``)."""
     version = None
     if doc.guidelines:
         from extract.align import version_of  # scipy: only documents with guidelines need it
@@ -53,4 +56,4 @@ def entry_of(doc: ParsedDocument, path: Path | str = "") -> DocumentEntry:
                      for r in doc.resolutions],
         sightings=[s for _, s in sightings_of(doc)], guidelines=version, warnings=list(doc.warnings),
         input_warnings=list(doc.input_warnings), path=readable(os.path.realpath(path)) if path else "",
-        paragraphs=[u.at for u in doc.paragraphs])
+        paragraphs=[u.at for u in doc.paragraphs], read=dict(read or {}))

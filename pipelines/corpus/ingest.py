@@ -224,8 +224,7 @@ def ingest(paths: Iterable[str | Path], cache_dir: Optional[Path] = None,
         if doc is not None:
             read = manifests.apply(doc, given.get(doc.file, {}))
             corpus.documents.append(doc)
-            entries.append(entry_of(doc, path))
-            entries[-1].read = read
+            entries.append(entry_of(doc, path, read))
     by_file = {d.file: d for d in corpus.documents}
     found = decide(entries, given)
     corpus.errors.extend(found.errors)
@@ -262,7 +261,7 @@ class Decisions:
 def decide(entries: list[DocumentEntry], manifest: dict[str, dict[str, str]]) -> Decisions:
     """Manifest symbols, then inferred ones; duplicate symbols flagged (both documents kept); a
     resolution printed in several documents flagged.  Reads only the entries' summaries
-    (``models/corpus.py``), with the manifest's dates and titles already in them (``correct``)."""
+    (``models/corpus.py``), with the manifest's dates and titles already in them (``manifest.apply``)."""
     out = Decisions()
     for e in entries:
         given = manifest.get(e.file, {})
@@ -351,4 +350,3 @@ def resolution_text_warnings(entries: list[DocumentEntry]) -> list[IngestError]:
             f"all texts are kept, the resolutions table describes the one in {kept[0].file}",
             "if one is a copy of the other, remove it; if one is a draft, give it its L. symbol", severity="warning"))
     return out
-

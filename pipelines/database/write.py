@@ -208,9 +208,7 @@ def prepare(doc: ParsedDocument, path, manifest: Optional[dict] = None) -> Prepa
     """A parsed document's rows and summary, with its manifest row's date and title (the rows
     are made where it was parsed: a worker process)."""
     read = manifests.apply(doc, (manifest or {}).get(doc.file, {}))
-    entry = entry_of(doc, path)
-    entry.read = read
-    return Prepared(doc.file, _columnar_rows(doc), entry, list(doc.input_warnings))
+    return Prepared(doc.file, _columnar_rows(doc), entry_of(doc, path, read), list(doc.input_warnings))
 
 
 def _columnar_rows(doc: ParsedDocument) -> dict[str, tuple[list[str], list[tuple]]]:
