@@ -17,6 +17,7 @@ pytest.importorskip("pytest_httpserver", reason="the fetch tests need pytest-htt
 
 from pipelines.acquire.fetch import Fetcher, Plan  # noqa: E402
 from pipelines.acquire.ods import OdsClient, Pace  # noqa: E402
+from pipelines.acquire.store import MANIFEST, STATE  # noqa: E402
 from pipelines.cli import cli  # noqa: E402
 from pipelines.quality.fake_ods import FakeOds, Fault, pdf_bytes  # noqa: E402
 
@@ -215,3 +216,19 @@ def test_sync_fetches_what_is_new_builds_and_says_what_came_in(tmp_path, seed_pd
         assert history == 2
     finally:
         fake.stop()
+
+
+def test_a_killed_fetchs_manifest_and_state_temps_are_removed_and_a_running_ones_kept(ods, tmp_path):
+    """SIGKILL runs no ``finally``: a fetch killed between writing its manifest to a temp name and
+    renaming it leaves that temp; the next fetch removes it, but not a live process's."""
+    out = tmp_path / "docs"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = int(dead.stdout)
+    left = [out / f".{MANIFEST}.tmp-{gone}", out / f".{STATE}.tmp-{gone}", out / f".cosp-write-test-{gone}"]
+    live = out / f".{MANIFEST}.tmp-{os.getppid()}"  # alive (the fetch below runs in this process, under its own pid)
+    for f in left + [live]:
+        f.write_text("partial", encoding="utf-8")
+    ods.documents[("CAC/COSP/2019/5", "en")] = pdf_bytes("CAC/COSP/2019/5", "en")
+    assert _fetch(ods, tmp_path, "CAC/COSP/2019/5").exit_code == 0
+    assert not any(f.exists() for f in left) and live.exists()

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 import yaml
 
 from pipelines.acquire.ods import Answer, OdsClient
-from pipelines.acquire.store import Manifest, Row, State, Walk, file_name, now, sha256_of
+from pipelines.acquire.store import Manifest, Row, State, Walk, file_name, now, remove_stale_temps, sha256_of
 
 SERIES = Path(__file__).with_name("series.yaml")
 DOWN_AFTER = 3  # requests in a row that failed after all their retries: ODS is down, stop
@@ -78,6 +78,7 @@ class Fetcher:
         self._check_writable()
         for stale in plan.out.glob(".fetch-*.part"):  # a killed fetch's download
             stale.unlink(missing_ok=True)
+        remove_stale_temps(plan.out)  # and its manifest or state caught between write and rename
         self.manifest = Manifest(plan.out)
         self.state = State.load(plan.out)
 

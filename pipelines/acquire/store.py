@@ -14,9 +14,12 @@ import hashlib
 import io
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
+
+from pipelines.corpus.workers import process_gone
 
 MANIFEST = "manifest.tsv"
 STATE = ".cosp-fetch.json"
@@ -27,6 +30,18 @@ def file_name(symbol: str, lang: str, fmt: str, version: int = 1) -> str:
     """``CAC/COSP/2019/5`` in English as PDF -> ``CAC_COSP_2019_5.en.pdf`` (a reissue: ``.v2``)."""
     stem = symbol.replace("/", "_").replace(" ", "")
     return f"{stem}.{lang}{f'.v{version}' if version > 1 else ''}.{fmt}"
+
+
+_TEMP = re.compile(rf"^\.(?:{re.escape(MANIFEST)}|{re.escape(STATE)})\.tmp-(\d+)$|^\.cosp-write-test-(\d+)$")
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """The temp files of fetches that were killed (their process is gone): a manifest or state
+    written to a temp name and not yet renamed, the write probe; a running fetch's are kept."""
+    for f in folder.glob(".*"):
+        m = _TEMP.match(f.name)
+        if m and process_gone(int(m.group(1) or m.group(2))):
+            f.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, text: str) -> None:

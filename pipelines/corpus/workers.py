@@ -46,6 +46,18 @@ def default_jobs() -> int:
     return env_number("COSP_JOBS", os.cpu_count() or 1, "worker processes", int)
 
 
+def process_gone(pid: int) -> bool:
+    """Whether no process has this id any more: a temp file named after a process that is gone
+    was left by a kill (no ``finally`` runs under SIGKILL), and may be removed."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _die_with_parent() -> None:
     """A build killed with -9 takes its workers with it (Linux), rather than leaving them parsing."""
     try:

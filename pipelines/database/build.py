@@ -66,14 +66,8 @@ def _remove_stale_temps(target: Path) -> None:
     under the build lock, so no running build's files are touched."""
     for tmp in target.parent.glob(f".{target.name}.building-*"):
         m = re.match(rf"^\.{re.escape(target.name)}\.building-(\d+)(?:-journal|-wal|-shm)?$", tmp.name)
-        if not m:
-            continue
-        try:
-            os.kill(int(m.group(1)), 0)
-        except ProcessLookupError:
+        if m and workers.process_gone(int(m.group(1))):
             tmp.unlink(missing_ok=True)
-        except PermissionError:
-            pass
 
 
 class BuildError(Exception):
