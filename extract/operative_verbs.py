@@ -13,6 +13,12 @@ language reads to it:
   meanings (French "Demande": call upon, request, call for) is decided by the pack's ``senses``,
   rules over the words after it (its construction and addressee).
 
+A paragraph may hold its verb after a participial clause, as a preambular paragraph opens
+("Noting the increase in attacks, decides ...", "Agissant ..., décide", "отмечая ..., признает"):
+when it opens with a word of the language's ``preamble_openers``, the verb is the first known
+operative verb after a comma. Adverbs before the verb ("Further strongly condemns", "вновь
+решительно подтверждает", "с озабоченностью отмечает") may be chained.
+
 Unknown verbs give the printed word and no lemma: a wrong verb is worse than none.
 """
 from __future__ import annotations
@@ -39,7 +45,17 @@ def _english() -> dict:
     data = load_yaml("mandates.yaml")
     res = load_yaml("resolutions.yaml")
     return {"verb": re.compile(res["opening_verb"]), "variants": data["lemma_variants"],
-            "particles": data["lemma_particles"]}
+            "particles": data["lemma_particles"], "participle": re.compile(res["preamble_openers"] + "|" + res["clause_openers"]),
+            "after_clause": re.compile(r"[,;]\s+" + res["opening_verb"].lstrip("^")),
+            "lemmas": _operative_lemmas()}
+
+
+def _operative_lemmas() -> frozenset:
+    """Every English lemma an operative paragraph opens with in some language pack: what a word
+    after a participial clause must be to count as the paragraph's verb."""
+    from extract.language import packs
+
+    return frozenset(v for p in packs().values() for v in ((p.get("resolutions") or {}).get("verbs") or {}).values())
 
 
 @lru_cache(maxsize=None)
@@ -48,13 +64,17 @@ def _lexicon(lang: str) -> Optional[dict]:
     verbs = part.get("verbs")
     if not verbs:
         return None
-    forms = sorted(verbs, key=len, reverse=True)
+    forms = "|".join(re.escape(f) for f in sorted(verbs, key=len, reverse=True))
     spaced = pack(lang).get("frontpage", {}).get("spaced", True) is not False and lang != "zh"
     end = r"(?!\w)" if spaced else ""
+    # adverbs before the verb, as few as will do: "вновь призывает" is a verb of its own
+    lead = rf"(?:(?:{part['before']})\s*)*?" if part.get("before") else ""
+    verb = rf"{lead}(?P<verb>{forms}){end}"
     return {
-        "re": re.compile("^(?:" + "|".join(re.escape(f) for f in forms) + ")" + end, re.I),
+        "re": re.compile("^" + verb, re.I),
+        "after_clause": re.compile(r"[,،;]\s*" + verb, re.I) if spaced else None,
+        "participle": re.compile("^" + part["preamble_openers"]) if part.get("preamble_openers") else None,
         "verbs": {f.lower(): v for f, v in verbs.items()},
-        "before": re.compile(r"^(?:" + part["before"] + r")\s*") if part.get("before") else None,
         "senses": [(s["verb"].lower(), re.compile(s["after"]), s["lemma"]) for s in part.get("senses") or []],
     }
 
@@ -81,21 +101,27 @@ def opening(text: str, lang: str = "en") -> Optional[Opening]:
         lex = _lexicon(lang)
         if lex is not None:
             return _packed(text, lex)
-    m = _english()["verb"].match(text)
+    e = _english()
+    m = e["verb"].match(text)
     if not m:
         return None
-    printed = m.group(0)
-    return Opening(printed, english_lemma(m.group("verb"), text[m.end("verb"):]))
+    lemma = english_lemma(m.group("verb"), text[m.end("verb"):])
+    if lemma not in e["lemmas"] and e["participle"].match(text):
+        for later in e["after_clause"].finditer(text):
+            main = english_lemma(later.group("verb"), text[later.end("verb"):])
+            if main in e["lemmas"]:
+                return Opening(later.group(0).lstrip(",; "), main)
+    return Opening(m.group(0), lemma)
 
 
 def _packed(text: str, lex: dict) -> Optional[Opening]:
     m = lex["re"].match(text)
     if m:
-        return Opening(m.group(0), _sense(lex, m.group(0), text[m.end():]))
-    b = lex["before"].match(text) if lex["before"] is not None else None
-    m = lex["re"].match(text[b.end():]) if b else None
-    if m:
-        return Opening(text[:b.end() + m.end()], _sense(lex, m.group(0), text[b.end() + m.end():]))
+        return Opening(m.group(0), _sense(lex, m.group("verb"), text[m.end():]))
+    if lex["participle"] is not None and lex["after_clause"] is not None and lex["participle"].match(text):
+        m = lex["after_clause"].search(text)
+        if m:
+            return Opening(m.group(0).lstrip(",،; "), _sense(lex, m.group("verb"), text[m.end():]))
     word = re.match(r"[^\s,，、:：;；]{1,12}", text)
     return Opening(word.group(0), None) if word else None
 
@@ -114,11 +140,15 @@ def _meanings() -> dict[str, str]:
     return {v: g[0] for g in groups for v in g}
 
 
+def meaning(lemma: str) -> str:
+    """The lemma that stands for ``lemma``'s group of same meaning ("underscore" -> "stress")."""
+    return _meanings().get(lemma, lemma)
+
+
 def same_meaning(a: Optional[str], b: Optional[str]) -> bool:
     """Whether two English lemmas say the same across a translation: the languages have one word
     for what English says with several (French "Souligne" for stress, emphasize, underline and
     underscore), so those count as one."""
     if a is None or b is None:
         return False
-    m = _meanings()
-    return m.get(a, a) == m.get(b, b)
+    return meaning(a) == meaning(b)

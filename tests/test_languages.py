@@ -78,10 +78,31 @@ def test_references_are_the_same_ids_in_every_language(lang, text, kind, ref_id)
     ("ru", "выражает сожаление в связи с", "выражает сожаление", "regret"),
     ("ar", "يمدد ولاية البعثة حتى 31 آذار/مارس 2021", "يمدد", "extend"),
     ("zh", "延长特派团的任务期限至2021年3月31日", "延长", "extend"),
+    # adverbs chained before the verb, in English and in the packs' ``before``
+    ("en", "Further strongly condemns any misuse or obstruction of humanitarian assistance", "Further strongly condemns",
+     "condemn"),
+    ("ru", "вновь решительно подтверждает необходимость эффективного и долгосрочного развертывания",
+     "вновь решительно подтверждает", "reaffirm"),
+    ("ru", "с озабоченностью отмечает способность «Аш-Шабааб» получать доходы", "с озабоченностью отмечает", "note"),
+    ("ru", "вновь призывает все стороны", "вновь призывает", "reiterate"),  # a verb of its own, not вновь + призывает
+    # the verb after a participial clause
+    ("en", "Noting the increase in IED attacks undertaken by Al-Shabaab, decides that all States shall prevent",
+     "decides", "decide"),
+    ("en", "While noting improvements in Somalia, recognizes that piracy exacerbates instability", "recognizes",
+     "recognize"),
+    ("fr", "Notant l’augmentation des attentats aux engins explosifs improvisés menés par les Chabab, décide que",
+     "décide", "decide"),
+    ("ru", "признавая, что ВСООНЛ успешно выполняют свой мандат с 2006 года, постановляет утвердить снижение",
+     "постановляет", "decide"),
 ])
 def test_the_operative_verb_reads_to_its_english_lemma(lang, text, printed, lemma):
     verb = opening(text, lang)
     assert verb is not None and verb.printed == printed and verb.lemma == lemma
+
+
+def test_a_participial_paragraph_without_a_later_verb_keeps_its_first_word():
+    verb = opening("Recognizing that UNIFIL has successfully implemented its mandate since 2006", "en")
+    assert verb is not None and verb.printed == "Recognizing" and verb.lemma == "recognizing"
 
 
 def test_an_unknown_verb_keeps_its_printed_word_and_no_lemma():
