@@ -85,10 +85,13 @@ _SCRIPTS = {  # letters of each script, by Unicode block (a regular expression c
     "ar": re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]"),
 }
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_ANY_SCRIPT = re.compile("|".join(rx.pattern for rx in _SCRIPTS.values()))
 
 
 def _script(text: str) -> Optional[str]:
     """The UN language a non-Latin script is written in, when most letters are in it."""
+    if not _ANY_SCRIPT.search(text):  # most documents: one pass, no counting
+        return None
     counts = {k: len(rx.findall(text)) for k, rx in _SCRIPTS.items()}
     latin = len(_LATIN.findall(text))
     best = max(counts, key=lambda k: counts[k])

@@ -81,23 +81,25 @@ def _split(token: str) -> str:
 _BROKEN = re.compile(r"(?<![\w/.@\\-])([A-Za-z][a-z]{1,14})((?: [a-z]{1,4}){1,3})(?![\w/@\\-])")
 
 
-def _rejoin(m: re.Match) -> str:
-    """The longest prefix of the run that is a broken word, joined; the run unchanged otherwise.
-    Joined only when the whole is a common word, ten times as common as its first piece, and
-    the first two pieces are never seen side by side ("Docume nt", "submitte d"; "is a", "in
-    to", "can not" stay: the web corpus writes them apart)."""
-    first, rest = m.group(1), m.group(2).split()
+@lru_cache(maxsize=65536)
+def _rejoin(first: str, tail: str) -> str:
+    """The longest prefix of the run ``first`` + ``tail`` that is a broken word, joined; the run
+    unchanged otherwise.  Joined only when the whole is a common word, ten times as common as its
+    first piece, and the first two pieces are never seen side by side ("Docume nt", "submitte d";
+    "is a", "in to", "can not" stay: the web corpus writes them apart).  Remembered: a pure
+    function of the run, and a text repeats its runs ("of the", "in a")."""
+    run, rest = first + tail, tail.split()
     if first.lower() in SHORT:
-        return m.group(0)
+        return run
     bigram = _segmenter().BIGRAMS.get(f"{first.lower()} {rest[0]}", 0.0)
     if bigram >= PAIRED:
-        return m.group(0)
+        return run
     for k in range(len(rest), 0, -1):
         joined = first + "".join(rest[:k])
         n = _count(joined.lower())
         if n >= COMMON and n >= 10 * _count(first):
             return joined + "".join(" " + t for t in rest[k:])
-    return m.group(0)
+    return run
 
 
 def rejoin(text: str) -> tuple[str, int]:
@@ -105,7 +107,7 @@ def rejoin(text: str) -> tuple[str, int]:
     count = [0]
 
     def fix(m: re.Match) -> str:
-        out = _rejoin(m)
+        out = _rejoin(m.group(1), m.group(2))
         count[0] += out != m.group(0)
         return out
 
