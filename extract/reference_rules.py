@@ -48,7 +48,25 @@ def word_classes(lang: Optional[str] = None) -> dict[str, str]:
     for p in _packs_for(lang):
         for name, words in p.get("references", {}).get("words", {}).items():
             classes.setdefault(name, []).append(words)
+    codes = [code for code in packs() if lang is None or code in ("en", lang)]
+    classes.setdefault("month", []).insert(0, "|".join(sorted({re.escape(m) for c in codes for m in _months(c)})))
     return {name: "|".join(f"(?:{w})" for w in words) for name, words in classes.items()}
+
+
+@lru_cache(maxsize=None)
+def _months(code: str) -> frozenset:
+    """A language's month names, lower case, as dates print them (CLDR through babel: "novembre",
+    "ноября" in a date, "ноябрь" alone); the pack's ``words.month`` adds what CLDR does not
+    have (the Levantine "تشرين الثاني" beside "نوفمبر")."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_month_names
+
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    return frozenset(n.lower() for ctx in ("format", "stand-alone")
+                     for n in get_month_names("wide", ctx, locale=code).values())
 
 
 def finite_forms(regex: str, limit: int = 400) -> Optional[list[str]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
@@ -61,13 +61,18 @@ def _sentence_before(text: str, pos: int) -> str:
     return text[starts[-1] if starts else lo:pos]
 
 
-def _issuer(text: str, pos: int, end: Optional[int] = None, rx: Optional[dict] = None) -> Optional[dict]:
+SC_PREFIX = "S/RES/"  # the Security Council's resolutions: "S/RES/2282 (2016)"
+_SC_YEAR = re.compile(r"\s?[(（]((?:19|20)\d\d)[)）]")
+
+def _issuer(text: str, pos: int, end: Optional[int] = None, rx: Optional[dict] = None,
+            fits: Callable[[dict], bool] = lambda info: True) -> Optional[dict]:
     """The body named with the reference: printed after it ("resolution 11/4 of 21 October 2022
     of the Conference of the Parties to ..."), else the nearest named before it in the sentence,
     close enough to be its issuer (a body named a clause earlier is not: "... the Commission on
     Crime Prevention ..., as set forth in resolutions 70/299"). "its resolution" is the speaker's
     own, whatever was named earlier ("... Human Rights Council resolutions 23/9 ..., and its
-    resolution 73/191")."""
+    resolution 73/191").  Only bodies that ``fits`` (that number their resolutions this way)
+    are candidates."""
     rx = rx or rules("en")
     if rx["own_before"].search(text[max(0, pos - 16):pos]):
         return None
@@ -75,14 +80,14 @@ def _issuer(text: str, pos: int, end: Optional[int] = None, rx: Optional[dict] =
         m = rx["issuer_after"].match(text, end)
         if m:
             for issuer, info in rx["issuers"]:
-                if issuer.match(text, m.end()):
+                if issuer.match(text, m.end()) and fits(info):
                     return info
     prefix = _sentence_before(text, pos)
     near = len(prefix) - R["issuer_window"]
     best, where = None, -1
     for issuer, info in rx["issuers"]:
         for m in issuer.finditer(prefix):
-            if m.start() > where and m.end() >= near:
+            if m.start() > where and m.end() >= near and fits(info):
                 best, where = info, m.start()
     return best
 
@@ -122,7 +127,10 @@ def _resolutions(ctx: _Context, start: int, end: int) -> None:
     text = ctx.text
     after, before = text[end:end + 300], text[max(0, start - 120):start]
     ids = list(re.finditer(r"(?<!\d)(\d{1,3})/(\d{1,4})(?!\d)", text[start:end]))
-    issuer = _issuer(text, start, start + ids[-1].end() if ids else end, ctx.rx)
+    # The Security Council numbers its resolutions "2282 (2016)", never "70/262": a number n/m
+    # after "the General Assembly and the Security Council" is the Assembly's.
+    issuer = _issuer(text, start, start + ids[-1].end() if ids else end, ctx.rx,
+                     fits=lambda info: info.get("prefix") != SC_PREFIX)
     detail = None
     m = ctx.rx["pinpoint_after"].match(after)
     if m and m.group(1):
@@ -214,6 +222,9 @@ def _symbol(ctx: _Context, start: int, end: int) -> None:
         return
     kind = "ga_resolution" if sym.startswith("A/RES/") else (
         "other_resolution" if sym.startswith(("E/RES/", "S/RES/")) else "document")
+    year = _SC_YEAR.match(ctx.text, end) if re.fullmatch(rf"{re.escape(SC_PREFIX)}\d{{1,4}}", sym) else None
+    if year:  # "S/RES/1645 (2005)": the Council's resolution in the one form the ids use
+        sym, end = f"{sym} ({year.group(1)})", year.end()
     m = ctx.rx["pinpoint_after"].match(ctx.text[end:end + 80])
     ctx.add(kind, sym, start, end, detail=m.group(1).strip() if m and m.group(1) else None)
 
@@ -226,15 +237,15 @@ def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
         # "resolution 2139 (2014)": a number and its year in brackets is the Security Council's way
         # of numbering (the Assembly's and the Conference's are "n/m"), unless another issuer is named.
         issuer = _issuer(text, start, rx=ctx.rx)
-        if issuer is None or issuer.get("prefix") == "S/RES/":
+        if issuer is None or issuer.get("prefix") == SC_PREFIX:
             for num in re.finditer(r"(\d{3,4})\s*[(（](\d{4})[)）]", text[start:end]):
-                ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start + num.start(),
+                ctx.add("other_resolution", f"{SC_PREFIX}{num.group(1)} ({num.group(2)})", start + num.start(),
                         start + num.end(), surface=text[start:end])
     elif label == "SC_BARE_LIST" and ctx.default_body == "sc":
         # In the Council's own text a list "1591 (2005), 1651 (2005) and 1665 (2006)" is of its
         # resolutions even where the word "resolutions" stands further back ("in particular ...").
         for num in re.finditer(r"(\d{3,4})\s*[(（](\d{4})[)）]", text[start:end]):
-            ctx.add("other_resolution", f"S/RES/{num.group(1)} ({num.group(2)})", start + num.start(),
+            ctx.add("other_resolution", f"{SC_PREFIX}{num.group(1)} ({num.group(2)})", start + num.start(),
                     start + num.end(), surface=text[start:end])
     elif label == "GA_NUMBERED_RESOLUTION":  # "resolution 3514 (XXX)" (before 1976), "resolution S-32/1"
         issuer = _issuer(text, start, rx=ctx.rx)

@@ -29,6 +29,26 @@ TEXTS = SHARED / "corpus" / "multilingual" / "texts"
     ("zh", "回顾其第2042(2012)、2043(2012)号决议，以及2011年8月3日(S/PRST/2011/16)、2012年3月21日(S/PRST/2012/6)的主席声明",
      ["S/RES/2042 (2012)", "S/RES/2043 (2012)", "S/PRST/2011/16", "S/PRST/2012/6"]),
     ("zh", "回顾制裁一般性问题非正式工作组关于最佳做法和方法的报告(S/2006/997)，包括", ["S/2006/997"]),
+    # a list whose items each give their adoption date, in every language
+    ("en", "including its resolutions 242 (1967) of 22 November 1967, 338 (1973) of 22 October 1973 and 1850 (2008) "
+           "of 16 December 2008;", ["S/RES/242 (1967)", "S/RES/338 (1973)", "S/RES/1850 (2008)"]),
+    ("fr", "notamment ses résolutions 242 (1967) du 22 novembre 1967, 338 (1973) du 22 octobre 1973 et 1850 (2008) du "
+           "16 décembre 2008 ;", ["S/RES/242 (1967)", "S/RES/338 (1973)", "S/RES/1850 (2008)"]),
+    ("es", "incluidas las resoluciones 242 (1967), de 22 de noviembre de 1967, 338 (1973), de 22 de octubre de 1973, y "
+           "1850 (2008), de 16 de diciembre de 2008,", ["S/RES/242 (1967)", "S/RES/338 (1973)", "S/RES/1850 (2008)"]),
+    ("ru", "включая резолюции 242 (1967) от 22 ноября 1967 года, 338 (1973) от 22 октября 1973 года и 1850 (2008) от 16 "
+           "декабря 2008 года,", ["S/RES/242 (1967)", "S/RES/338 (1973)", "S/RES/1850 (2008)"]),
+    ("ar", "بما فيها قراراته 242 (1967) المؤرخ 22 تشرين \u200fالثاني/نوفمبر 1967، و 338 (1973) المؤرخ 22 تشرين الأول/أكتوبر "
+           "1973، و 1423 (2002) المؤرخ 12 تموز/يوليه 2002", ["S/RES/242 (1967)", "S/RES/338 (1973)", "S/RES/1423 (2002)"]),
+    ("zh", "包括1967年11月22日第242(1967)号、1973年10月22日第338(1973)号和2008年12月16日第1850(2008)号决议，在中东",
+     ["S/RES/242 (1967)", "S/RES/338 (1973)", "S/RES/1850 (2008)"]),
+    ("zh", "回顾安理会在第2378(2017)和第2436(2018)号决议中请秘书长", ["S/RES/2378 (2017)", "S/RES/2436 (2018)"]),
+    # a symbol in brackets after a date ("14日" ends in a digit, the closing bracket is stripped first)
+    ("zh", "回顾2018年5月14日安理会主席声明(S/PRST/2018/10)，表示", ["S/PRST/2018/10"]),
+    # the Council's resolution printed as a symbol takes the id's form
+    ("en", "as well as A/RES/60/180 and S/RES/1645 (2005) of 20 December 2005", ["A/RES/60/180", "S/RES/1645 (2005)"]),
+    # "70/262" after "the General Assembly and the Security Council": the Council numbers "2282 (2016)"
+    ("zh", "重申大会和安全理事会2016年4月27日第70/262号决议和第2282(2016)号决议", ["A/RES/70/262", "S/RES/2282 (2016)"]),
 ])
 def test_a_security_council_text_cites_its_resolutions_and_documents_in_every_language(lang, text, ids):
     assert [r.id for r in references_in(text, "Security Council", lang)] == ids
@@ -103,6 +123,13 @@ def test_the_operative_verb_reads_to_its_english_lemma(lang, text, printed, lemm
 def test_a_participial_paragraph_without_a_later_verb_keeps_its_first_word():
     verb = opening("Recognizing that UNIFIL has successfully implemented its mandate since 2006", "en")
     assert verb is not None and verb.printed == "Recognizing" and verb.lemma == "recognizing"
+
+
+@pytest.mark.parametrize("filler", [380, 1200, 5000])
+def test_a_long_chinese_paragraph_is_read_to_its_end(filler):
+    # Chinese prints no spaces: a paragraph is one run of characters, however long
+    text = "欢迎秘书长采取积极举措" + "，确保军警和文职妇女在各个层面充分参与" * (filler // 20) + "，并执行第2538(2020)号决议的其他相关规定；"
+    assert [r.id for r in references_in(text, "Security Council", "zh")] == ["S/RES/2538 (2020)"]
 
 
 def test_an_unknown_verb_keeps_its_printed_word_and_no_lemma():
