@@ -104,10 +104,11 @@ def _script(text: str) -> Optional[str]:
 
 @lru_cache(maxsize=1)
 def _identifier():
-    import py3langid  # its model loads in 0.5 s: only for Latin-script text without a header to say
+    """py3langid, for Latin-script text without a header to say (its model loads once per user,
+    then from the cache: ``langid_model``)."""
+    from extract.langid_model import identifier
 
-    py3langid.set_languages(["en", "fr", "es", "de", "pt", "it", "nl", "ru", "ar", "zh"])
-    return py3langid
+    return identifier(["en", "fr", "es", "de", "pt", "it", "nl", "ru", "ar", "zh"])
 
 
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,3 +24,11 @@ def load_yaml(name: str):
 def load_jsonl(name: str) -> tuple[dict, ...]:
     with open(DATA / name, encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh if line.strip() and not line.startswith("//"))
+
+
+def default_cache_dir() -> Path:
+    """Where the project keeps what it can make again (parse results, the language model):
+    ``$COSP_CACHE_DIR``, else ``$XDG_CACHE_HOME/cosp-tracker`` (``~/.cache/cosp-tracker``)."""
+    base = os.environ.get("COSP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "cosp-tracker")
+    return Path(base)

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from extract.readers.pdf import ENGINES
-from pipelines.corpus.ingest import BUNDLED, default_cache_dir
+from extract.resources import default_cache_dir
+from pipelines.corpus.ingest import BUNDLED
 
 PDF_READER = click.option("--pdf-reader", type=click.Choice(ENGINES), default="pdfium", show_default=True,
                           help="PDF engine: pypdfium2 (fast, bounded memory) or pdfplumber (the parity reference).")

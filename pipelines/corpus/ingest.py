@@ -36,12 +36,6 @@ class Corpus:
     cache_hits: int = 0
 
 
-def default_cache_dir() -> Path:
-    base = os.environ.get("COSP_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "cosp-tracker")
-    return Path(base)
-
-
 def read_input(path: Path, cache_dir: Optional[Path], pdf_reader: str = "pdfium") -> tuple[Optional[bytes], Optional[tuple]]:
     """Read a file under the size limit and look it up in the cache.
 
