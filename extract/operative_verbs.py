@@ -45,7 +45,8 @@ def _english() -> dict:
     data = load_yaml("mandates.yaml")
     res = load_yaml("resolutions.yaml")
     return {"verb": re.compile(res["opening_verb"]), "variants": data["lemma_variants"],
-            "particles": data["lemma_particles"], "participle": re.compile(res["preamble_openers"] + "|" + res["clause_openers"]),
+            "particles": data["lemma_particles"],
+            "participle": re.compile(res["preamble_openers"] + "|" + res["clause_openers"]),
             "after_clause": re.compile(r"[,;]\s+" + res["opening_verb"].lstrip("^")),
             "lemmas": _operative_lemmas()}
 
@@ -55,7 +56,8 @@ def _operative_lemmas() -> frozenset:
     after a participial clause must be to count as the paragraph's verb."""
     from extract.language import packs
 
-    return frozenset(v for p in packs().values() for v in ((p.get("resolutions") or {}).get("verbs") or {}).values())
+    return frozenset(lemma for p in packs().values()
+                     for lemma in ((p.get("resolutions") or {}).get("verbs") or {}).values())
 
 
 @lru_cache(maxsize=None)

@@ -71,6 +71,7 @@ def _sentence_before(text: str, pos: int) -> str:
 SC_PREFIX = "S/RES/"  # the Security Council's resolutions: "S/RES/2282 (2016)"
 _SC_YEAR = re.compile(r"\s?[(（]((?:19|20)\d\d)[)）]")
 
+
 def _issuer(text: str, pos: int, end: Optional[int] = None, rx: Optional[dict] = None,
             fits: Callable[[dict], bool] = lambda info: True) -> Optional[dict]:
     """The body named with the reference: printed after it ("resolution 11/4 of 21 October 2022

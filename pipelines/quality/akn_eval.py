@@ -181,7 +181,8 @@ def format_akn(result: dict[tuple[str, str], Tally], shown: int = 20) -> str:
         for lang in LANGS:
             if (half, lang) in result:
                 rows.append(f"{half:<7} {lang:<4} {result[(half, lang)].line()}")
-    rows.append("(by-word: the verbs share the best single reading of each printed verb would get; a verb read from its construction can do better)")
+    rows.append("(by-word: the verbs share the best single reading of each printed verb would get; "
+                "a verb read from its construction can do better)")
     misses = [m for t in result.values() for m in t.errors + t.misses]
     if misses:
         rows += ["", f"differences ({len(misses)}, first {shown}):"] + [f"  {m}" for m in misses[:shown]]
