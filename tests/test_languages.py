@@ -105,6 +105,10 @@ def test_references_are_the_same_ids_in_every_language(lang, text, kind, ref_id)
      "вновь решительно подтверждает", "reaffirm"),
     ("ru", "с озабоченностью отмечает способность «Аш-Шабааб» получать доходы", "с озабоченностью отмечает", "note"),
     ("ru", "вновь призывает все стороны", "вновь призывает", "reiterate"),  # a verb of its own, not вновь + призывает
+    # "призывает" with an addressee calls upon it; with an infinitive straight after, it calls for the act
+    ("ru", "призывает все государства-члены в полной мере соблюдать эмбарго", "призывает", "call upon"),
+    ("ru", "призывает создать эффективный механизм для прямых военных контактов", "призывает", "call for"),
+    ("ru", "призывает власти провести расследование", "призывает", "call upon"),
     # the verb after a participial clause
     ("en", "Noting the increase in IED attacks undertaken by Al-Shabaab, decides that all States shall prevent",
      "decides", "decide"),
