@@ -237,6 +237,17 @@ def _symbol(ctx: _Context, start: int, end: int) -> None:
     ctx.add(kind, sym, start, end, detail=m.group(1).strip() if m and m.group(1) else None)
 
 
+_COUNCIL_NUMBER = re.compile(r"(\d{3,4})\s*[(（](\d{4})[)）]")
+
+
+def _council_numbers(ctx: _Context, start: int, end: int) -> None:
+    """Each "2139 (2014)" of a matched span as the Council's resolution (a date in the span,
+    "of 22 November 1967", has no brackets and is no number of it)."""
+    for num in _COUNCIL_NUMBER.finditer(ctx.text, start, end):
+        ctx.add("other_resolution", f"{SC_PREFIX}{num.group(1)} ({num.group(2)})", num.start(), num.end(),
+                surface=ctx.text[start:end])
+
+
 def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
     text = ctx.text
     if label == "RESOLUTION":
@@ -246,15 +257,11 @@ def _handle(ctx: _Context, label: str, start: int, end: int) -> None:
         # of numbering (the Assembly's and the Conference's are "n/m"), unless another issuer is named.
         issuer = _issuer(text, start, rx=ctx.rx)
         if issuer is None or issuer.get("prefix") == SC_PREFIX:
-            for num in re.finditer(r"(\d{3,4})\s*[(（](\d{4})[)）]", text[start:end]):
-                ctx.add("other_resolution", f"{SC_PREFIX}{num.group(1)} ({num.group(2)})", start + num.start(),
-                        start + num.end(), surface=text[start:end])
+            _council_numbers(ctx, start, end)
     elif label == "SC_BARE_LIST" and ctx.default_body == "sc":
         # In the Council's own text a list "1591 (2005), 1651 (2005) and 1665 (2006)" is of its
         # resolutions even where the word "resolutions" stands further back ("in particular ...").
-        for num in re.finditer(r"(\d{3,4})\s*[(（](\d{4})[)）]", text[start:end]):
-            ctx.add("other_resolution", f"{SC_PREFIX}{num.group(1)} ({num.group(2)})", start + num.start(),
-                    start + num.end(), surface=text[start:end])
+        _council_numbers(ctx, start, end)
     elif label == "GA_NUMBERED_RESOLUTION":  # "resolution 3514 (XXX)" (before 1976), "resolution S-32/1"
         issuer = _issuer(text, start, rx=ctx.rx)
         if issuer is None and ctx.default_body == "ga" or issuer and issuer["kind"] == "ga_resolution":

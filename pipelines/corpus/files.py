@@ -1,4 +1,5 @@
-"""Which files make the corpus: folders walked, links and odd names handled, manifests set apart (``manifest.py`` reads them).
+"""Which files make the corpus: folders walked, links and odd names handled, manifests set
+apart (``manifest.py`` reads them).
 
 Nothing here parses.  What cannot be taken as given is recorded, never silently dropped:
 a symbolic link (on the command line or found by walking) is not followed unless asked,
